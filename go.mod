@@ -1,0 +1,3 @@
+module github.com/stbulk/stbulk
+
+go 1.26.8
