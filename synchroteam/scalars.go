@@ -433,3 +433,40 @@ func (s *Strings) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// Text is a free-text value that the API may also send as a number or a
+// boolean (custom field and report values).
+type Text string
+
+// UnmarshalJSON accepts any scalar; null is "".
+func (t *Text) UnmarshalJSON(data []byte) error {
+	s, _, err := scalarText(data)
+	if err != nil {
+		return fmt.Errorf("text: %w", err)
+	}
+	*t = Text(s)
+	return nil
+}
+
+// rawList decodes a list whose elements the API sometimes nests in a further
+// list ("[[{...}, {...}]]" in Equipment/List): each element is either one T or
+// a list of T.
+type rawList[T any] []T
+
+func (r *rawList[T]) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	if len(data) > 0 && data[0] == '[' {
+		var list []T
+		if err := json.Unmarshal(data, &list); err != nil {
+			return err
+		}
+		*r = list
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*r = rawList[T]{v}
+	return nil
+}

@@ -1,0 +1,473 @@
+// Package synchroteam is a client for the Synchroteam REST API v2.
+//
+// One Client serves a whole process: it holds the credentials, one HTTP
+// transport (TLS 1.2 or later), one rate limiter shared by every request, and
+// one retry policy. Each resource has a service (Customers, Jobs, Parts, ...)
+// whose methods have the shape (ctx, params) → (result, error); every failure
+// is a typed error (see Error, RateLimitError, OutcomeUnknownError).
+package synchroteam
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// DefaultURL is the API's endpoint.
+const DefaultURL = "https://ws.synchroteam.com"
+
+// Environment variables read by FromEnv.
+const (
+	EnvDomain = "SYNCHROTEAM_DOMAIN"
+	EnvAPIKey = "SYNCHROTEAM_API_KEY"
+	EnvURL    = "SYNCHROTEAM_URL"
+)
+
+// Defaults of the rate limiter and retry policy.
+const (
+	DefaultRate  = 5.0 // requests per second
+	DefaultBurst = 5
+)
+
+// Client talks to one Synchroteam domain. It is safe for concurrent use.
+type Client struct {
+	base    *url.URL
+	auth    *credentials // a pointer, so that %v of a Client never shows the key
+	http    *http.Client
+	limiter *rate.Limiter
+	retry   RetryPolicy
+	timeout time.Duration
+
+	quota    atomic.Int64 // last X-Quota-Remaining seen, -1 when none
+	requests atomic.Int64
+	retries  atomic.Int64
+	limited  atomic.Int64
+
+	common service
+
+	Activities     *ActivitiesService
+	ActivityTypes  *ActivityTypesService
+	Attachments    *AttachmentsService
+	Blocks         *BlocksService
+	Customers      *CustomersService
+	CustomFields   *CustomFieldsService
+	Equipment      *EquipmentService
+	Jobs           *JobsService
+	Invoices       *InvoicesService
+	Sites          *SitesService
+	StockRequests  *StockRequestsService
+	Inventory      *InventoryService
+	Parts          *PartsService
+	Users          *UsersService
+	defaultHeaders http.Header
+}
+
+type service struct{ client *Client }
+
+// credentials keeps the domain and key out of every printed form.
+type credentials struct {
+	domain string
+	key    string
+}
+
+func (c *credentials) String() string {
+	return "credentials{domain: " + c.domain + ", key: [redacted]}"
+}
+func (c *credentials) GoString() string { return c.String() }
+func (c *credentials) header() string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(c.domain+":"+c.key))
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithBaseURL sets the API's base URL. Plain http is accepted only for a
+// loopback host (a local sandbox); userinfo in the URL is refused.
+func WithBaseURL(raw string) Option {
+	return func(c *Client) error {
+		u, err := parseBaseURL(raw)
+		if err != nil {
+			return err
+		}
+		c.base = u
+		return nil
+	}
+}
+
+// WithCredentials sets the domain and API key (Basic auth "domain:key").
+func WithCredentials(domain, apiKey string) Option {
+	return func(c *Client) error {
+		if strings.TrimSpace(domain) == "" {
+			return errors.New("synchroteam: the domain is empty")
+		}
+		if strings.TrimSpace(apiKey) == "" {
+			return errors.New("synchroteam: the API key is empty")
+		}
+		if strings.Contains(domain, ":") {
+			return errors.New("synchroteam: the domain must not contain ':'")
+		}
+		c.auth = &credentials{domain: domain, key: apiKey}
+		return nil
+	}
+}
+
+// WithHTTPClient replaces the HTTP client (its transport should keep TLS 1.2+).
+func WithHTTPClient(h *http.Client) Option {
+	return func(c *Client) error {
+		if h == nil {
+			return errors.New("synchroteam: nil HTTP client")
+		}
+		c.http = h
+		return nil
+	}
+}
+
+// WithRateLimit sets the requests per second and burst of the client's
+// limiter. Every request of the client, whatever the goroutine, waits on it.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(c *Client) error {
+		if perSecond <= 0 || burst < 1 {
+			return fmt.Errorf("synchroteam: rate %v/s with burst %d: both must be positive", perSecond, burst)
+		}
+		c.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+		return nil
+	}
+}
+
+// WithLimiter shares an existing limiter (several clients of one process).
+func WithLimiter(l *rate.Limiter) Option {
+	return func(c *Client) error {
+		if l == nil {
+			return errors.New("synchroteam: nil limiter")
+		}
+		c.limiter = l
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces the retry policy.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *Client) error {
+		if p.MaxAttempts < 1 {
+			return errors.New("synchroteam: a retry policy needs at least one attempt")
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt (default 60 s).
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return errors.New("synchroteam: the timeout must be positive")
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error {
+		c.defaultHeaders.Set("User-Agent", ua)
+		return nil
+	}
+}
+
+// NewClient returns a client. Credentials are required (WithCredentials or
+// FromEnv); the base URL defaults to DefaultURL.
+func NewClient(opts ...Option) (*Client, error) {
+	c := &Client{
+		retry:          DefaultRetryPolicy(),
+		timeout:        60 * time.Second,
+		limiter:        rate.NewLimiter(DefaultRate, DefaultBurst),
+		defaultHeaders: http.Header{},
+	}
+	c.defaultHeaders.Set("Accept", "application/json")
+	c.defaultHeaders.Set("User-Agent", "stbulk")
+	c.quota.Store(-1)
+	base, _ := url.Parse(DefaultURL)
+	c.base = base
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.auth == nil {
+		return nil, fmt.Errorf("synchroteam: no credentials (set %s and %s)", EnvDomain, EnvAPIKey)
+	}
+	if c.http == nil {
+		c.http = &http.Client{Transport: newTransport()}
+	}
+	c.common.client = c
+	c.Activities = (*ActivitiesService)(&c.common)
+	c.ActivityTypes = (*ActivityTypesService)(&c.common)
+	c.Attachments = (*AttachmentsService)(&c.common)
+	c.Blocks = (*BlocksService)(&c.common)
+	c.Customers = (*CustomersService)(&c.common)
+	c.CustomFields = (*CustomFieldsService)(&c.common)
+	c.Equipment = (*EquipmentService)(&c.common)
+	c.Jobs = (*JobsService)(&c.common)
+	c.Invoices = (*InvoicesService)(&c.common)
+	c.Sites = (*SitesService)(&c.common)
+	c.StockRequests = (*StockRequestsService)(&c.common)
+	c.Inventory = (*InventoryService)(&c.common)
+	c.Parts = (*PartsService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	return c, nil
+}
+
+// FromEnv returns the options that read SYNCHROTEAM_DOMAIN,
+// SYNCHROTEAM_API_KEY and SYNCHROTEAM_URL (optional).
+func FromEnv() []Option {
+	opts := []Option{WithCredentials(os.Getenv(EnvDomain), os.Getenv(EnvAPIKey))}
+	if u := os.Getenv(EnvURL); u != "" {
+		opts = append(opts, WithBaseURL(u))
+	}
+	return opts
+}
+
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	t.MaxIdleConnsPerHost = 64
+	return t
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("synchroteam: base URL: %w", err)
+	}
+	if u.User != nil {
+		return nil, errors.New("synchroteam: base URL must not carry credentials; use SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY")
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("synchroteam: base URL %q has no host", u.Redacted())
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("synchroteam: plain http is refused for %s: use https (http is accepted only for a loopback sandbox)", u.Host)
+		}
+	default:
+		return nil, fmt.Errorf("synchroteam: base URL scheme %q: want https", u.Scheme)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// BaseURL returns the base URL the client talks to.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Domain returns the Synchroteam domain of the credentials.
+func (c *Client) Domain() string { return c.auth.domain }
+
+// String describes the client without its key.
+func (c *Client) String() string {
+	return "synchroteam.Client{" + c.base.String() + ", domain " + c.auth.domain + "}"
+}
+
+// Limiter returns the client's rate limiter (shared by every request).
+func (c *Client) Limiter() *rate.Limiter { return c.limiter }
+
+// QuotaRemaining returns the last X-Quota-Remaining the server sent.
+func (c *Client) QuotaRemaining() (int64, bool) {
+	q := c.quota.Load()
+	return q, q >= 0
+}
+
+// Counters are the client's running totals.
+type Counters struct {
+	Requests    int64 // HTTP attempts sent
+	Retries     int64 // attempts that were retries
+	RateLimited int64 // 429 answers
+}
+
+// Counters returns the totals so far.
+func (c *Client) Counters() Counters {
+	return Counters{Requests: c.requests.Load(), Retries: c.retries.Load(), RateLimited: c.limited.Load()}
+}
+
+// call describes one API request.
+type call struct {
+	method   string
+	path     string // below the base URL, e.g. "/Api/v2/Customer/Send"
+	query    url.Values
+	body     any
+	safe     bool // repeating it cannot apply it twice (read, keyed upsert, delete, set)
+	endpoint string
+}
+
+// do sends the call with retries and decodes a 2xx body into out (when not
+// nil). Failures are returned as typed errors; see CheckResponse.
+func (c *Client) do(ctx context.Context, cl call, out any) error {
+	var payload []byte
+	if cl.body != nil {
+		b, err := json.Marshal(cl.body)
+		if err != nil {
+			return fmt.Errorf("synchroteam: %s: encoding the request: %w", cl.endpoint, err)
+		}
+		payload = b
+	}
+	u := *c.base
+	u.Path = c.base.Path + cl.path
+	if len(cl.query) > 0 {
+		u.RawQuery = cl.query.Encode()
+	}
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			c.retries.Add(1)
+		}
+		body, retryErr, err := c.attempt(ctx, cl, u.String(), payload)
+		if err == nil {
+			if out == nil {
+				return nil
+			}
+			if derr := json.Unmarshal(body, out); derr != nil {
+				return &Error{Method: cl.method, Endpoint: cl.endpoint, StatusCode: http.StatusOK,
+					Message: "unreadable response: " + derr.Error(), Body: snippet(body)}
+			}
+			return nil
+		}
+		if retryErr == nil {
+			return err
+		}
+		wait := c.retry.backoff(attempt, retryErr.after)
+		if attempt >= c.retry.MaxAttempts || time.Since(start)+wait > c.retry.MaxElapsed {
+			return retryErr.exhausted(attempt)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("synchroteam: %s: %w (last failure: %w)", cl.endpoint, ctx.Err(), err)
+		case <-t.C:
+		}
+	}
+}
+
+// retryable is a failure the retry policy may repeat.
+type retryable struct {
+	err   error
+	after time.Duration // the server's Retry-After, if any
+}
+
+func (r *retryable) exhausted(attempts int) error {
+	return &RetriesExhaustedError{Attempts: attempts, Err: r.err}
+}
+
+// attempt sends one request. It returns the body of a successful answer, or
+// an error and, when that error may be retried, a non-nil *retryable.
+func (c *Client) attempt(ctx context.Context, cl call, target string, payload []byte) ([]byte, *retryable, error) {
+	if err := c.limiter.Wait(ctx); err != nil {
+		return nil, nil, fmt.Errorf("synchroteam: %s: waiting for the rate limiter: %w", cl.endpoint, err)
+	}
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var written atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { written.Store(true) },
+	})
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(actx, cl.method, target, rd)
+	if err != nil {
+		return nil, nil, fmt.Errorf("synchroteam: %s: %w", cl.endpoint, err)
+	}
+	for k, v := range c.defaultHeaders {
+		req.Header[k] = v
+	}
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", c.auth.header())
+	c.requests.Add(1)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		r, terr := c.transportFailure(ctx, cl, err, written.Load())
+		return nil, r, terr
+	}
+	defer resp.Body.Close()
+	c.noteQuota(resp.Header)
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if rerr != nil {
+		r, terr := c.transportFailure(ctx, cl, rerr, true)
+		return nil, r, terr
+	}
+	if cerr := CheckResponse(cl.method, cl.endpoint, resp, body); cerr != nil {
+		var rl *RateLimitError
+		if errors.As(cerr, &rl) {
+			c.limited.Add(1)
+			return nil, &retryable{err: cerr, after: rl.RetryAfter}, cerr
+		}
+		if shouldRetryStatus(resp.StatusCode, cl.safe) {
+			return nil, &retryable{err: cerr}, cerr
+		}
+		if !cl.safe && ambiguousStatus(resp.StatusCode) {
+			return nil, nil, &OutcomeUnknownError{Method: cl.method, Endpoint: cl.endpoint, Err: cerr}
+		}
+		return nil, nil, cerr
+	}
+	return body, nil, nil
+}
+
+// noteQuota remembers X-Quota-Remaining.
+func (c *Client) noteQuota(h http.Header) {
+	v := strings.TrimSpace(h.Get("X-Quota-Remaining"))
+	if v == "" {
+		return
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+		c.quota.Store(n)
+	}
+}
+
+// maxBody bounds what is read of one response (photos and PDFs included).
+const maxBody = 512 << 20
+
+// transportFailure classifies a failure without a complete HTTP answer.
+func (c *Client) transportFailure(ctx context.Context, cl call, err error, written bool) (*retryable, error) {
+	e := &TransportError{Method: cl.method, Endpoint: cl.endpoint, Err: scrub(err)}
+	if ctx.Err() != nil {
+		// The caller's own cancellation or deadline: not retried.
+		return nil, e
+	}
+	if !written || cl.safe {
+		return &retryable{err: e}, e
+	}
+	// The request reached the server and the answer was lost: the server may
+	// have applied it. Repeating a create that carries no key could apply it
+	// twice, so the caller has to find out.
+	return nil, &OutcomeUnknownError{Method: cl.method, Endpoint: cl.endpoint, Err: e}
+}
