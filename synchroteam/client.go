@@ -319,7 +319,7 @@ func (c *Client) Counters() Counters {
 // call describes one API request.
 type call struct {
 	method   string
-	path     string // below the base URL, e.g. "/Api/v2/Customer/Send"
+	path     string // escaped, below the base URL, e.g. "/Api/v2/Customer/Send"
 	query    url.Values
 	body     any
 	safe     bool // repeating it cannot apply it twice (read, keyed upsert, delete, set)
@@ -337,8 +337,14 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		}
 		payload = b
 	}
+	// cl.path is escaped (names in list paths may hold spaces or slashes).
 	u := *c.base
-	u.Path = c.base.Path + cl.path
+	escaped := c.base.EscapedPath() + cl.path
+	unescaped, err := url.PathUnescape(escaped)
+	if err != nil {
+		return fmt.Errorf("synchroteam: %s: bad path: %w", cl.endpoint, err)
+	}
+	u.Path, u.RawPath = unescaped, escaped
 	if len(cl.query) > 0 {
 		u.RawQuery = cl.query.Encode()
 	}
@@ -405,9 +411,7 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	if err != nil {
 		return nil, nil, fmt.Errorf("synchroteam: %s: %w", cl.endpoint, err)
 	}
-	for k, v := range c.defaultHeaders {
-		req.Header[k] = v
-	}
+	req.Header = c.defaultHeaders.Clone()
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -93,7 +93,7 @@ func (s *CustomersService) Delete(ctx context.Context, by Lookup) (int, error) {
 func (s *CustomersService) List(ctx context.Context, changedFrom Date) ([]Customer, error) {
 	var q url.Values
 	if !changedFrom.IsZero() {
-		q = url.Values{"changedFrom": {changedFrom.String()}}
+		q = url.Values{"ChangedFrom": {changedFrom.String()}}
 	}
 	var out []Customer
 	if err := s.client.get(ctx, "Customer/List", q, &out); err != nil {
