@@ -1,0 +1,235 @@
+package sandbox
+
+import (
+	"github.com/stbulk/stbulk/synchroteam"
+)
+
+type equipmentIn struct {
+	ID                synchroteam.ID       `json:"id"`
+	MyID              *text                `json:"myId"`
+	Name              *text                `json:"name"`
+	CustomerID        synchroteam.ID       `json:"customerId"`
+	CustomerMyID      *text                `json:"customerMyId"`
+	CustomerName      *text                `json:"customerName"`
+	SiteID            synchroteam.ID       `json:"siteId"`
+	SiteMyID          *text                `json:"siteMyId"`
+	SiteName          *text                `json:"siteName"`
+	CustomFieldValues []fieldValue         `json:"customFieldValues"`
+	Tags              *synchroteam.Strings `json:"tags"`
+}
+
+// equipmentOut is a piece of equipment as Equipment/Details and the lists
+// show it.
+type equipmentOut struct {
+	CustomerID        int64           `json:"customerId"`
+	CustomerMyID      string          `json:"customerMyId"`
+	CustomerName      string          `json:"customerName"`
+	MyID              string          `json:"myId"`
+	Name              string          `json:"name"`
+	SiteID            *int64          `json:"siteId"`
+	SiteMyID          string          `json:"siteMyId"`
+	SiteName          string          `json:"siteName"`
+	ID                int64           `json:"id"`
+	CustomFieldValues []fieldValueOut `json:"customFieldValues,omitzero"`
+	Tags              []string        `json:"tags,omitzero"`
+}
+
+func (st *state) equipmentOut(e *equipment, details bool) equipmentOut {
+	out := equipmentOut{CustomerID: e.CustomerID, MyID: e.MyID, Name: e.Name, ID: e.ID}
+	if cu := st.Customers[e.CustomerID]; cu != nil {
+		out.CustomerMyID, out.CustomerName = cu.MyID, cu.Name
+	}
+	if x := st.Sites[e.SiteID]; x != nil {
+		id := x.ID
+		out.SiteID, out.SiteMyID, out.SiteName = &id, x.MyID, x.Name
+	}
+	if details {
+		out.CustomFieldValues = st.fieldsOut("equipment", e.Fields)
+		out.Tags = append([]string{}, e.Tags...)
+	}
+	return out
+}
+
+func (s *Server) equipmentBy(c *call, by, value string) ([]int64, *answer) {
+	switch by {
+	case "id":
+		id, err := parseID("id", value)
+		if err != nil {
+			a := c.invalid("%v", err)
+			return nil, &a
+		}
+		if s.st.Equipment[id] == nil {
+			return nil, nil
+		}
+		return []int64{id}, nil
+	case "myId":
+		return s.st.idx.equipmentMyID.get(value), nil
+	default:
+		return s.st.idx.equipmentName.get(value), nil
+	}
+}
+
+// equipmentDetails answers GET Equipment/Details?{name|id|myId}=value.
+func (s *Server) equipmentDetails(c *call) answer {
+	by, value, bad := c.lookup("name", "id", "myId")
+	if bad != nil {
+		return *bad
+	}
+	ids, a := s.equipmentBy(c, by, value)
+	if a != nil {
+		return *a
+	}
+	if len(ids) == 0 {
+		return c.notFound("equipment with %s %q not found", by, shorten(value))
+	}
+	return ok(s.st.equipmentOut(s.st.Equipment[ids[0]], true))
+}
+
+// equipmentSend answers POST Equipment/Send: create or update by id or myId.
+// The customer and the site are given by id, myId or name; a site alone
+// decides the customer.
+func (s *Server) equipmentSend(c *call) answer {
+	var in equipmentIn
+	if err := c.decode(&in, false); err != nil {
+		return c.invalid("%v", err)
+	}
+	st := s.st
+	var e *equipment
+	if in.ID != "" {
+		id, err := parseID("id", string(in.ID))
+		if err != nil {
+			return c.invalid("%v", err)
+		}
+		e = st.Equipment[id]
+	}
+	if myID := str(in.MyID); myID != "" {
+		n, found := st.idx.equipmentMyID.first(myID)
+		switch {
+		case e == nil && found:
+			e = st.Equipment[n]
+		case e != nil && found && n != e.ID:
+			return c.invalid("myId %q is already used by equipment %d", shorten(myID), n)
+		}
+	}
+	cu, err := st.findCustomer("customer", string(in.CustomerID), str(in.CustomerMyID), str(in.CustomerName))
+	if err != nil {
+		return c.invalid("%v", err)
+	}
+	x, err := st.findSite("site", string(in.SiteID), str(in.SiteMyID), str(in.SiteName))
+	if err != nil {
+		return c.invalid("%v", err)
+	}
+	if x != nil {
+		if cu != nil && x.CustomerID != cu.ID {
+			return c.invalid("site %d does not belong to customer %d", x.ID, cu.ID)
+		}
+		cu = st.Customers[x.CustomerID]
+	}
+	if e == nil {
+		if str(in.Name) == "" {
+			return c.invalid("the equipment's name is required")
+		}
+		if cu == nil {
+			return c.invalid("the equipment's customer is required (customerId, customerMyId, customerName or a site)")
+		}
+	} else {
+		if in.Name != nil && str(in.Name) == "" {
+			return c.invalid("the equipment's name must not be empty")
+		}
+		if x == nil && cu != nil && cu.ID != e.CustomerID && e.SiteID != 0 {
+			return c.invalid("equipment %d is on site %d of another customer; give the new site", e.ID, e.SiteID)
+		}
+	}
+	if err := st.checkFields("equipment", in.CustomFieldValues); err != nil {
+		return c.invalid("%v", err)
+	}
+	if e == nil {
+		e = &equipment{ID: st.next("equipment")}
+		st.Equipment[e.ID] = e
+	} else {
+		st.indexEquipment(e, false)
+	}
+	if cu != nil {
+		e.CustomerID = cu.ID
+	}
+	if x != nil {
+		e.SiteID = x.ID
+	}
+	setTrim(&e.MyID, in.MyID)
+	set(&e.Name, in.Name)
+	if in.Tags != nil {
+		e.Tags = append([]string(nil), (*in.Tags)...)
+	}
+	_ = st.applyFields("equipment", &e.Fields, in.CustomFieldValues)
+	e.Modified = s.now()
+	st.indexEquipment(e, true)
+	return ok(codeMessage{Code: e.ID})
+}
+
+func (st *state) deleteEquipment(id int64) {
+	if e := st.Equipment[id]; e != nil {
+		st.indexEquipment(e, false)
+		delete(st.Equipment, id)
+	}
+}
+
+// equipmentDelete answers DELETE Equipment/Delete?{name|id|myId}=value.
+func (s *Server) equipmentDelete(c *call) answer {
+	by, value, bad := c.lookup("name", "id", "myId")
+	if bad != nil {
+		return *bad
+	}
+	ids, a := s.equipmentBy(c, by, value)
+	if a != nil {
+		return *a
+	}
+	ids = append([]int64(nil), ids...)
+	for _, id := range ids {
+		s.st.deleteEquipment(id)
+	}
+	return ok(codeOnly{Code: int64(len(ids))})
+}
+
+// equipmentList answers GET Equipment/List/Customer/{id or name}/Site/{id or
+// name}: the equipment of that customer on that site, as a list of lists (one
+// per matching site) like the reference's example. A value that is the id of
+// a record is taken as an id, else as a name.
+func (s *Server) equipmentList(c *call) answer {
+	st := s.st
+	custIDs := map[int64]bool{}
+	if id, err := parseID("", c.params[0]); err == nil && st.Customers[id] != nil {
+		custIDs[id] = true
+	} else {
+		for _, id := range st.idx.customerName.get(c.params[0]) {
+			custIDs[id] = true
+		}
+	}
+	if len(custIDs) == 0 {
+		return c.notFound("customer %q not found", shorten(c.params[0]))
+	}
+	siteIDs := map[int64]bool{}
+	if id, err := parseID("", c.params[1]); err == nil && st.Sites[id] != nil && custIDs[st.Sites[id].CustomerID] {
+		siteIDs[id] = true
+	} else {
+		for _, id := range st.idx.siteName.get(c.params[1]) {
+			if custIDs[st.Sites[id].CustomerID] {
+				siteIDs[id] = true
+			}
+		}
+	}
+	if len(siteIDs) == 0 {
+		return c.notFound("site %q of customer %q not found", shorten(c.params[1]), shorten(c.params[0]))
+	}
+	// The reference's example is a list of lists: one list per site.
+	out := [][]equipmentOut{}
+	for _, sid := range sortedKeys(siteIDs) {
+		list := []equipmentOut{}
+		for _, id := range sortedKeys(st.Equipment) {
+			if e := st.Equipment[id]; e.SiteID == sid && custIDs[e.CustomerID] {
+				list = append(list, st.equipmentOut(e, false))
+			}
+		}
+		out = append(out, list)
+	}
+	return ok(out)
+}

@@ -1,0 +1,540 @@
+// Package sandbox is a local, in-memory Synchroteam API v2 server for tests,
+// demos and benchmarks.
+//
+// It implements every endpoint of the API reference
+// (testdata/synchroteam-api-v2.txt) with the reference's request and response
+// shapes, key spellings and value forms, keeps its state in memory (optionally
+// persisted to a JSON file), and reproduces the service's operating
+// conditions: Basic authentication, a per-second rate limit answered with 429
+// and Retry-After, a daily quota reported in X-Quota-Remaining, latency, and
+// injected faults (500, 503, dropped connections) that are reproducible from a
+// seed.
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config sets up a Server. The zero value is a server with no credentials
+// that could match anything but ":" (empty domain and key), no rate limit and
+// no faults.
+type Config struct {
+	// Domain and APIKey are the credentials: requests must carry
+	// "Authorization: Basic base64(domain:apikey)"; anything else gets 401.
+	Domain, APIKey string
+	// Rate is the maximum number of requests per second; 0 means unlimited.
+	// Requests over it get 429 with a Retry-After header (whole seconds).
+	Rate float64
+	// Burst is the token bucket size; 0 means max(1, ceil(Rate)).
+	Burst int
+	// FailRate (0..1) is the fraction of authenticated requests that fail
+	// with 500, 503 or a dropped connection, before any state change.
+	FailRate float64
+	// Latency is added to every request.
+	Latency time.Duration
+	// Seed makes injected faults, generated ids and demo data reproducible.
+	Seed int64
+	// DailyQuota is the starting value of X-Quota-Remaining (0 means
+	// 100000). Each authenticated request decrements it; at 0 requests get 429.
+	DailyQuota int
+	// StateFile, if set, is loaded by New when it exists and written by Save.
+	StateFile string
+	// Demo loads the demo data set when no state file was loaded.
+	Demo bool
+	// Logf, if set, receives one line per request. Credentials are never logged.
+	Logf func(format string, args ...any)
+}
+
+// Server is the sandbox API server. It is an http.Handler and is safe for
+// concurrent use.
+type Server struct {
+	cfg     Config
+	limiter *bucket
+	now     func() time.Time
+
+	mu sync.Mutex // guards st
+	st *state
+
+	faultMu  sync.Mutex
+	faultRng *rand.Rand
+	quotaMu  sync.Mutex
+	quota    int
+
+	statsMu sync.Mutex
+	stats   Stats
+}
+
+// Stats counts what the server has seen since it was created.
+type Stats struct {
+	Requests      int            // every request received
+	Unauthorized  int            // answered 401
+	RateLimited   int            // answered 429 (rate limit or quota)
+	Faults        int            // injected 500, 503 and dropped connections
+	QuotaRejected int            // the part of RateLimited due to the daily quota
+	ByEndpoint    map[string]int // authenticated requests per endpoint, e.g. "POST Customer/Send"
+}
+
+// New returns a Server for cfg. It loads cfg.StateFile when that file exists,
+// else the demo data when cfg.Demo is set, else starts empty.
+func New(cfg Config) (*Server, error) {
+	if cfg.Rate < 0 || cfg.FailRate < 0 || cfg.FailRate > 1 || cfg.DailyQuota < 0 || cfg.Burst < 0 {
+		return nil, errors.New("sandbox: Rate, Burst and DailyQuota must not be negative and FailRate must be within 0..1")
+	}
+	s := &Server{
+		cfg:      cfg,
+		now:      func() time.Time { return time.Now().UTC().Truncate(time.Second) },
+		faultRng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5a17)),
+		quota:    cfg.DailyQuota,
+	}
+	if s.quota == 0 {
+		s.quota = 100000
+	}
+	if cfg.Rate > 0 {
+		burst := cfg.Burst
+		if burst == 0 {
+			burst = max(1, int(cfg.Rate+0.999999))
+		}
+		s.limiter = newBucket(cfg.Rate, burst)
+	}
+	loaded, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	if !loaded {
+		s.st = newState(cfg.Seed)
+		if cfg.Demo {
+			loadDemo(s.st, cfg.Seed)
+		}
+	}
+	return s, nil
+}
+
+// Stats returns a copy of the counters.
+func (s *Server) Stats() Stats {
+	s.statsMu.Lock()
+	defer s.statsMu.Unlock()
+	out := s.stats
+	out.ByEndpoint = make(map[string]int, len(s.stats.ByEndpoint))
+	for k, v := range s.stats.ByEndpoint {
+		out.ByEndpoint[k] = v
+	}
+	return out
+}
+
+func (s *Server) count(f func(*Stats)) {
+	s.statsMu.Lock()
+	f(&s.stats)
+	s.statsMu.Unlock()
+}
+
+// Running is a Server listening on a TCP address.
+type Running struct {
+	URL    string  // base URL, e.g. "http://127.0.0.1:41234"
+	Server *Server // the handler
+
+	http *http.Server
+	done chan error
+}
+
+// Start creates a Server for cfg and serves it on addr (e.g. "127.0.0.1:0")
+// in the background.
+func Start(cfg Config, addr string) (*Running, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	r := &Running{
+		URL:    "http://" + ln.Addr().String(),
+		Server: s,
+		http:   &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second},
+		done:   make(chan error, 1),
+	}
+	go func() { r.done <- r.http.Serve(ln) }()
+	return r, nil
+}
+
+// Close shuts the server down (waiting up to five seconds for requests in
+// flight) and then saves the state to Config.StateFile.
+func (r *Running) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := r.http.Shutdown(ctx)
+	if serr := <-r.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	if saveErr := r.Server.Save(); saveErr != nil {
+		return saveErr
+	}
+	return err
+}
+
+// call is one request being answered.
+type call struct {
+	r      *http.Request
+	route  *route
+	params []string          // path parameters, decoded, original case
+	query  map[string]string // lower-cased parameter name → first value
+	qorder []string          // lower-cased parameter names in request order
+	body   []byte
+}
+
+// answer is a handler's result: a status and a value rendered as JSON or XML.
+type answer struct {
+	status int
+	body   any
+}
+
+func ok(body any) answer { return answer{http.StatusOK, body} }
+
+// fail answers status with the route's error envelope carrying msg.
+func (c *call) fail(status int, format string, args ...any) answer {
+	return answer{status, c.route.failure(fmt.Sprintf(format, args...))}
+}
+
+// invalid answers 400 with the route's error envelope.
+func (c *call) invalid(format string, args ...any) answer {
+	return c.fail(http.StatusBadRequest, format, args...)
+}
+
+// decode reads the JSON body into v. An empty body leaves v as it is when
+// allowEmpty, and is an error otherwise.
+func (c *call) decode(v any, allowEmpty bool) error {
+	body := bytes.TrimSpace(c.body)
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	if len(body) == 0 {
+		if allowEmpty {
+			return nil
+		}
+		return errors.New("the request body is empty")
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return fmt.Errorf("malformed JSON body at offset %d: %v", syn.Offset, syn)
+		case errors.As(err, &typ):
+			where := typ.Field
+			if where == "" {
+				where = "the body"
+			}
+			return fmt.Errorf("malformed JSON body: %s must not be a JSON %s", where, typ.Value)
+		default:
+			return fmt.Errorf("malformed JSON body: %v", err)
+		}
+	}
+	return nil
+}
+
+// ServeHTTP answers one API request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	s.count(func(st *Stats) { st.Requests++ })
+	rec := &statusRecorder{ResponseWriter: w}
+	s.serve(rec, r)
+	if s.cfg.Logf != nil {
+		status := rec.status
+		if status == 0 && rec.hijacked {
+			status = -1
+		}
+		s.cfg.Logf("sandbox: %s %s → %d (%s)", r.Method, r.URL.Path, status, time.Since(start).Round(time.Millisecond))
+	}
+}
+
+func (s *Server) serve(w *statusRecorder, r *http.Request) {
+	if s.cfg.Latency > 0 {
+		t := time.NewTimer(s.cfg.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	f := formatJSON
+	rt, params, found := match(r.URL)
+	if !found {
+		writeMessage(w, f, http.StatusNotFound, fmt.Sprintf("No HTTP resource was found that matches the request URI '%s'.", requestURI(r)))
+		return
+	}
+	if !strings.EqualFold(r.Method, rt.method) {
+		w.Header().Set("Allow", rt.method)
+		writeMessage(w, f, http.StatusMethodNotAllowed, fmt.Sprintf("The requested resource does not support http method '%s'.", r.Method))
+		return
+	}
+	if !s.authorized(r) {
+		s.count(func(st *Stats) { st.Unauthorized++ })
+		w.Header().Set("WWW-Authenticate", `Basic realm="Synchroteam"`)
+		writeMessage(w, f, http.StatusUnauthorized, "Authorization has been denied for this request.")
+		return
+	}
+	endpoint := rt.method + " " + rt.name
+	s.count(func(st *Stats) {
+		if st.ByEndpoint == nil {
+			st.ByEndpoint = map[string]int{}
+		}
+		st.ByEndpoint[endpoint]++
+	})
+	if wait, limited := s.limiter.take(time.Now()); limited {
+		s.count(func(st *Stats) { st.RateLimited++ })
+		w.Header().Set("X-Quota-Remaining", strconv.Itoa(s.quotaLeft()))
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+		writeMessage(w, f, http.StatusTooManyRequests, fmt.Sprintf("Too many requests: the limit is %g requests per second.", s.cfg.Rate))
+		return
+	}
+	left, allowed := s.spendQuota()
+	w.Header().Set("X-Quota-Remaining", strconv.Itoa(left))
+	if !allowed {
+		s.count(func(st *Stats) { st.RateLimited++; st.QuotaRejected++ })
+		w.Header().Set("Retry-After", strconv.Itoa(secondsToMidnight(time.Now().UTC())))
+		writeMessage(w, f, http.StatusTooManyRequests, "The daily API quota is exhausted.")
+		return
+	}
+	f, acceptable := negotiate(r.Header.Get("Accept"))
+	if !acceptable {
+		writeMessage(w, formatJSON, http.StatusNotAcceptable, "The requested format is not available: accept JSON (application/json, text/json) or XML (application/xml, text/xml).")
+		return
+	}
+	if s.injectFault(w, f) {
+		return
+	}
+	c := &call{r: r, route: rt, params: params}
+	c.query, c.qorder = lowerQuery(r.URL.RawQuery)
+	if r.Body != nil && r.Method != http.MethodGet {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+		if err != nil {
+			render(w, f, c.invalid("the request body could not be read: %v", err))
+			return
+		}
+		c.body = body
+	}
+	if len(bytes.TrimSpace(c.body)) > 0 && isXML(r.Header.Get("Content-Type")) {
+		writeMessage(w, f, http.StatusUnsupportedMediaType, "The sandbox reads JSON request bodies only; send Content-Type: application/json.")
+		return
+	}
+	s.mu.Lock()
+	a := rt.handle(s, c)
+	s.mu.Unlock()
+	render(w, f, a)
+}
+
+// requestURI is the absolute request URI as the reference's 404 message shows it.
+func requestURI(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host + r.URL.RequestURI()
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	const prefix = "basic "
+	if len(h) < len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return false
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(h[len(prefix):]))
+	if err != nil {
+		return false
+	}
+	domain, key, found := strings.Cut(string(raw), ":")
+	if !found {
+		return false
+	}
+	domainOK := strings.EqualFold(domain, s.cfg.Domain)
+	keyOK := subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.APIKey)) == 1
+	return domainOK && keyOK
+}
+
+// spendQuota takes one request from the daily quota. It returns what is left
+// and whether the request may go on.
+func (s *Server) spendQuota() (int, bool) {
+	s.quotaMu.Lock()
+	defer s.quotaMu.Unlock()
+	if s.quota <= 0 {
+		return 0, false
+	}
+	s.quota--
+	return s.quota, true
+}
+
+func (s *Server) quotaLeft() int {
+	s.quotaMu.Lock()
+	defer s.quotaMu.Unlock()
+	return s.quota
+}
+
+func secondsToMidnight(now time.Time) int {
+	next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	return max(1, int(next.Sub(now).Seconds()))
+}
+
+func retryAfter(wait time.Duration) int {
+	secs := int((wait + time.Second - 1) / time.Second)
+	return max(1, secs)
+}
+
+// injectFault decides, from the seeded generator, whether this request fails.
+// It reports whether it answered the request.
+func (s *Server) injectFault(w *statusRecorder, f format) bool {
+	if s.cfg.FailRate <= 0 {
+		return false
+	}
+	s.faultMu.Lock()
+	roll := s.faultRng.Float64()
+	kind := s.faultRng.IntN(3)
+	s.faultMu.Unlock()
+	if roll >= s.cfg.FailRate {
+		return false
+	}
+	s.count(func(st *Stats) { st.Faults++ })
+	switch kind {
+	case 0:
+		writeMessage(w, f, http.StatusInternalServerError, "An error has occurred.")
+	case 1:
+		w.Header().Set("Retry-After", "1")
+		writeMessage(w, f, http.StatusServiceUnavailable, "The service is temporarily unavailable. Please try again later.")
+	default:
+		if hj, ok := w.ResponseWriter.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				w.hijacked = true
+				conn.Close()
+				return true
+			}
+		}
+		// Not a connection that can be dropped (HTTP/2, a recorder): a 503 instead.
+		writeMessage(w, f, http.StatusServiceUnavailable, "The service is temporarily unavailable. Please try again later.")
+	}
+	return true
+}
+
+// lowerQuery parses a raw query, keeping the first value of each parameter
+// under its lower-cased name.
+func lowerQuery(raw string) (map[string]string, []string) {
+	values, _ := url.ParseQuery(raw)
+	out := make(map[string]string, len(values))
+	var order []string
+	for _, part := range strings.Split(raw, "&") {
+		name, _, _ := strings.Cut(part, "=")
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		key := strings.ToLower(name)
+		if key == "" {
+			continue
+		}
+		if _, seen := out[key]; seen {
+			continue
+		}
+		for k, v := range values {
+			if strings.ToLower(k) == key && len(v) > 0 {
+				out[key] = v[0]
+				order = append(order, key)
+				break
+			}
+		}
+	}
+	return out, order
+}
+
+// lookup finds the first lookup parameter of the request among allowed (in
+// request order). It answers an error when none is present.
+func (c *call) lookup(allowed ...string) (name, value string, bad *answer) {
+	for _, q := range c.qorder {
+		for _, a := range allowed {
+			if q == strings.ToLower(a) {
+				return a, c.query[q], nil
+			}
+		}
+	}
+	a := c.invalid("expected one query parameter among %s", strings.Join(allowed, ", "))
+	return "", "", &a
+}
+
+// statusRecorder remembers the status written, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status   int
+	hijacked bool
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// bucket is a token bucket rate limiter.
+type bucket struct {
+	mu     sync.Mutex
+	rate   float64
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+func newBucket(rate float64, burst int) *bucket {
+	return &bucket{rate: rate, burst: float64(burst), tokens: float64(burst)}
+}
+
+// take spends one token at now. When none is left it reports how long until
+// one is available. A nil bucket never limits.
+func (b *bucket) take(now time.Time) (time.Duration, bool) {
+	if b == nil {
+		return 0, false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.last.IsZero() {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	}
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0, false
+	}
+	need := (1 - b.tokens) / b.rate
+	return time.Duration(need * float64(time.Second)), true
+}
+
+// sortedKeys returns the keys of m in increasing order.
+func sortedKeys[V any](m map[int64]V) []int64 {
+	keys := make([]int64, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}
