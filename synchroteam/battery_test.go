@@ -260,8 +260,17 @@ func TestBatteryAgainstSandbox(t *testing.T) {
 		if s, _ := j.Status.Int64(); s != 6 {
 			t.Errorf("status after validate = %v, want 6", j.Status)
 		}
-		if n := must[int](t, "cancel")(c.Jobs.Cancel(ctx, synchroteam.ByNum(string(num)))); n != 1 {
-			t.Errorf("cancel count %d", n)
+		// a validated job cannot be canceled; another one can
+		if n := must[int](t, "cancel validated")(c.Jobs.Cancel(ctx, synchroteam.ByNum(string(num)))); n != 0 {
+			t.Errorf("cancel of a validated job: count %d, want 0", n)
+		}
+		num2 := must[synchroteam.ID](t, "job send")(c.Jobs.Send(ctx, &synchroteam.Job{MyID: "BAT-J2", CustomerMyID: "BAT-C3", Description: "Contrôle"}))
+		if n := must[int](t, "cancel")(c.Jobs.Cancel(ctx, synchroteam.ByNum(string(num2)))); n != 1 {
+			t.Errorf("cancel count %d, want 1", n)
+		}
+		j = must[*synchroteam.Job](t, "job get")(c.Jobs.Get(ctx, synchroteam.ByMyID("BAT-J2")))
+		if s, _ := j.Status.Int64(); s != 7 {
+			t.Errorf("status after cancel = %v, want 7", j.Status)
 		}
 		for status := int64(0); status <= 7; status++ {
 			refs := must[[]synchroteam.JobRef](t, "search by status")(c.Jobs.Search(ctx, &synchroteam.JobSearch{Status: synchroteam.NewInt(status)}))
@@ -340,12 +349,22 @@ func TestBatteryAgainstSandbox(t *testing.T) {
 
 	t.Run("stock requests", func(t *testing.T) {
 		reqs := must[[]synchroteam.StockRequest](t, "search")(c.StockRequests.Search(ctx, &synchroteam.StockRequestSearch{}))
-		if len(reqs) == 0 {
-			t.Fatal("no demo stock request")
+		var open *synchroteam.StockRequest
+		for i := range reqs {
+			if deleted, _ := reqs[i].IsDeleted.Value(); !deleted {
+				open = &reqs[i]
+				break
+			}
 		}
-		n := must[int](t, "complete")(c.StockRequests.Complete(ctx, &synchroteam.StockRequestCompletion{ID: reqs[0].ID, Quantity: synchroteam.NewNumber(1)}))
+		if open == nil {
+			t.Fatalf("no open demo stock request among %d", len(reqs))
+		}
+		n := must[int](t, "complete")(c.StockRequests.Complete(ctx, &synchroteam.StockRequestCompletion{ID: open.ID}))
 		if n != 1 {
-			t.Errorf("complete count %d", n)
+			t.Errorf("complete count %d, want 1", n)
+		}
+		if n := must[int](t, "complete unknown")(c.StockRequests.Complete(ctx, &synchroteam.StockRequestCompletion{ID: "00000000-0000-0000-0000-000000000000"})); n != 0 {
+			t.Errorf("complete of an unknown request: count %d, want 0", n)
 		}
 	})
 }
