@@ -3,11 +3,12 @@ package sandbox_test
 // Conformance of the sandbox server with the Synchroteam API v2 reference
 // (testdata/synchroteam-api-v2.txt and testdata/synchroteam-api-v2-full.txt).
 //
-// testdata/conformance/ holds one file per request example of the reference,
-// named NN-Endpoint.txtar where NN is the position of the request in the
-// scenario run by TestConformanceExamples. Each file is a txtar-like archive:
-// a comment (where the example comes from and every value that was changed,
-// with the reason), then the sections
+// testdata/conformance/ holds one file per request example of the reference
+// (the cURL sample of each endpoint, and also its "POST Body" where that one
+// differs), named NN-Endpoint.txtar where NN orders the scenario run by
+// TestConformanceExamples: sends first, then reads, updates, and deletes last.
+// Each file is a txtar-like archive: a comment (the section of the reference,
+// and every value that was changed with the reason), then the sections
 //
 //	-- request --    METHOD and target, as the cURL sample prints them
 //	-- curl-data --  the body exactly as the cURL sample's --data prints it
@@ -15,20 +16,25 @@ package sandbox_test
 //	                 as the Python and PHP samples of the same request do)
 //	-- body --       or: the body as the reference's "POST Body"/"PUT Body"
 //	                 prints it (multi-line, sent as is)
-//	-- response --   the reference's "JSON Returned" example for the endpoint
+//	-- response --   the reference's "JSON Returned" example for the endpoint,
+//	                 without its "..." ellipses, placeholders replaced
 //	-- checks --     rules, one a line (see parseChecks)
 //
-// {{name}} in the request, the body or the checks stands for a value found
-// while the scenario runs: an id returned by an earlier request of the
-// scenario (a "capture" check) or one found in the demo data (see discover).
-// In a request target the value is path-escaped.
+// A value of an example is kept as printed when it names something that
+// exists at that point of the scenario (the demo data has many of the
+// reference's records: job ref-25415, parts p11 and 458, depots stock and
+// stock4, ...); otherwise it is replaced, and the file says by what and why.
+// {{name}} stands for a value found while the scenario runs: an id returned
+// by an earlier request of the scenario (a "capture" check) or one found in
+// the demo data (see discover). In a request target it is path-escaped.
 //
 // The response of each request must be a 2xx with a JSON body that has the
 // structure of the example: every object key of the example, spelled exactly
-// the same (case included); no key that the example does not have (unless an
-// "extra" check allows it); lists compared element by element against the
-// example's first element; and, for every scalar that is not null in the
-// example, the same JSON kind (string, number, bool).
+// the same (case included); no other key, unless it is a field of one of the
+// reference's field tables (spelled the same) or an "extra" check allows it;
+// lists compared element by element against the example's first element;
+// and, for every scalar that is not null in the example, the same JSON kind
+// (string, number, bool).
 
 import (
 	"bufio"
@@ -299,6 +305,9 @@ func TestConformanceDataFiles(t *testing.T) {
 			t.Errorf("%s: endpoint %d is %s here but %s in another file", ex.file, ex.endpoint, ex.route, prev)
 		}
 		covered[ex.endpoint] = ex.route
+		if !targetMatchesRoute(ex.target, ex.route) {
+			t.Errorf("%s: request %s %s is not an endpoint %s", ex.file, ex.method, ex.target, ex.route)
+		}
 		if ex.hasBody {
 			filled := placeholderRE.ReplaceAllString(ex.body, "1")
 			if _, err := decodeJSON([]byte(filled)); err != nil {
@@ -337,6 +346,31 @@ func TestConformanceDataFiles(t *testing.T) {
 	if len(covered) != referenceEndpoints {
 		t.Errorf("examples cover %d endpoint numbers, want %d", len(covered), referenceEndpoints)
 	}
+}
+
+// targetMatchesRoute reports whether a request target (/Api/v2/X/Y?q) is
+// on route ("METHOD X/Y", "{...}" segments matching anything), ignoring case.
+func targetMatchesRoute(target, route string) bool {
+	path, _, _ := strings.Cut(target, "?")
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	if len(segs) > 0 && strings.EqualFold(segs[0], "api") {
+		segs = segs[1:]
+	}
+	if len(segs) == 0 || !strings.EqualFold(segs[0], "v2") {
+		return false
+	}
+	segs = segs[1:]
+	_, name, _ := strings.Cut(route, " ")
+	want := strings.Split(name, "/")
+	if len(want) != len(segs) {
+		return false
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(w, "{") && !strings.EqualFold(w, segs[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // ---------------------------------------------------------------------------
