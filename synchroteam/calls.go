@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
@@ -62,7 +63,9 @@ func (c *Client) get(ctx context.Context, endpoint string, q url.Values, out any
 
 // search sends a read-only POST (searches and lists with a filter body).
 func (c *Client) search(ctx context.Context, endpoint string, filter any, out any) error {
-	if filter == nil {
+	// A nil *Filter arrives here as a non-nil interface: it would be sent as
+	// "null" rather than as an empty filter.
+	if v := reflect.ValueOf(filter); filter == nil || v.Kind() == reflect.Pointer && v.IsNil() {
 		filter = struct{}{}
 	}
 	return c.do(ctx, call{method: http.MethodPost, path: apiPrefix + endpoint, body: filter, safe: true, endpoint: endpoint}, out)

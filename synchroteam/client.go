@@ -254,6 +254,11 @@ func newTransport() *http.Transport {
 func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
+		// A *url.Error quotes the whole URL, userinfo included: keep its reason only.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("synchroteam: base URL: %w", err)
 	}
 	if u.User != nil {
@@ -464,7 +469,11 @@ const maxBody = 512 << 20
 func (c *Client) transportFailure(ctx context.Context, cl call, err error, written bool) (*retryable, error) {
 	e := &TransportError{Method: cl.method, Endpoint: cl.endpoint, Err: scrub(err)}
 	if ctx.Err() != nil {
-		// The caller's own cancellation or deadline: not retried.
+		// The caller's own cancellation or deadline: not retried. A request
+		// already written may have been applied all the same.
+		if written && !cl.safe {
+			return nil, &OutcomeUnknownError{Method: cl.method, Endpoint: cl.endpoint, Err: e}
+		}
 		return nil, e
 	}
 	if !written || cl.safe {
