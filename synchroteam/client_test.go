@@ -1670,3 +1670,129 @@ func TestNewClientOptions(t *testing.T) {
 		t.Errorf("QuotaRemaining() before any request = %d, %v", q, ok)
 	}
 }
+
+// Every method of the client goes to the method and path the reference gives
+// its endpoint (39 endpoints).
+func TestEveryEndpointRoute(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	created := `{"code": 1, "message": ""}`
+	tests := []struct {
+		route string // method and request URI, as the reference writes them
+		body  string
+		call  func(c *Client) error
+	}{
+		{"POST /Api/v2/Activities/Search", `[]`, func(c *Client) error { return second(c.Activities.Search(ctx, &ActivitySearch{})) }},
+		{"POST /Api/v2/ActivityType/Send", `{"code": 1, "data": {"id": 84}}`, func(c *Client) error { return second(c.ActivityTypes.Send(ctx, &ActivityType{Name: "a"})) }},
+		{"POST /Api/v2/ActivityType/Search", `[]`, func(c *Client) error { return second(c.ActivityTypes.Search(ctx, &ActivityType{})) }},
+		{"DELETE /Api/v2/ActivityType/Delete", `{"code": 1}`, func(c *Client) error { return second(c.ActivityTypes.Delete(ctx, "", "a")) }},
+		{"POST /Api/v2/Attachments/Send", `{"data": {"id": "297"}, "result": "1"}`, func(c *Client) error {
+			return second(c.Attachments.Send(ctx, &AttachmentSend{Customer: &Ref{MyID: "c"}, FileName: "f", FileData: []byte("x")}))
+		}},
+		{"GET /Api/v2/SharedBlocks/List", `[]`, func(c *Client) error { return second(c.Blocks.ListShared(ctx)) }},
+		{"GET /Api/v2/Customer/Details?myId=sCustomer08", `{}`, func(c *Client) error { return second(c.Customers.Get(ctx, ByMyID("sCustomer08"))) }},
+		{"POST /Api/v2/Customer/Send", created, func(c *Client) error { return second(c.Customers.Send(ctx, &Customer{MyID: "c"})) }},
+		{"DELETE /Api/v2/Customer/Delete?id=35604", `{"code": 1}`, func(c *Client) error { return second(c.Customers.Delete(ctx, ByID("35604"))) }},
+		{"GET /Api/v2/Customer/List", `[]`, func(c *Client) error { return second(c.Customers.List(ctx, Date{})) }},
+		{"POST /Api/v2/CustomField/Send", created, func(c *Client) error {
+			return c.CustomFields.Send(ctx, &CustomFieldsSend{Job: JobRef{Num: "1"}})
+		}},
+		{"GET /Api/v2/Equipment/Details?name=Heater+2345", `{}`, func(c *Client) error { return second(c.Equipment.Get(ctx, ByName("Heater 2345"))) }},
+		{"POST /Api/v2/Equipment/Send", created, func(c *Client) error { return second(c.Equipment.Send(ctx, &Equipment{MyID: "e"})) }},
+		{"DELETE /Api/v2/Equipment/Delete?myId=ref-2541", `{"code": 1}`, func(c *Client) error { return second(c.Equipment.Delete(ctx, ByMyID("ref-2541"))) }},
+		{"GET /Api/v2/Equipment/List/Customer/8248/Site/47706", `[[]]`, func(c *Client) error { return second(c.Equipment.ListByCustomerSite(ctx, "8248", "47706")) }},
+		{"GET /Api/v2/Jobs/Detail?id=265_160719144323649", `{}`, func(c *Client) error { return second(c.Jobs.Get(ctx, ByID("265_160719144323649"))) }},
+		{"POST /Api/v2/Jobs/Send", `{"code": 13497, "message": null}`, func(c *Client) error { return second(c.Jobs.Send(ctx, &Job{Num: "13497"})) }},
+		{"POST /Api/v2/Jobs/Search", `[]`, func(c *Client) error { return second(c.Jobs.Search(ctx, &JobSearch{})) }},
+		{"PUT /Api/v2/Jobs/Validate?myId=ref-25415", `{"code": 1}`, func(c *Client) error { return second(c.Jobs.Validate(ctx, ByMyID("ref-25415"))) }},
+		{"GET /Api/v2/Jobs/Photos?myId=ref-25415", `[]`, func(c *Client) error { return second(c.Jobs.Photos(ctx, ByMyID("ref-25415"))) }},
+		{"GET /Api/v2/Jobs/PDF?num=13473", `{"pdfData": "JVBERg=="}`, func(c *Client) error { return second(c.Jobs.PDF(ctx, ByNum("13473"))) }},
+		{"PUT /Api/v2/Jobs/Cancel?myId=ref-25415", `{"code": 1}`, func(c *Client) error { return second(c.Jobs.Cancel(ctx, ByMyID("ref-25415"))) }},
+		{"POST /Api/v2/Invoices/Send", `{"code": 1, "data": {"num": 1}}`, func(c *Client) error { return second(c.Invoices.Send(ctx, &InvoiceSend{Type: "invoice"})) }},
+		{"POST /Api/v2/Invoices/List", `[]`, func(c *Client) error { return second(c.Invoices.List(ctx, &InvoiceFilter{})) }},
+		{"GET /Api/v2/Site/Details?id=2811", `{}`, func(c *Client) error { return second(c.Sites.Get(ctx, ByID("2811"))) }},
+		{"POST /Api/v2/Site/Send", created, func(c *Client) error { return second(c.Sites.Send(ctx, &Site{ID: "1454"})) }},
+		{"DELETE /Api/v2/Site/Delete?name=site+name", `{"code": 1}`, func(c *Client) error { return second(c.Sites.Delete(ctx, ByName("site name"))) }},
+		{"GET /Api/v2/Site/List/byCustomer/id/35604", `[]`, func(c *Client) error { return second(c.Sites.ListByCustomer(ctx, ByID("35604"))) }},
+		{"GET /Api/v2/Site/List/byCustomer/myId/sCustomer08", `[]`, func(c *Client) error { return second(c.Sites.ListByCustomer(ctx, ByMyID("sCustomer08"))) }},
+		{"PUT /Api/v2/StockRequest/Complete", `{"code": 1}`, func(c *Client) error { return second(c.StockRequests.Complete(ctx, &StockRequestCompletion{ID: "1"})) }},
+		{"POST /Api/v2/StockRequest/Search", `[]`, func(c *Client) error { return second(c.StockRequests.Search(ctx, &StockRequestSearch{})) }},
+		{"PUT /Api/v2/Inventory/Quantities", `{"code": 1, "errors": ""}`, func(c *Client) error { return c.Inventory.SetQuantities(ctx, []DepotQuantities{{Depot: "stock"}}) }},
+		{"POST /Api/v2/Part/Send", `{"code": 35958}`, func(c *Client) error { return second(c.Parts.Send(ctx, &Part{Reference: "LEG10602"})) }},
+		{"DELETE /Api/v2/Part/Delete?reference=LEG10602", `{"code": 1}`, func(c *Client) error { return second(c.Parts.Delete(ctx, ByReference("LEG10602"))) }},
+		{"PUT /Api/v2/Part/Prices", `{"code": 1}`, func(c *Client) error {
+			return c.Parts.SetPrices(ctx, []PartPrice{{Reference: "p11", Price: NewNumber(1)}})
+		}},
+		{"GET /Api/v2/Part/Details?id=35918", `{}`, func(c *Client) error { return second(c.Parts.Get(ctx, ByID("35918"))) }},
+		{"GET /Api/v2/User/Details?login=login_user", `{}`, func(c *Client) error { return second(c.Users.Get(ctx, ByLogin("login_user"))) }},
+		{"POST /Api/v2/User/Search", `[]`, func(c *Client) error { return second(c.Users.Search(ctx, &UserSearch{})) }},
+		{"POST /Api/v2/User/Send", `{"code": 54023, "message": ""}`, func(c *Client) error { return second(c.Users.Send(ctx, &User{Login: "login_user"})) }},
+	}
+	if len(tests) != 39 {
+		t.Fatalf("%d endpoints in the table, the reference has 39", len(tests))
+	}
+	for _, tt := range tests {
+		t.Run(tt.route, func(t *testing.T) {
+			t.Parallel()
+			c, mux := setup(t)
+			var got atomic.Value
+			mux.HandleFunc("/Api/", func(w http.ResponseWriter, r *http.Request) {
+				got.Store(r.Method + " " + r.RequestURI)
+				answer(w, 200, tt.body)
+			})
+			if err := tt.call(c); err != nil {
+				t.Fatalf("error: %v", err)
+			}
+			if g, _ := got.Load().(string); g != tt.route {
+				t.Errorf("request %q, want %q", g, tt.route)
+			}
+		})
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	t.Parallel()
+	e401 := &Error{Method: "GET", Endpoint: "Customer/Details", StatusCode: 401, Message: "Authorization has been denied for this request."}
+	e429 := &Error{Method: "GET", Endpoint: "Jobs/Search", StatusCode: 429}
+	transport := &TransportError{Method: "POST", Endpoint: "Customer/Send", Err: errors.New("read: connection reset by peer")}
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{e401, "synchroteam: GET Customer/Details: HTTP 401 Unauthorized: Authorization has been denied for this request."},
+		{&Error{Method: "GET", Endpoint: "Part/Details", StatusCode: 404, Body: "<html>Not Found</html>"}, "synchroteam: GET Part/Details: HTTP 404 Not Found: <html>Not Found</html>"},
+		{&Error{Method: "POST", Endpoint: "Customer/Send", StatusCode: 200, Code: "0", Message: "The name is mandatory"}, "synchroteam: POST Customer/Send: rejected: The name is mandatory"},
+		{&Error{Method: "PUT", Endpoint: "Part/Prices", StatusCode: 200, Message: "some prices were not applied", Items: make([]ItemError, 2)},
+			"synchroteam: PUT Part/Prices: rejected: some prices were not applied (2 item(s) not applied)"},
+		{&RateLimitError{Err: e429, RetryAfter: 2 * time.Second}, "synchroteam: GET Jobs/Search: HTTP 429 Too Many Requests (retry after 2s)"},
+		{&RateLimitError{Err: e429}, "synchroteam: GET Jobs/Search: HTTP 429 Too Many Requests"},
+		{transport, "synchroteam: POST Customer/Send: read: connection reset by peer"},
+		{&RetriesExhaustedError{Attempts: 4, Err: e401}, "synchroteam: GET Customer/Details: HTTP 401 Unauthorized: Authorization has been denied for this request. (gave up after 4 attempts)"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q\nwant      %q", got, tt.want)
+		}
+	}
+	out := (&OutcomeUnknownError{Method: "POST", Endpoint: "Customer/Send", Err: transport}).Error()
+	for _, part := range []string{"POST Customer/Send", "outcome unknown", "connection reset by peer"} {
+		if !strings.Contains(out, part) {
+			t.Errorf("OutcomeUnknownError.Error() = %q, want it to hold %q", out, part)
+		}
+	}
+}
+
+func TestBadBase64(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("GET /Api/v2/Jobs/PDF", reply(`{"pdfData": "not base64!"}`))
+	_, err := c.Jobs.PDF(context.Background(), ByNum("1"))
+	var e *Error
+	if !errors.As(err, &e) || !strings.Contains(e.Message, "pdfData") {
+		t.Errorf("error = %v, want an *Error naming pdfData", err)
+	}
+	urlSafe := Photo{ImageData: base64.RawURLEncoding.EncodeToString([]byte{0xfb, 0xff, 0xfe})}
+	if b, err := urlSafe.Bytes(); err != nil || string(b) != "\xfb\xff\xfe" {
+		t.Errorf("URL-safe unpadded base64: %q, %v", b, err)
+	}
+}
