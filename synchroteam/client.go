@@ -167,6 +167,9 @@ func WithRetryPolicy(p RetryPolicy) Option {
 		if p.MaxAttempts < 1 {
 			return errors.New("synchroteam: a retry policy needs at least one attempt")
 		}
+		if p.MaxAttempts > 1 && p.MaxElapsed <= 0 {
+			return errors.New("synchroteam: a retry policy that retries needs a positive MaxElapsed")
+		}
 		c.retry = p
 		return nil
 	}
@@ -435,13 +438,16 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 		return nil, r, terr
 	}
 	if cerr := CheckResponse(cl.method, cl.endpoint, resp, body); cerr != nil {
+		c.redact(cerr)
 		var rl *RateLimitError
 		if errors.As(cerr, &rl) {
 			c.limited.Add(1)
 			return nil, &retryable{err: cerr, after: rl.RetryAfter}, cerr
 		}
 		if shouldRetryStatus(resp.StatusCode, cl.safe) {
-			return nil, &retryable{err: cerr}, cerr
+			// A 503 for maintenance may say when to come back.
+			after := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			return nil, &retryable{err: cerr, after: after}, cerr
 		}
 		if !cl.safe && ambiguousStatus(resp.StatusCode) {
 			return nil, nil, &OutcomeUnknownError{Method: cl.method, Endpoint: cl.endpoint, Err: cerr}
@@ -449,6 +455,22 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 		return nil, nil, cerr
 	}
 	return body, nil, nil
+}
+
+// redact removes the credentials from what a server put in an error (a
+// proxy may echo the Authorization header back in its body).
+func (c *Client) redact(err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		return
+	}
+	header := c.auth.header()
+	token := strings.TrimPrefix(header, "Basic ")
+	for _, field := range []*string{&e.Message, &e.Body, &e.Code} {
+		for _, secret := range []string{header, token, c.auth.key} {
+			*field = strings.ReplaceAll(*field, secret, "[redacted]")
+		}
+	}
 }
 
 // noteQuota remembers X-Quota-Remaining.

@@ -1796,3 +1796,27 @@ func TestBadBase64(t *testing.T) {
 		t.Errorf("URL-safe unpadded base64: %q, %v", b, err)
 	}
 }
+
+// SetQuantities sends "serials": [] for parts without serials and leaves the
+// caller's slices alone; errors name the depot entry holding the reference.
+func TestSetQuantitiesKeepsCallerSlices(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("PUT /Api/v2/Inventory/Quantities", func(w http.ResponseWriter, r *http.Request) {
+		testBody(t, r, `[{"depot":"stock","parts":[{"reference":"A","quantity":1,"serials":[]}]},
+			{"depot":"stock","parts":[{"reference":"B","quantity":2,"serials":[]}]}]`)
+		answer(w, 200, `{"code":0,"errors":[{"depot":"stock","reference":"B","quantity":"2","message":"unknown part"}]}`)
+	})
+	in := []DepotQuantities{
+		{Depot: "stock", Parts: []PartQuantity{{Reference: "A", Quantity: NewNumber(1)}}},
+		{Depot: "stock", Parts: []PartQuantity{{Reference: "B", Quantity: NewNumber(2)}}},
+	}
+	err := c.Inventory.SetQuantities(context.Background(), in)
+	var e *Error
+	if !errors.As(err, &e) || len(e.Items) != 1 || e.Items[0].Index != 1 {
+		t.Fatalf("err = %#v, want one item naming entry 1", err)
+	}
+	if in[0].Parts[0].Serials != nil {
+		t.Errorf("the caller's Serials were changed to %#v", in[0].Parts[0].Serials)
+	}
+}

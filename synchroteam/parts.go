@@ -94,7 +94,7 @@ func (s *PartsService) SetPrices(ctx context.Context, prices []PartPrice) error 
 // matchPrice finds the request item the API echoes as failed.
 func matchPrice(prices []PartPrice, f PartPrice) int {
 	for i, p := range prices {
-		if f.ID != "" && p.ID == f.ID || f.ID == "" && f.Reference != "" && p.Reference == f.Reference {
+		if f.ID != "" && p.ID == f.ID || f.Reference != "" && p.Reference == f.Reference {
 			return i
 		}
 	}

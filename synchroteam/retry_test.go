@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -847,5 +848,37 @@ func TestCancelDuringAttempt(t *testing.T) {
 				t.Errorf("%d requests, want 1", n)
 			}
 		})
+	}
+}
+
+// A 503 that says when to come back is retried after that delay.
+func TestServiceUnavailableHonoursRetryAfter(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	s := script(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "0.05")
+		answer(w, http.StatusServiceUnavailable, `{"Message":"maintenance"}`)
+	}, status(200, customerJSON))
+	mux.Handle("GET /Api/v2/Customer/Details", s)
+	if err := getCustomer(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	seen := s.requests()
+	if len(seen) != 2 {
+		t.Fatalf("%d requests, want 2", len(seen))
+	}
+	if gap := seen[1].at.Sub(seen[0].at); gap < 50*time.Millisecond {
+		t.Errorf("retried after %v, before the 50ms Retry-After", gap)
+	}
+}
+
+func TestRetryPolicyNeedsMaxElapsed(t *testing.T) {
+	t.Parallel()
+	_, err := NewClient(WithCredentials("d", "k"), WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
+	if err == nil || !strings.Contains(err.Error(), "MaxElapsed") {
+		t.Errorf("err = %v, want a complaint about MaxElapsed", err)
+	}
+	if _, err := NewClient(WithCredentials("d", "k"), WithRetryPolicy(RetryPolicy{MaxAttempts: 1})); err != nil {
+		t.Errorf("a policy without retries needs no MaxElapsed: %v", err)
 	}
 }

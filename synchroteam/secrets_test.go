@@ -291,3 +291,33 @@ func TestFromEnv(t *testing.T) {
 	}
 	assertErrorHasNoSecret(t, "no domain", err, testKey)
 }
+
+// A server (or proxy) that echoes the Authorization header in its error body
+// does not make the key appear in the error.
+func TestEchoedCredentialsRedacted(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("GET /Api/v2/Customer/Details", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, http.StatusBadRequest, `{"message":"bad request, you sent `+r.Header.Get("Authorization")+` and key `+testKey+`"}`)
+	})
+	mux.HandleFunc("GET /Api/v2/Site/Details", func(w http.ResponseWriter, r *http.Request) {
+		answer(w, http.StatusBadGateway, "<html>upstream said: "+r.Header.Get("Authorization")+"</html>")
+	})
+	for _, err := range []error{
+		second(c.Customers.Get(context.Background(), ByMyID("x"))),
+		second(c.Sites.Get(context.Background(), ByMyID("x"))),
+	} {
+		if err == nil {
+			t.Fatal("no error")
+		}
+		token := base64.StdEncoding.EncodeToString([]byte(testDomain + ":" + testKey))
+		for _, text := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err)} {
+			if strings.Contains(text, testKey) || strings.Contains(text, token) {
+				t.Errorf("the key leaks: %s", text)
+			}
+		}
+		if !strings.Contains(err.Error(), "[redacted]") {
+			t.Errorf("error %q should show where the credentials were removed", err)
+		}
+	}
+}

@@ -118,31 +118,51 @@ type InventoryService service
 // (and the index of the depot in the request).
 func (s *InventoryService) SetQuantities(ctx context.Context, depots []DepotQuantities) error {
 	const endpoint = "Inventory/Quantities"
-	for i := range depots {
-		for j := range depots[i].Parts {
-			if depots[i].Parts[j].Serials == nil {
-				depots[i].Parts[j].Serials = []string{}
+	// The API wants "serials": [] rather than null; the caller's slices are
+	// left as they are.
+	body := make([]DepotQuantities, len(depots))
+	for i, d := range depots {
+		body[i] = DepotQuantities{Depot: d.Depot, Parts: make([]PartQuantity, len(d.Parts))}
+		for j, p := range d.Parts {
+			if p.Serials == nil {
+				p.Serials = []string{}
 			}
+			body[i].Parts[j] = p
 		}
 	}
-	env, err := s.client.flag(ctx, http.MethodPut, endpoint, depots, true, nil)
+	env, err := s.client.flag(ctx, http.MethodPut, endpoint, body, true, nil)
 	if err == nil || env == nil {
 		return err
 	}
 	e := env.reject(http.MethodPut, endpoint)
 	for _, item := range inventoryErrors(env.Errors) {
-		item.Index = -1
-		for i, d := range depots {
-			if d.Depot == item.Depot {
-				item.Index = i
-			}
-		}
+		item.Index = matchDepot(depots, item)
 		e.Items = append(e.Items, item)
 	}
 	if env.message() == "" && len(e.Items) > 0 {
 		e.Message = "some quantities were not applied"
 	}
 	return e
+}
+
+// matchDepot finds the request entry an error names: the first entry of
+// that depot holding that reference, else the first entry of that depot.
+func matchDepot(depots []DepotQuantities, item ItemError) int {
+	first := -1
+	for i, d := range depots {
+		if d.Depot != item.Depot {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		for _, p := range d.Parts {
+			if item.Reference != "" && p.Reference == item.Reference {
+				return i
+			}
+		}
+	}
+	return first
 }
 
 // inventoryErrors reads the errors member of Inventory/Quantities: a list of
