@@ -1,0 +1,245 @@
+package transforms
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var (
+	testColumns = []string{"CODE", "COMPANY", "STREET", "ZIP", "CITY", "STATUS", "Code postal", "Nom du client", "Société", "date", "QTY", "TAGS"}
+	testRow     = []string{"C001", " acme  sarl ", "12 rue de la Paix", "75002", "Paris", "open", "69001", "ÉLODIE DUPRÉ", "SAS", "05/03/2024", "1 234,5", "vip;north"}
+)
+
+func TestExprEval(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		row  []string // testRow when nil
+		want Value
+	}{
+		{src: `STREET + ", " + ZIP + " " + CITY`, want: Text("12 rue de la Paix, 75002 Paris")},
+		{src: `join(", ", STREET, "", ZIP + " " + CITY)`, want: Text("12 rue de la Paix, 75002 Paris")},
+		{src: `join(", ", STREET, col("Code postal"))`, row: []string{"", "", "", "", "", "", "69001"}, want: Text("69001")},
+		{src: `concat(CODE, "-", 42)`, want: Text("C001-42")},
+		{src: `col("Code postal") + " " + row["Nom du client"]`, want: Text("69001 ÉLODIE DUPRÉ")},
+		{src: `title(col("Nom du client"))`, want: Text("Élodie Dupré")},
+		{src: `Société + "/" + row.CITY`, want: Text("SAS/Paris")},
+		{src: `upper(squash(COMPANY))`, want: Text("ACME SARL")},
+		{src: `trim(COMPANY)`, want: Text("acme  sarl")},
+		{src: `lower(CITY)`, want: Text("paris")},
+		{src: `coalesce(col("Code postal"), ZIP)`, row: []string{"", "", "", "75002"}, want: Text("75002")},
+		{src: `coalesce(STATUS, "none")`, row: []string{"a"}, want: Text("none")},
+		{src: `number(QTY) * 2`, want: Text("2469")},
+		{src: `number("12,5", ",") + 0.25`, want: Text("12.75")},
+		{src: `date(date, "dd/MM/yyyy")`, want: Text("2024-03-05 00:00:00")},
+		{src: `date("2024-03-05")`, want: Text("2024-03-05 00:00:00")},
+		{src: `date(date, "yyyy-MM-dd", "dd/MM/yyyy") >= "2024-01-01"`, want: Text("true")},
+		{src: `replace(ZIP, "^(\\d{2})", "$1 ")`, want: Text("75 002")},
+		{src: `len(col("Nom du client"))`, want: Text("12")},
+		{src: `CITY contains "ar" && CITY startsWith "P" && CODE matches "^C\\d+$"`, want: Text("true")},
+		{src: `split(TAGS, ";")`, want: List([]string{"vip", "north"})},
+		{src: `STATUS == "open" ? "A" : "I"`, want: Text("A")},
+		{src: `let z = ZIP; z + z`, want: Text("7500275002")},
+		{src: `col(STATUS == "open" ? "CITY" : "ZIP")`, want: Text("Paris")},
+		{src: `row["ZI" + "P"]`, want: Text("75002")},
+		{src: `nil`, want: Text("")},
+		{src: `any(split(TAGS, ";"), # == "vip") ? CITY : ""`, want: Text("Paris")},
+		{src: `filter(split(TAGS, ";"), # != CITY)`, want: List([]string{"vip", "north"})},
+		{src: `number(QTY) >= 1000`, want: Text("true")},
+		{src: `CITY`, row: []string{"C1"}, want: Text("")}, // short rows read as empty cells
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			e, err := NewExpr(tt.src, testColumns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			row := tt.row
+			if row == nil {
+				row = testRow
+			}
+			got, err := e.Eval(row)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(Value{})); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestExprColumns(t *testing.T) {
+	t.Parallel()
+	e, err := NewExpr(`CITY + col("Code postal") + ZIP + CITY`, testColumns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"ZIP", "CITY", "Code postal"}, e.Columns()); diff != "" {
+		t.Errorf("Columns mismatch (-want +got):\n%s", diff)
+	}
+	f, err := NewFilter(`col(STATUS) != ""`, testColumns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(testColumns, f.Columns()); diff != "" {
+		t.Errorf("dynamic Columns mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		want bool
+	}{
+		{`STATUS != "closed"`, true},
+		{`STATUS == "closed"`, false},
+		{`number(QTY) > 1000 and CITY in ["Paris", "Lyon"]`, true},
+		{`col("Code postal") startsWith "69"`, true},
+		{`trim(COMPANY) == ""`, false},
+		{`date(date, "dd/MM/yyyy") < "2024-03-06"`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			f, err := NewFilter(tt.src, testColumns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.Match(testRow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("Match = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestExprCompileErrors(t *testing.T) {
+	t.Parallel()
+	cols := `; columns are CODE, COMPANY, STREET, ZIP, CITY, STATUS, Code postal, Nom du client, Société, date, QTY, TAGS`
+	tests := []struct {
+		src    string
+		filter bool
+		want   ExprError
+	}{
+		{src: `CITTY`, want: ExprError{1, 1, `unknown column "CITTY" (did you mean "CITY"?)` + cols}},
+		{src: `STREET + ", " + ZIPP`, want: ExprError{1, 17, `unknown column "ZIPP" (did you mean "ZIP"?)` + cols}},
+		{src: "STREET +\n  ZIPP", want: ExprError{2, 3, `unknown column "ZIPP" (did you mean "ZIP"?)` + cols}},
+		{src: `col("Code postale")`, want: ExprError{1, 5, `unknown column "Code postale" (did you mean "Code postal"?)` + cols}},
+		{src: `"x" + row["Nom client"]`, want: ExprError{1, 11, `unknown column "Nom client" (did you mean "Nom du client"?)` + cols}},
+		{src: `Societe`, want: ExprError{1, 1, `unknown column "Societe" (did you mean "Société"?)` + cols}},
+		{src: `Société + CITTY`, want: ExprError{1, 11, `unknown column "CITTY" (did you mean "CITY"?)` + cols}},
+		{src: `Prénom`, want: ExprError{1, 1, `unknown column "Prénom"` + cols}},
+		{src: `titel(CITY)`, want: ExprError{1, 1, `unknown function "titel" (did you mean "title"?)`}},
+		{src: `CITY(1)`, want: ExprError{1, 1, `"CITY" is a column, not a function`}},
+		{src: `col("a", "b")`, want: ExprError{1, 1, `col takes one column name, as in col("Code postal")`}},
+		{src: `row + CITY`, want: ExprError{1, 1, `row must be followed by a column name, as in row["Code postal"]`}},
+		{src: `CITY +`, want: ExprError{1, 6, `unexpected token EOF`}},
+		{src: `CITY == "a" &&`, filter: true, want: ExprError{1, 14, `unexpected token EOF`}},
+		{src: `number(QTY) + CITY`, want: ExprError{1, 13, `invalid operation: + (mismatched types float64 and string)`}},
+		{src: `CITY`, filter: true, want: ExprError{1, 1, `expected bool, but got string`}},
+		{src: `Cells[0]`, want: ExprError{1, 1, `unknown column "Cells"` + cols}},
+		{src: `$env["CITY"]`, want: ExprError{1, 1, `unknown column "$env"` + cols}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			var err error
+			if tt.filter {
+				_, err = NewFilter(tt.src, testColumns)
+			} else {
+				_, err = NewExpr(tt.src, testColumns)
+			}
+			var ee *ExprError
+			if !errors.As(err, &ee) {
+				t.Fatalf("error = %v (%T), want an *ExprError", err, err)
+			}
+			if diff := cmp.Diff(&tt.want, ee); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestExprRuntimeErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ src, want string }{
+		{`number(CITY)`, `number: "Paris" is not a number (unexpected 'P')`},
+		{`number(STATUS)`, `number: the value is empty`},
+		{`number(QTY, ";")`, `number: decimal separator must be "," or ".", got ";"`},
+		{`date(CITY, "dd/MM/yyyy")`, `date: "Paris" does not match "dd/MM/yyyy" (expected a day at "Paris")`},
+		{`date(CITY, "dd/QQ")`, `date: unknown layout token "QQ" in "dd/QQ" (known: yyyy yy MM M MMM dd d HH H hh h mm m ss s SSS a XXX; quote literal letters: 'Q')`},
+		{`replace(CITY, "(", "")`, "replace: bad pattern \"(\": missing closing ): `(`"},
+		{`col(CITY)`, `unknown column "Paris"`},
+	}
+	row := slices5(testRow)
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			e, err := NewExpr(tt.src, testColumns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = e.Eval(row)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// slices5 returns a copy of row with STATUS emptied.
+func slices5(row []string) []string {
+	out := append([]string(nil), row...)
+	out[5] = ""
+	return out
+}
+
+func TestExprConcurrent(t *testing.T) {
+	t.Parallel()
+	e, err := NewExpr(`join(" ", CODE, CITY, col("Code postal"))`, testColumns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 500 {
+				row := []string{fmt.Sprint(g), "", "", "", fmt.Sprint(i), "", "x"}
+				got, err := e.Eval(row)
+				if want := fmt.Sprintf("%d %d x", g, i); err != nil || got.String() != want {
+					t.Errorf("Eval = %q, %v; want %q", got, err, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestExprColumnNamedLikeFunction: a column called "date" is read as a
+// column, and date(...) is still the function.
+func TestExprColumnNamedLikeFunction(t *testing.T) {
+	t.Parallel()
+	e, err := NewExpr(`date(date, "dd/MM/yyyy") + " " + trim(date)`, testColumns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.Eval(testRow)
+	if err != nil || got.String() != "2024-03-05 00:00:00 05/03/2024" {
+		t.Errorf("Eval = %q, %v", got, err)
+	}
+	if !strings.Contains(fmt.Sprint(e.Columns()), "date") {
+		t.Errorf("Columns = %v", e.Columns())
+	}
+}
