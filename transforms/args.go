@@ -99,18 +99,6 @@ func (o *options) list(key string) ([]string, bool, error) {
 	return l, true, err
 }
 
-func (o *options) number(key string) (float64, bool, error) {
-	v, ok := o.m[key]
-	if !ok || v == nil {
-		return 0, false, nil
-	}
-	f, ok := asFloat(v)
-	if !ok {
-		return 0, false, argErr(o.name, key, "%s must be a number, got %s", key, describe(v))
-	}
-	return f, true, nil
-}
-
 // stringList accepts a list of scalars, or a single scalar as a one-item list.
 func stringList(name, key string, v any) ([]string, error) {
 	if s, ok := scalar(v); ok {

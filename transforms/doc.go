@@ -153,7 +153,9 @@
 //	                           join(list, sep) works too
 //	coalesce(a, b, ...)        the first non-blank part, or ""
 //	number(s), number(s, ",")  the number in s, as a float64, for arithmetic and
-//	                           comparisons; an empty or malformed s is an error for the row
+//	                           comparisons; an empty or malformed s is an error for the row.
+//	                           Results are written with 15 significant digits (integers
+//	                           exactly), so number("0.1") * 3 gives "0.3"
 //	date(s, layout, ...)       s read with the layouts (and ISO forms), written as
 //	                           "yyyy-MM-dd HH:mm:ss" — such texts compare in date order:
 //	                           date(CREATED, "dd/MM/yyyy") >= "2024-01-01"; "" for a blank s

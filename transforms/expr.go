@@ -126,14 +126,24 @@ func resultText(v any) (string, error) {
 	case int64:
 		return strconv.FormatInt(x, 10), nil
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return "", fmt.Errorf("expression gave %v, not a number", x)
-		}
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
+		return formatFloat(x)
 	case time.Time:
 		return apiLayout.format(x), nil
 	}
 	return "", fmt.Errorf("expression gave %s, which cannot be a field value", describeResult(v))
+}
+
+// formatFloat writes a computed number like the number transform does.
+// Integers are written exactly; other numbers with 15 significant digits,
+// which hides binary floating-point noise (0.1*3 gives "0.3").
+func formatFloat(x float64) (string, error) {
+	switch {
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return "", fmt.Errorf("expression gave %v, not a number", x)
+	case x == math.Trunc(x) && math.Abs(x) < 1e21:
+		return strconv.FormatFloat(x, 'f', 0, 64), nil
+	}
+	return parseNumber(strconv.FormatFloat(x, 'g', 15, 64), numberFormat{decimal: '.', thousands: 'n'})
 }
 
 func describeResult(v any) string {
@@ -321,7 +331,7 @@ func position(src string, offset int) (line, col int) {
 }
 
 // resolver rewrites column references — bare identifiers naming a column,
-// col("name") and row["name"] — into indexes into the environment's cells,
+// col("name") and row["name"] — into reads of the environment's cell keys,
 // and reports names that are neither columns, functions nor variables.
 type resolver struct {
 	src    string

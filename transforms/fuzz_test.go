@@ -1,6 +1,7 @@
 package transforms
 
 import (
+	"errors"
 	"strconv"
 	"testing"
 )
@@ -62,5 +63,29 @@ func FuzzDate(f *testing.F) {
 		if err != nil || again.String() != v.String() {
 			t.Fatalf("date %q with %q gave %q, which reads back as %q, %v", s, layout, v, again, err)
 		}
+	})
+}
+
+// FuzzExpr compiles and runs arbitrary expressions: the resolver must
+// never panic, and every compile error must carry a position.
+func FuzzExpr(f *testing.F) {
+	for _, s := range []string{
+		`STREET + ", " + ZIP + " " + CITY`, `col("Code postal")`, `row["Nom du client"]`, `row.CITY`,
+		`let x = CITY; x`, `any(split(TAGS, ";"), # == CITY)`, `col(STATUS)`, `CITTY`, `titel(CITY)`,
+		`number(QTY) > 1 ? date(date, "dd/MM/yyyy") : coalesce(ZIP, "x")`, `join(", ", split(TAGS, ";"))`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		e, err := NewExpr(src, testColumns)
+		if err != nil {
+			var ee *ExprError
+			if !errors.As(err, &ee) || ee.Line < 1 || ee.Column < 1 {
+				t.Fatalf("NewExpr(%q) error without a position: %v", src, err)
+			}
+			return
+		}
+		_, _ = e.Eval(testRow)
+		_, _ = e.Eval(nil)
 	})
 }
