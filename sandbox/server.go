@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,7 +75,8 @@ type Server struct {
 	faultMu  sync.Mutex
 	faultRng *rand.Rand
 	quotaMu  sync.Mutex
-	quota    int
+	quota    int       // left today
+	quotaDay time.Time // the UTC day quota counts
 
 	statsMu sync.Mutex
 	stats   Stats
@@ -103,7 +105,7 @@ func New(cfg Config) (*Server, error) {
 		quota:    cfg.DailyQuota,
 	}
 	if s.quota == 0 {
-		s.quota = 100000
+		s.quota = defaultQuota
 	}
 	if cfg.Rate > 0 {
 		burst := cfg.Burst
@@ -148,8 +150,10 @@ type Running struct {
 	URL    string  // base URL, e.g. "http://127.0.0.1:41234"
 	Server *Server // the handler
 
-	http *http.Server
-	done chan error
+	http      *http.Server
+	done      chan error
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Start creates a Server for cfg and serves it on addr (e.g. "127.0.0.1:0")
@@ -174,18 +178,22 @@ func Start(cfg Config, addr string) (*Running, error) {
 }
 
 // Close shuts the server down (waiting up to five seconds for requests in
-// flight) and then saves the state to Config.StateFile.
+// flight) and then saves the state to Config.StateFile. Calling it again
+// returns the first result.
 func (r *Running) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := r.http.Shutdown(ctx)
-	if serr := <-r.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
-		err = serr
-	}
-	if saveErr := r.Server.Save(); saveErr != nil {
-		return saveErr
-	}
-	return err
+	r.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := r.http.Shutdown(ctx)
+		if serr := <-r.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+			err = serr
+		}
+		if saveErr := r.Server.Save(); saveErr != nil {
+			err = saveErr
+		}
+		r.closeErr = err
+	})
+	return r.closeErr
 }
 
 // call is one request being answered.
@@ -226,6 +234,13 @@ func (c *call) decode(v any, allowEmpty bool) error {
 			return nil
 		}
 		return errors.New("the request body is empty")
+	}
+	if isXML(c.r.Header.Get("Content-Type")) {
+		converted, err := xmlToJSON(body, reflect.TypeOf(v).Elem())
+		if err != nil {
+			return err
+		}
+		body = converted
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var syn *json.SyntaxError
@@ -273,6 +288,10 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 	}
 	f := formatJSON
 	rt, params, found := match(r.URL)
+	if (!found || !strings.EqualFold(r.Method, rt.method)) && s.authorized(r) {
+		// Not a request of the API, but an authenticated one: it shows the quota.
+		w.Header().Set("X-Quota-Remaining", strconv.Itoa(s.quotaLeft()))
+	}
 	if !found {
 		writeMessage(w, f, http.StatusNotFound, fmt.Sprintf("No HTTP resource was found that matches the request URI '%s'.", requestURI(r)))
 		return
@@ -328,10 +347,6 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 		}
 		c.body = body
 	}
-	if len(bytes.TrimSpace(c.body)) > 0 && isXML(r.Header.Get("Content-Type")) {
-		writeMessage(w, f, http.StatusUnsupportedMediaType, "The sandbox reads JSON request bodies only; send Content-Type: application/json.")
-		return
-	}
 	s.mu.Lock()
 	a := rt.handle(s, c)
 	s.mu.Unlock()
@@ -370,11 +385,32 @@ func (s *Server) authorized(r *http.Request) bool {
 	return domainOK && keyOK
 }
 
-// spendQuota takes one request from the daily quota. It returns what is left
-// and whether the request may go on.
+// defaultQuota is the daily quota when Config.DailyQuota is 0.
+const defaultQuota = 100000
+
+// refillQuota starts a new quota when the UTC day has changed. quotaMu is held.
+func (s *Server) refillQuota(now time.Time) {
+	day := now.UTC().Truncate(24 * time.Hour)
+	if s.quotaDay.IsZero() {
+		s.quotaDay = day
+		return
+	}
+	if day.After(s.quotaDay) {
+		s.quotaDay = day
+		s.quota = s.cfg.DailyQuota
+		if s.quota == 0 {
+			s.quota = defaultQuota
+		}
+	}
+}
+
+// spendQuota takes one request from the daily quota, which starts again
+// every day at 00:00 UTC. It returns what is left and whether the request
+// may go on.
 func (s *Server) spendQuota() (int, bool) {
 	s.quotaMu.Lock()
 	defer s.quotaMu.Unlock()
+	s.refillQuota(time.Now())
 	if s.quota <= 0 {
 		return 0, false
 	}
@@ -385,6 +421,7 @@ func (s *Server) spendQuota() (int, bool) {
 func (s *Server) quotaLeft() int {
 	s.quotaMu.Lock()
 	defer s.quotaMu.Unlock()
+	s.refillQuota(time.Now())
 	return s.quota
 }
 

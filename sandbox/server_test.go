@@ -311,15 +311,41 @@ func TestXMLListAndNull(t *testing.T) {
 	}
 }
 
-func TestXMLRequestBodyIsRefused(t *testing.T) {
+func TestXMLRequestBodies(t *testing.T) {
 	t.Parallel()
-	s := emptyServer(t)
-	r := send(t, s, "POST", "/Api/v2/Customer/Send", `<Customer><name>A</name></Customer>`, withHeader("Content-Type", "text/xml"))
-	if r.status != http.StatusUnsupportedMediaType {
-		t.Fatalf("status %d, want 415", r.status)
+	s := demoServer(t)
+	asXML := withHeader("Content-Type", "text/xml; charset=utf-8")
+	r := mustOK(t, send(t, s, "POST", "/Api/v2/Customer/Send", `<?xml version="1.0"?>
+<Customer>
+  <MyId>X-1</MyId><name>Café &amp; Co</name><adressZIP>69002</adressZIP>
+  <position><latitude>45.76</latitude><longitude>4.83</longitude></position>
+  <tags>a</tags><tags>b</tags>
+  <customFieldValues><customFieldValue><name>Sector</name><value>Food</value></customFieldValue></customFieldValues>
+</Customer>`, asXML, withAccept("text/xml")))
+	var reply struct {
+		Code int64 `xml:"code"`
 	}
-	if n := len(mustOK(t, send(t, s, "GET", "/Api/v2/Customer/List", "")).list(t)); n != 0 {
-		t.Errorf("%d customers after a refused request", n)
+	if err := xml.Unmarshal(r.body, &reply); err != nil || reply.Code == 0 {
+		t.Fatalf("XML reply %s (%v)", r.body, err)
+	}
+	c := mustOK(t, send(t, s, "GET", "/Api/v2/Customer/Details?myId=X-1", "")).obj(t)
+	if c["name"] != "Café & Co" || fmt.Sprint(c["tags"]) != "[a b]" || c["position"].(map[string]any)["Latitude"] != "45.76" ||
+		!strings.Contains(fmt.Sprint(c["customFieldValues"]), "value:Food") {
+		t.Errorf("customer from XML: %v", c)
+	}
+	// A list at the root, lists of objects inside an element.
+	p := mustOK(t, send(t, s, "PUT", "/Api/v2/Part/Prices", `<ArrayOfPrice><Price><reference>p11</reference><price>6,75</price></Price><Price><id>1</id><price>2</price></Price></ArrayOfPrice>`, asXML))
+	if !strings.Contains(string(p.body), `"errors":[{"id":"1","price":"2","reference":null}]`) {
+		t.Errorf("prices from XML: %s", p.body)
+	}
+	inv := mustOK(t, send(t, s, "POST", "/Api/v2/Invoices/Send", `<Invoice><type>invoice</type><num>900</num>
+	  <lines><line><reference>p3</reference><quantity>8,5</quantity><discount>50,3</discount></line>
+	         <line><description>Forfait</description><price>10</price><quantity>1</quantity><tax i:nil="true" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"/></line></lines></Invoice>`, asXML))
+	if !strings.Contains(string(inv.body), `"numberLines":2`) {
+		t.Errorf("invoice from XML: %s", inv.body)
+	}
+	if r := send(t, s, "POST", "/Api/v2/Customer/Send", `<Customer><name>A</name>`, asXML); r.status != 400 || !strings.Contains(r.obj(t)["message"].(string), "XML") {
+		t.Errorf("malformed XML: %d %s", r.status, r.body)
 	}
 }
 
@@ -676,5 +702,57 @@ func TestLogNeverShowsCredentials(t *testing.T) {
 	}
 	if !strings.Contains(lines[1], "401") {
 		t.Errorf("log line %q lacks the status", lines[1])
+	}
+}
+
+func TestQuotaStartsAgainEachDay(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, Config{DailyQuota: 1})
+	mustOK(t, send(t, s, "GET", "/Api/v2/Customer/List", ""))
+	if r := send(t, s, "GET", "/Api/v2/Customer/List", ""); r.status != 429 {
+		t.Fatalf("status %d, want 429", r.status)
+	}
+	s.quotaMu.Lock()
+	s.quotaDay = s.quotaDay.AddDate(0, 0, -1)
+	s.quotaMu.Unlock()
+	r := mustOK(t, send(t, s, "GET", "/Api/v2/Customer/List", ""))
+	if got := r.header.Get("X-Quota-Remaining"); got != "0" {
+		t.Errorf("X-Quota-Remaining %q after a new day, want 0 (1 spent)", got)
+	}
+}
+
+func TestQuotaHeaderOnAuthenticatedErrors(t *testing.T) {
+	t.Parallel()
+	s := emptyServer(t)
+	if r := send(t, s, "GET", "/Api/v2/Nothing", ""); r.header.Get("X-Quota-Remaining") == "" {
+		t.Error("no X-Quota-Remaining on an authenticated 404")
+	}
+	if r := send(t, s, "GET", "/Api/v2/Nothing", "", withAuth("")); r.header.Get("X-Quota-Remaining") != "" {
+		t.Error("X-Quota-Remaining on an anonymous 404")
+	}
+}
+
+func TestCloseTwice(t *testing.T) {
+	t.Parallel()
+	r, err := Start(Config{Domain: testDomain, APIKey: testKey}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(r.URL + "/Api/v2/Customer/List")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("anonymous request: %d", resp.StatusCode)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(r.URL + "/Api/v2/Customer/List"); err == nil {
+		t.Error("the server still answers after Close")
 	}
 }
