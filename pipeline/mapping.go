@@ -1,0 +1,595 @@
+// Package pipeline loads mapping files and runs imports: it is the only
+// package that knows readers, transforms, writers and the API client.
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/stbulk/stbulk/readers"
+	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/transforms"
+)
+
+// Mapping is a loaded and checked mapping file: which entity to import,
+// from which source, and how each API field is made from a row.
+type Mapping struct {
+	File      string              // the mapping file, as given
+	Entity    *synchroteam.Entity // what is imported
+	Source    string              // the input, resolved against the mapping file's folder ("" when none is named)
+	CSV       readers.CSVOptions
+	XLSX      readers.XLSXOptions
+	Where     *Expr // optional row filter
+	Fields    []*FieldRule
+	BatchSize int // rows per request for batched entities
+}
+
+// Expr is an expression of the mapping file, compiled when the source's
+// header is known (see Bind).
+type Expr struct {
+	Src    string
+	Line   int // where the expression's text starts in the mapping file
+	Col    int
+	filter *transforms.Filter // a where: condition
+	value  *transforms.Expr   // an expr: field
+}
+
+func newExpr(n *yaml.Node) *Expr {
+	e := &Expr{Src: n.Value, Line: n.Line, Col: n.Column}
+	if n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 {
+		e.Col++ // past the opening quote
+	}
+	return e
+}
+
+func (e *Expr) compile(header []string, condition bool) error {
+	var err error
+	if condition {
+		e.filter, err = transforms.NewFilter(e.Src, header)
+	} else {
+		e.value, err = transforms.NewExpr(e.Src, header)
+	}
+	return err
+}
+
+// problem locates a compile error inside the mapping file.
+func (e *Expr) problem(file string, err error) Problem {
+	p := Problem{File: file, Line: e.Line, Col: e.Col, Msg: err.Error()}
+	var ee *transforms.ExprError
+	if errors.As(err, &ee) {
+		p.Msg = ee.Msg
+		if ee.Line > 1 {
+			p.Line, p.Col = e.Line+ee.Line-1, ee.Column
+		} else if ee.Column > 0 {
+			p.Col = e.Col + ee.Column - 1
+		}
+	}
+	p.Msg = "expression: " + p.Msg
+	return p
+}
+
+func (e *Expr) eval(row readers.Row) (transforms.Value, error) {
+	return e.value.Eval(row.Cells)
+}
+
+// Match reports whether a row passes the where: filter.
+func (m *Mapping) Match(row readers.Row) (bool, error) {
+	if m.Where == nil {
+		return true, nil
+	}
+	return m.Where.filter.Match(row.Cells)
+}
+
+// FieldRule says how one API field is made from a row: from a column, a
+// constant or an expression, then transforms, then checks.
+type FieldRule struct {
+	Target     synchroteam.Field
+	Column     string // source column (exactly one of Column, Const, Expr is set)
+	Const      *string
+	Expr       *Expr
+	Transforms transforms.Chain
+	Checks     transforms.Checks
+	Line, Col  int // where the field is declared
+	colIndex   int // the column's index in the bound header
+}
+
+// DefaultBatchSize is the rows per request of part_price and inventory.
+const DefaultBatchSize = 100
+
+// Load reads and checks a mapping file. Every problem of the file is
+// reported at once, as Problems (file:line:col: message).
+func Load(path string) (*Mapping, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Problems{{File: path, Msg: "cannot read the mapping file: " + unwrapPathError(err)}}
+	}
+	return Parse(path, data)
+}
+
+func unwrapPathError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Parse checks a mapping file's content; path names it in problems and
+// anchors its relative source path.
+func Parse(path string, data []byte) (*Mapping, error) {
+	l := &loader{file: path, m: &Mapping{File: path}}
+	if !utf8.Valid(data) {
+		return nil, Problems{{File: path, Msg: "the mapping file is not UTF-8 text"}}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, Problems{l.yamlProblem(err)}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, Problems{{File: path, Msg: "the mapping file is empty; it needs at least version, import and fields"}}
+	}
+	l.top(doc.Content[0])
+	if err := l.problems.err(); err != nil {
+		return nil, err
+	}
+	return l.m, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (l *loader) yamlProblem(err error) Problem {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		// The YAML parser's own errors ("did not find expected ...") give
+		// the 0-based line of the construct left open; scanner errors are
+		// 1-based already.
+		if strings.HasPrefix(m[2], "did not find expected") {
+			line++
+		}
+		return Problem{File: l.file, Line: line, Msg: "YAML: " + m[2]}
+	}
+	return Problem{File: l.file, Msg: "YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+type loader struct {
+	file     string
+	m        *Mapping
+	problems Problems
+}
+
+func (l *loader) add(n *yaml.Node, format string, args ...any) {
+	p := Problem{File: l.file, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		p.Line, p.Col = n.Line, n.Column
+	}
+	l.problems = append(l.problems, p)
+}
+
+// pairs returns the key/value nodes of a mapping node, reporting keys that
+// are not in known (with a suggestion) and keys given twice.
+func (l *loader) pairs(n *yaml.Node, what string, known []string) map[string][2]*yaml.Node {
+	out := map[string][2]*yaml.Node{}
+	if n.Kind != yaml.MappingNode {
+		l.add(n, "%s must be a mapping of keys to values, got %s", what, kindName(n))
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if known != nil && !slices.Contains(known, k.Value) {
+			msg := fmt.Sprintf("unknown key %q in %s", k.Value, what)
+			if s := transforms.Suggest(k.Value, known); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else {
+				msg += " (keys: " + strings.Join(known, ", ") + ")"
+			}
+			l.add(k, "%s", msg)
+			continue
+		}
+		if prev, dup := out[k.Value]; dup {
+			l.add(k, "%q is given twice in %s (first at line %d)", k.Value, what, prev[0].Line)
+			continue
+		}
+		out[k.Value] = [2]*yaml.Node{k, v}
+	}
+	return out
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "something else"
+}
+
+func (l *loader) scalar(n *yaml.Node, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		l.add(n, "%s must be a single value, got %s", what, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (l *loader) integer(n *yaml.Node, what string, min int) (int, bool) {
+	s, ok := l.scalar(n, what)
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < min {
+		l.add(n, "%s must be a whole number of at least %d, got %q", what, min, s)
+		return 0, false
+	}
+	return v, true
+}
+
+var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "fields", "batch_size"}
+
+func (l *loader) top(root *yaml.Node) {
+	kv := l.pairs(root, "the mapping file", topKeys)
+	if root.Kind != yaml.MappingNode {
+		return
+	}
+	if p, ok := kv["version"]; !ok {
+		l.add(root, "missing \"version: 1\"")
+	} else if v, ok := l.scalar(p[1], "version"); ok && v != "1" {
+		l.add(p[1], "version %q is not supported: this stbulk reads version 1", v)
+	}
+	if p, ok := kv["import"]; !ok {
+		l.add(root, "missing \"import:\" (one of %s)", strings.Join(synchroteam.Entities(), ", "))
+	} else if name, ok := l.scalar(p[1], "import"); ok {
+		if e, found := synchroteam.LookupEntity(name); found {
+			l.m.Entity = e
+		} else {
+			msg := fmt.Sprintf("unknown entity %q: import one of %s", name, strings.Join(synchroteam.Entities(), ", "))
+			if s := transforms.Suggest(name, synchroteam.Entities()); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			l.add(p[1], "%s", msg)
+		}
+	}
+	if p, ok := kv["description"]; ok {
+		l.scalar(p[1], "description")
+	}
+	if p, ok := kv["source"]; ok {
+		if s, ok := l.scalar(p[1], "source"); ok {
+			if !filepath.IsAbs(s) {
+				s = filepath.Join(filepath.Dir(l.file), s)
+			}
+			l.m.Source = s
+		}
+	}
+	if p, ok := kv["csv"]; ok {
+		l.csv(p[1])
+	}
+	if p, ok := kv["xlsx"]; ok {
+		l.xlsx(p[1])
+	}
+	if p, ok := kv["where"]; ok {
+		if _, ok := l.scalar(p[1], "where"); ok {
+			l.m.Where = newExpr(p[1])
+		}
+	}
+	l.m.BatchSize = DefaultBatchSize
+	if p, ok := kv["batch_size"]; ok {
+		if l.m.Entity != nil && !l.m.Entity.Batch {
+			l.add(p[0], "batch_size applies to part_price and inventory, which are sent in batches; %s rows are sent one by one", l.m.Entity.Name)
+		} else if v, ok := l.integer(p[1], "batch_size", 1); ok {
+			l.m.BatchSize = v
+		}
+	}
+	p, ok := kv["fields"]
+	if !ok {
+		l.add(root, "missing \"fields:\": the API fields to fill, each from a column, a value or an expression")
+		return
+	}
+	l.fields(p[1])
+}
+
+func (l *loader) csv(n *yaml.Node) {
+	kv := l.pairs(n, "csv", []string{"delimiter", "encoding", "quote", "header_row"})
+	if p, ok := kv["delimiter"]; ok {
+		if s, ok := l.scalar(p[1], "csv delimiter"); ok {
+			switch s {
+			case "auto", "":
+			case ",", ";", "|", "\t", "tab", `\t`:
+				if s == "tab" || s == `\t` {
+					s = "\t"
+				}
+				l.m.CSV.Delimiter, _ = utf8.DecodeRuneInString(s)
+			default:
+				l.add(p[1], "csv delimiter %q: use auto, \",\", \";\", \"|\" or tab", s)
+			}
+		}
+	}
+	if p, ok := kv["encoding"]; ok {
+		if s, ok := l.scalar(p[1], "csv encoding"); ok {
+			enc := strings.ToLower(s)
+			if !slices.Contains(csvEncodings, enc) {
+				l.add(p[1], "csv encoding %q: use one of %s", s, strings.Join(csvEncodings, ", "))
+			} else if enc != "auto" {
+				l.m.CSV.Encoding = enc
+			}
+		}
+	}
+	if p, ok := kv["quote"]; ok {
+		if s, ok := l.scalar(p[1], "csv quote"); ok {
+			r, size := utf8.DecodeRuneInString(s)
+			if size == 0 || size != len(s) {
+				l.add(p[1], "csv quote must be one character, got %q", s)
+			} else {
+				l.m.CSV.Quote = r
+			}
+		}
+	}
+	if p, ok := kv["header_row"]; ok {
+		if v, ok := l.integer(p[1], "csv header_row", 1); ok {
+			l.m.CSV.HeaderRow = v
+		}
+	}
+}
+
+var csvEncodings = []string{"auto", "utf-8", "utf-16", "utf-16le", "utf-16be", "windows-1252", "iso-8859-1", "iso-8859-15"}
+
+func (l *loader) xlsx(n *yaml.Node) {
+	kv := l.pairs(n, "xlsx", []string{"sheet", "header_row"})
+	if p, ok := kv["sheet"]; ok {
+		if s, ok := l.scalar(p[1], "xlsx sheet"); ok {
+			if p[1].Tag == "!!int" {
+				if i, err := strconv.Atoi(s); err == nil && i >= 1 {
+					l.m.XLSX.SheetIndex = i
+				} else {
+					l.add(p[1], "xlsx sheet index must be 1 or more, got %s", s)
+				}
+			} else {
+				l.m.XLSX.Sheet = s
+			}
+		}
+	}
+	if p, ok := kv["header_row"]; ok {
+		if v, ok := l.integer(p[1], "xlsx header_row", 1); ok {
+			l.m.XLSX.HeaderRow = v
+		}
+	}
+}
+
+var fieldKeys = []string{"column", "value", "expr", "required", "default", "transform", "check"}
+
+func (l *loader) fields(n *yaml.Node) {
+	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
+		l.add(n, "fields must be a mapping of API field names to columns or rules, got %s", kindName(n))
+		return
+	}
+	e := l.m.Entity
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		rule := &FieldRule{Line: k.Line, Col: k.Column, colIndex: -1}
+		if e != nil {
+			f, ok := e.Field(k.Value)
+			if !ok {
+				msg := fmt.Sprintf("%s has no field %q", e.Name, k.Value)
+				if s := transforms.Suggest(k.Value, fieldCandidates(e)); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				} else {
+					msg += "; fields: " + strings.Join(e.FieldNames(), ", ")
+				}
+				l.add(k, "%s", msg)
+			} else {
+				if prev, dup := seen[strings.ToLower(f.Name)]; dup {
+					l.add(k, "field %q is mapped twice (also as %q at line %d)", f.Name, prev.Value, prev.Line)
+				}
+				seen[strings.ToLower(f.Name)] = k
+				rule.Target = f
+			}
+		}
+		l.field(rule, v)
+		l.m.Fields = append(l.m.Fields, rule)
+	}
+	if e == nil {
+		return
+	}
+	l.checkKeys(n, seen)
+}
+
+// fieldCandidates are the names a misspelt field is compared with.
+func fieldCandidates(e *synchroteam.Entity) []string {
+	var names []string
+	for _, f := range e.Fields {
+		names = append(names, f.Name)
+		names = append(names, f.Aliases...)
+	}
+	return names
+}
+
+// checkKeys requires an upsert key (so that a retried or re-imported row
+// updates instead of creating a duplicate) and the entity's required fields.
+func (l *loader) checkKeys(n *yaml.Node, seen map[string]*yaml.Node) {
+	e := l.m.Entity
+	keyed := false
+	for _, k := range e.Keys {
+		if seen[strings.ToLower(k)] != nil {
+			keyed = true
+		}
+	}
+	if !keyed {
+		l.add(n, "no upsert key is mapped for %s: map one of %s, so that a row sent again updates its record instead of creating a duplicate",
+			e.Name, strings.Join(e.Keys, ", "))
+	}
+	if e.Batch {
+		for _, r := range e.Required {
+			if seen[strings.ToLower(r)] == nil {
+				l.add(n, "%s needs the field %q", e.Name, r)
+			}
+		}
+	}
+}
+
+func (l *loader) field(rule *FieldRule, v *yaml.Node) {
+	name := rule.Target.Name
+	if name == "" {
+		name = "this field"
+	}
+	if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+		rule.Column = v.Value
+		if v.Value == "" {
+			l.add(v, "%s: empty column name", name)
+		}
+		return
+	}
+	kv := l.pairs(v, "field "+name, fieldKeys)
+	if v.Kind != yaml.MappingNode {
+		return
+	}
+	sources := 0
+	if p, ok := kv["column"]; ok {
+		if s, ok := l.scalar(p[1], "column"); ok {
+			rule.Column = s
+		}
+		sources++
+	}
+	if p, ok := kv["value"]; ok {
+		if s, ok := l.scalar(p[1], "value"); ok {
+			rule.Const = &s
+		}
+		sources++
+	}
+	if p, ok := kv["expr"]; ok {
+		if _, ok := l.scalar(p[1], "expr"); ok {
+			rule.Expr = newExpr(p[1])
+		}
+		sources++
+	}
+	if sources != 1 {
+		l.add(v, "%s: give exactly one of column, value or expr (got %d)", name, sources)
+	}
+	if p, ok := kv["transform"]; ok {
+		rule.Transforms = l.transforms(p[1])
+	}
+	if p, ok := kv["default"]; ok {
+		if s, ok := l.scalar(p[1], "default"); ok {
+			t, err := transforms.New("default", s)
+			if err != nil {
+				l.add(p[1], "%v", err)
+			} else {
+				rule.Transforms = append(rule.Transforms, t)
+			}
+		}
+	}
+	if p, ok := kv["required"]; ok {
+		switch p[1].Value {
+		case "true":
+			c, _ := transforms.NewCheck("required", nil)
+			rule.Checks = append(rule.Checks, c)
+		case "false":
+		default:
+			l.add(p[1], "required must be true or false, got %s", kindName(p[1]))
+		}
+	}
+	if p, ok := kv["check"]; ok {
+		rule.Checks = append(rule.Checks, l.checks(p[1])...)
+	}
+}
+
+// steps reads a transform or check list: a name, a list of names and
+// one-key mappings ({split: ";"}), or one such mapping alone.
+func (l *loader) steps(n *yaml.Node, what string, build func(name string, arg any) (any, error)) []any {
+	var items []*yaml.Node
+	switch n.Kind {
+	case yaml.SequenceNode:
+		items = n.Content
+	case yaml.ScalarNode, yaml.MappingNode:
+		items = []*yaml.Node{n}
+	default:
+		l.add(n, "%s must be a name, a {name: argument} or a list of them", what)
+		return nil
+	}
+	var out []any
+	for _, it := range items {
+		var name string
+		var arg any
+		var argNode *yaml.Node
+		switch it.Kind {
+		case yaml.ScalarNode:
+			name = it.Value
+		case yaml.MappingNode:
+			if len(it.Content) != 2 {
+				l.add(it, "each %s is written {name: argument}, one name per item", what)
+				continue
+			}
+			name, argNode = it.Content[0].Value, it.Content[1]
+			if err := argNode.Decode(&arg); err != nil {
+				l.add(argNode, "%s %s: %v", what, name, err)
+				continue
+			}
+		default:
+			l.add(it, "each %s is a name or {name: argument}, got %s", what, kindName(it))
+			continue
+		}
+		v, err := build(name, arg)
+		if err != nil {
+			l.add(argPos(it, argNode, err), "%v", err)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// argPos finds the node an *ArgError is about: the option of a mapping
+// argument, the item of a list argument, or the argument itself.
+func argPos(item, arg *yaml.Node, err error) *yaml.Node {
+	var ae *transforms.ArgError
+	if arg == nil || !errors.As(err, &ae) {
+		if item.Kind == yaml.MappingNode {
+			return item.Content[0]
+		}
+		return item
+	}
+	if ae.Key != "" && arg.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(arg.Content); i += 2 {
+			if arg.Content[i].Value == ae.Key {
+				return arg.Content[i+1]
+			}
+		}
+	}
+	if ae.Index >= 0 && arg.Kind == yaml.SequenceNode && ae.Index < len(arg.Content) {
+		return arg.Content[ae.Index]
+	}
+	return arg
+}
+
+func (l *loader) transforms(n *yaml.Node) transforms.Chain {
+	var chain transforms.Chain
+	for _, t := range l.steps(n, "transform", func(name string, arg any) (any, error) { return transforms.New(name, arg) }) {
+		chain = append(chain, t.(transforms.Transform))
+	}
+	return chain
+}
+
+func (l *loader) checks(n *yaml.Node) transforms.Checks {
+	var checks transforms.Checks
+	for _, c := range l.steps(n, "check", func(name string, arg any) (any, error) { return transforms.NewCheck(name, arg) }) {
+		checks = append(checks, c.(transforms.Check))
+	}
+	return checks
+}

@@ -1,0 +1,222 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/stbulk/stbulk/readers"
+	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/transforms"
+)
+
+// Bind checks the mapping against a source's header: every column it names
+// exists, and its expressions compile over the header's columns. Columns
+// whose name starts with "_" (the _row and _error of an errors file) are not
+// data and cannot be mapped.
+func (m *Mapping) Bind(source string, header []string) error {
+	var ps Problems
+	cols := make([]string, 0, len(header))
+	for _, h := range header {
+		if !strings.HasPrefix(h, "_") {
+			cols = append(cols, h)
+		}
+	}
+	// Expressions see every column (the row's cells are indexed by the
+	// header); the _ columns are simply never named.
+	for _, r := range m.Fields {
+		switch {
+		case r.Column != "":
+			i := columnIndex(header, r.Column)
+			if i < 0 {
+				msg := fmt.Sprintf("column %q is not in %s", r.Column, source)
+				if s := transforms.Suggest(r.Column, cols); s != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", s)
+				} else {
+					msg += "; its columns: " + quoteList(cols)
+				}
+				ps = append(ps, Problem{File: m.File, Line: r.Line, Col: r.Col, Msg: msg})
+			}
+			r.colIndex = i
+		case r.Expr != nil:
+			if err := r.Expr.compile(header, false); err != nil {
+				ps = append(ps, r.Expr.problem(m.File, err))
+			}
+		}
+	}
+	if m.Where != nil {
+		if err := m.Where.compile(header, true); err != nil {
+			ps = append(ps, m.Where.problem(m.File, err))
+		}
+	}
+	return ps.err()
+}
+
+// columnIndex finds a column by exact name, then without regard to case and
+// surrounding spaces.
+func columnIndex(header []string, name string) int {
+	for i, h := range header {
+		if h == name {
+			return i
+		}
+	}
+	for i, h := range header {
+		if strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(name)) {
+			return i
+		}
+	}
+	return -1
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// FieldError is what is wrong with one field of one row.
+type FieldError struct {
+	Field  string // API field name
+	Column string // source column, when the field comes from one
+	Err    error
+}
+
+func (e FieldError) Error() string {
+	if e.Column != "" {
+		return fmt.Sprintf("%s (column %s): %v", e.Field, e.Column, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Field, e.Err)
+}
+
+// RowErrors are every field error of one row, reported together.
+type RowErrors []FieldError
+
+func (es RowErrors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Payload is what one row becomes: the API fields with their values, nested
+// for dotted fields, custom fields as customFieldValues.
+type Payload map[string]any
+
+// Build turns a row into its payload. A row that fails any field gets every
+// field error at once, as RowErrors. Empty values are left out of the
+// payload, so that an update never blanks a field by accident.
+func (m *Mapping) Build(row readers.Row) (Payload, error) {
+	p := Payload{}
+	var errs RowErrors
+	for _, r := range m.Fields {
+		v, err := r.value(row)
+		if err == nil {
+			v, err = r.Transforms.Apply(v)
+		}
+		if err == nil {
+			err = r.Checks.Check(v)
+		}
+		if err == nil && !v.IsEmpty() {
+			err = p.set(r.Target, v)
+		}
+		if err != nil {
+			errs = append(errs, FieldError{Field: r.Target.Name, Column: r.Column, Err: err})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return p, nil
+}
+
+func (r *FieldRule) value(row readers.Row) (transforms.Value, error) {
+	switch {
+	case r.Const != nil:
+		return transforms.Text(*r.Const), nil
+	case r.Expr != nil:
+		return r.Expr.eval(row)
+	case r.colIndex >= 0 && r.colIndex < len(row.Cells):
+		return transforms.Text(row.Cells[r.colIndex]), nil
+	}
+	return transforms.Value{}, nil
+}
+
+// set stores a value in the payload, converted to the field's kind.
+func (p Payload) set(f synchroteam.Field, v transforms.Value) error {
+	val, err := convert(f.Kind, v)
+	if err != nil {
+		return err
+	}
+	if cf, ok := synchroteam.CustomFieldName(f.Name); ok {
+		list, _ := p["customFieldValues"].([]map[string]any)
+		p["customFieldValues"] = append(list, map[string]any{"name": cf, "value": val})
+		return nil
+	}
+	parent, leaf, nested := strings.Cut(f.Name, ".")
+	if !nested {
+		p[f.Name] = val
+		return nil
+	}
+	obj, _ := p[parent].(map[string]any)
+	if obj == nil {
+		obj = map[string]any{}
+		p[parent] = obj
+	}
+	obj[leaf] = val
+	return nil
+}
+
+var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$`)
+
+// convert turns a transformed value into what the API expects for a kind.
+func convert(k synchroteam.Kind, v transforms.Value) (any, error) {
+	if k == synchroteam.KindList {
+		if v.IsList() {
+			return v.Items(), nil
+		}
+		return []string{strings.TrimSpace(v.String())}, nil
+	}
+	if v.IsList() {
+		return nil, fmt.Errorf("a list (%s) where the API expects a single %s: add a join transform", v.String(), k)
+	}
+	s := strings.TrimSpace(v.String())
+	switch k {
+	case synchroteam.KindNumber:
+		n, err := synchroteam.ParseNumber(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number (add a number transform for thousands separators)", s)
+		}
+		return json.Number(n.String()), nil
+	case synchroteam.KindInteger:
+		i, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number", s)
+		}
+		return i, nil
+	case synchroteam.KindBool:
+		switch strings.ToLower(s) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		return nil, fmt.Errorf("%q is not true or false (add a bool transform for yes/no, oui/non, 1/0, x)", s)
+	case synchroteam.KindDate, synchroteam.KindDateTime:
+		// Only ISO dates are taken as they are: 03/04/2026 is the 3rd of
+		// April in Lyon and March the 4th in Boston, so the mapping says which.
+		t, err := synchroteam.ParseTime(s)
+		if err != nil || !isoDate.MatchString(s) {
+			return nil, fmt.Errorf("%q is not an ISO date (yyyy-mm-dd [hh:mm[:ss]]): add a date transform with the file's layout, e.g. {date: dd/MM/yyyy}", s)
+		}
+		if k == synchroteam.KindDate {
+			return t.Format(synchroteam.DateLayout), nil
+		}
+		return t.Format(synchroteam.TimeLayout), nil
+	}
+	return v.String(), nil
+}
