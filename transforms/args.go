@@ -10,8 +10,10 @@ import (
 
 // ArgError reports a bad argument given to a transform or a check, so that a
 // mapping loader can point at the offending YAML node: Key names the option
-// inside a map argument ("" when the whole argument is at fault) and Index
-// is the position inside a list argument (-1 when it does not apply).
+// inside a map argument ("" when the whole argument is at fault; for an
+// entry of map's table, the entry's key in the short form and "values" in
+// the long form) and Index is the position inside a list argument, either
+// the argument itself or the option named by Key (-1 when it does not apply).
 type ArgError struct {
 	Name  string // transform or check name, e.g. "number"
 	Key   string // option name, e.g. "decimal"; "" for the whole argument

@@ -327,7 +327,9 @@ func newMap(arg any) (Transform, error) {
 	}
 	m := &mapTransform{}
 	table := o.m
+	keyOf := func(k string) string { return k } // ArgError.Key for a table entry
 	if o.has("values") {
+		keyOf = func(string) string { return "values" }
 		if err := o.check("values", "strict", "default", "ignore_case"); err != nil {
 			return nil, err
 		}
@@ -360,14 +362,14 @@ func newMap(arg any) (Transform, error) {
 			s, ok = "", true
 		}
 		if !ok {
-			return nil, argErr("map", k, "the value for %q must be a text, got %s", k, kindOf(v))
+			return nil, argErr("map", keyOf(k), "the value for %q must be a text, got %s", k, kindOf(v))
 		}
 		key := k
 		if m.ignoreCase {
 			key = strings.ToLower(k)
 		}
 		if _, dup := m.table[key]; dup {
-			return nil, argErr("map", k, "%q appears twice when case is ignored", k)
+			return nil, argErr("map", keyOf(k), "%q appears twice when case is ignored", k)
 		}
 		m.table[key] = s
 		m.keys = append(m.keys, k)
