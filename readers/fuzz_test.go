@@ -1,0 +1,140 @@
+package readers
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzCSV feeds arbitrary bytes to the CSV reader: it must never panic,
+// every error must be a *RowError or name the file, and rows must come in
+// order with one cell per header column.
+func FuzzCSV(f *testing.F) {
+	for _, s := range []string{
+		"a,b\n1,2\n",
+		"a;b\r\n\"x\"\"y\";\"multi\r\nline\"\r\n",
+		"\xef\xbb\xbfid\tname\n1\tCaf\xc3\xa9\n",
+		"\xff\xfea\x00\t\x00b\x00\n\x001\x00\t\x002\x00\n\x00",
+		"nom;ville\nCaf\xe9;\x80\n",
+		"a,b\n1,\"open\n2,3\n",
+		"a,b\n1,x\"y\n,\n\n1,2,3\n",
+		"h\rv\r",
+	} {
+		f.Add([]byte(s), false, uint8(0))
+	}
+	if dir := filepath.Join("..", "..", "shared", "testdata", "csv-spectrum", "csvs"); dirExists(dir) {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b, true, uint8(1))
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, lazy bool, headerRow uint8) {
+		src, err := NewCSV(bytes.NewReader(data), "fuzz.csv", CSVOptions{LazyQuotes: lazy, HeaderRow: int(headerRow % 4)})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
+				t.Fatalf("open error does not name the file: %v", err)
+			}
+			return
+		}
+		header := src.Header()
+		last := 0
+		for i := 0; i <= len(data)+1; i++ {
+			row, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var re *RowError
+			if errors.As(err, &re) {
+				if re.File != "fuzz.csv" || re.Row < 1 || !strings.HasPrefix(re.Error(), "fuzz.csv:") {
+					t.Fatalf("bad row error %+v", re)
+				}
+				continue
+			}
+			if err != nil {
+				if !strings.HasPrefix(err.Error(), "fuzz.csv") {
+					t.Fatalf("error does not name the file: %v", err)
+				}
+				return
+			}
+			if len(row.Cells) != len(header) {
+				t.Fatalf("row %d: %d cells, header %d", row.Num, len(row.Cells), len(header))
+			}
+			if row.Num <= last {
+				t.Fatalf("row %d after row %d", row.Num, last)
+			}
+			last = row.Num
+			for _, c := range row.Cells {
+				if !utf8.ValidString(c) {
+					t.Fatalf("row %d: invalid UTF-8 %q", row.Num, c)
+				}
+			}
+		}
+		t.Fatal("Next did not reach io.EOF")
+	})
+}
+
+func dirExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// FuzzNumFmt classifies arbitrary number format codes.
+func FuzzNumFmt(f *testing.F) {
+	for _, s := range []string{"General", "yyyy-mm-dd", `[$-40C]dd/mm/yyyy\ hh:mm;@`, "[h]:mm:ss", "00000",
+		`#,##0.00\ "€"`, "mmm", "[Red]0.00", `"unclosed`, "[", `\`, "_", "*"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		if k := classifyCode(code); k < kindNumber || k > kindDuration {
+			t.Fatalf("kind %d", k)
+		}
+	})
+}
+
+// FuzzXLSX opens arbitrary bytes as a workbook: never a panic, every error
+// names the file.
+func FuzzXLSX(f *testing.F) {
+	if dir := filepath.Join("..", "..", "shared", "testdata", "xlsx-corpus"); dirExists(dir) {
+		for _, name := range []string{"testfile.xlsx", "empty_rows.xlsx", "merged_cells.xlsx", "badfile_noWorksheets.xlsx"} {
+			if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "fuzz.xlsx")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// Small limits: excelize sizes its buffers by what the zip declares.
+		src, err := openXLSX(path, XLSXOptions{}, 8<<20, 1<<20)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), path) {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		defer func() { _ = src.Close() }()
+		for i := 0; i < 1_100_000; i++ {
+			_, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var re *RowError
+			if err != nil && !errors.As(err, &re) {
+				if !strings.HasPrefix(err.Error(), path) {
+					t.Fatalf("error does not name the file: %v", err)
+				}
+				return
+			}
+		}
+	})
+}
