@@ -117,6 +117,9 @@ func (st *state) fillNil() {
 	if st.StockRequests == nil {
 		st.StockRequests = map[string]*stockReq{}
 	}
+	if st.Stock == nil {
+		st.Stock = map[string]*stockLevel{}
+	}
 }
 
 func initMap[V any](m *map[int64]V) {

@@ -34,14 +34,16 @@ func (st *state) depotByName(name string) *depot {
 	return nil
 }
 
+func stockKey(depotID string, partID int64) string { return fmt.Sprintf("%s|%d", depotID, partID) }
+
+// stockLevel returns the stock of a part in a depot, creating it at 0.
 func (st *state) stockLevel(depotID string, partID int64) *stockLevel {
-	for _, l := range st.Stock {
-		if l.DepotID == depotID && l.PartID == partID {
-			return l
-		}
+	k := stockKey(depotID, partID)
+	if l := st.Stock[k]; l != nil {
+		return l
 	}
 	l := &stockLevel{DepotID: depotID, PartID: partID, Quantity: "0"}
-	st.Stock = append(st.Stock, l)
+	st.Stock[k] = l
 	return l
 }
 

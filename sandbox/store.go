@@ -34,8 +34,8 @@ type state struct {
 	JobTypes      map[int64]*jobType      `json:"jobTypes"`
 	Jobs          map[string]*job         `json:"jobs"` // by idJob
 	Invoices      map[int64]*invoice      `json:"invoices"`
-	Depots        map[string]*depot       `json:"depots"` // by id
-	Stock         []*stockLevel           `json:"stock"`
+	Depots        map[string]*depot       `json:"depots"`        // by id
+	Stock         map[string]*stockLevel  `json:"stock"`         // by stockKey
 	StockRequests map[string]*stockReq    `json:"stockRequests"` // by lower-case id
 	Attachments   map[int64]*attachment   `json:"attachments"`
 	CustomFields  map[int64]*customField  `json:"customFields"`
@@ -121,6 +121,7 @@ func newState(seed int64) *state {
 		Invoices:      map[int64]*invoice{},
 		Depots:        map[string]*depot{},
 		StockRequests: map[string]*stockReq{},
+		Stock:         map[string]*stockLevel{},
 		Attachments:   map[int64]*attachment{},
 		CustomFields:  map[int64]*customField{},
 	}
