@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/stbulk/stbulk/synchroteam"
@@ -56,6 +57,8 @@ type customerIn struct {
 	CustomFieldValues []fieldValue         `json:"customFieldValues"`
 	Position          *positionIn          `json:"position"`
 	Tags              *synchroteam.Strings `json:"tags"`
+	Sites             []siteIn             `json:"sites"`
+	Equipments        []equipmentIn        `json:"equipments"`
 }
 
 // customerOut is a customer as Customer/Details and Customer/List show it:
@@ -143,6 +146,9 @@ func (s *Server) customersBy(c *call, by, value string) ([]int64, *answer) {
 }
 
 // customerSend answers POST Customer/Send: create or update by id or myId.
+// Sites listed in "sites" and pieces of equipment listed in "equipments" are
+// created or updated for the customer. Nothing is stored unless all of it
+// is valid.
 func (s *Server) customerSend(c *call) answer {
 	var in customerIn
 	if err := c.decode(&in, false); err != nil {
@@ -179,6 +185,26 @@ func (s *Server) customerSend(c *call) answer {
 	if err := st.checkFields("customer", in.CustomFieldValues); err != nil {
 		return c.invalid("%v", err)
 	}
+	if err := distinctKeys(in.Sites, in.Equipments); err != nil {
+		return c.invalid("%v", err)
+	}
+	parent := func() *customer { return cu }
+	var sites []func() *site
+	for i := range in.Sites {
+		apply, err := s.prepareSite(&in.Sites[i], parent)
+		if err != nil {
+			return c.invalid("site %d: %v", i+1, err)
+		}
+		sites = append(sites, apply)
+	}
+	var equipment []func() *equipment
+	for i := range in.Equipments {
+		apply, err := s.prepareEquipment(&in.Equipments[i], nil, parent)
+		if err != nil {
+			return c.invalid("equipment %d: %v", i+1, err)
+		}
+		equipment = append(equipment, apply)
+	}
 	if cu == nil {
 		cu = &customer{ID: st.next("customer")}
 		st.Customers[cu.ID] = cu
@@ -200,7 +226,47 @@ func (s *Server) customerSend(c *call) answer {
 	_ = st.applyFields("customer", &cu.Fields, in.CustomFieldValues)
 	cu.Modified = s.now()
 	st.indexCustomer(cu, true)
+	for _, apply := range sites {
+		apply()
+	}
+	for _, apply := range equipment {
+		apply()
+	}
 	return ok(codeMessage{Code: cu.ID})
+}
+
+// distinctKeys refuses nested sites or equipment that repeat an id or a
+// myId: each would be created on its own.
+func distinctKeys(sites []siteIn, equipment []equipmentIn) error {
+	seen := map[string]bool{}
+	check := func(kind string, id synchroteam.ID, myID *text) error {
+		for _, k := range []string{"id " + string(id), "myId " + key(str(myID))} {
+			if strings.HasSuffix(k, " ") {
+				continue
+			}
+			if seen[kind+k] {
+				return fmt.Errorf("two %s have the %s", kind, k)
+			}
+			seen[kind+k] = true
+		}
+		return nil
+	}
+	for _, x := range sites {
+		if err := check("sites", x.ID, x.MyID); err != nil {
+			return err
+		}
+		for _, e := range x.Equipments {
+			if err := check("pieces of equipment", e.ID, e.MyID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range equipment {
+		if err := check("pieces of equipment", e.ID, e.MyID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // changes reports whether the request sets any address field.

@@ -205,3 +205,47 @@ func TestLooseScalarsInBodies(t *testing.T) {
 		t.Errorf("adressZIP is %T, want a string", m["adressZIP"])
 	}
 }
+
+func TestCustomerSendWithSitesAndEquipment(t *testing.T) {
+	t.Parallel()
+	s := emptyServer(t)
+	id := code(t, mustOK(t, send(t, s, "POST", "/Api/v2/Customer/Send", `{
+	  "myId":"N-1","name":"Nested Corp",
+	  "sites":[{"myId":"NS-1","name":"Main site","adressCity":"Lyon",
+	            "equipments":[{"myId":"NE-1","name":"Boiler"}]},
+	           {"myId":"NS-2","name":"Depot"}],
+	  "equipments":[{"myId":"NE-2","name":"Van fridge"}]}`)).obj(t))
+	sites := mustOK(t, send(t, s, "GET", "/Api/v2/Site/List/byCustomer/myId/N-1", "")).list(t)
+	if len(sites) != 2 {
+		t.Fatalf("%d sites", len(sites))
+	}
+	e1 := mustOK(t, send(t, s, "GET", "/Api/v2/Equipment/Details?myId=NE-1", "")).obj(t)
+	if mustInt(t, e1["customerId"]) != id || e1["siteMyId"] != "NS-1" {
+		t.Errorf("nested equipment of a site: %v", e1)
+	}
+	e2 := mustOK(t, send(t, s, "GET", "/Api/v2/Equipment/Details?myId=NE-2", "")).obj(t)
+	if mustInt(t, e2["customerId"]) != id || e2["siteId"] != nil {
+		t.Errorf("nested equipment of the customer: %v", e2)
+	}
+	// Site/Send with equipments.
+	mustOK(t, send(t, s, "POST", "/Api/v2/Site/Send", `{"myId":"NS-2","equipments":[{"myId":"NE-3","name":"Compressor"}]}`))
+	if e3 := mustOK(t, send(t, s, "GET", "/Api/v2/Equipment/Details?myId=NE-3", "")).obj(t); e3["siteName"] != "Depot" {
+		t.Errorf("equipment sent with its site: %v", e3)
+	}
+	// One bad nested item: nothing is stored.
+	for _, body := range []string{
+		`{"myId":"N-2","name":"Half","sites":[{"name":"ok"},{"myId":"x"}]}`,
+		`{"myId":"N-2","name":"Half","sites":[{"name":"ok","equipments":[{"myId":"e"}]}]}`,
+		`{"myId":"N-2","name":"Half","equipments":[{"name":"a","myId":"d"},{"name":"b","myId":"d"}]}`,
+	} {
+		if r := send(t, s, "POST", "/Api/v2/Customer/Send", body); r.status != 400 {
+			t.Errorf("%s: status %d", body, r.status)
+		}
+	}
+	if r := send(t, s, "GET", "/Api/v2/Customer/Details?myId=N-2", ""); r.status != 404 {
+		t.Error("a customer was stored although a nested item was refused")
+	}
+	if r := send(t, s, "GET", "/Api/v2/Site/Details?name=ok", ""); r.status != 404 {
+		t.Error("a site was stored although its sibling was refused")
+	}
+}

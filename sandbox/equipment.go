@@ -1,6 +1,9 @@
 package sandbox
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/stbulk/stbulk/synchroteam"
 )
 
@@ -93,12 +96,24 @@ func (s *Server) equipmentSend(c *call) answer {
 	if err := c.decode(&in, false); err != nil {
 		return c.invalid("%v", err)
 	}
+	apply, err := s.prepareEquipment(&in, nil)
+	if err != nil {
+		return c.invalid("%v", err)
+	}
+	return ok(codeMessage{Code: apply().ID})
+}
+
+// prepareEquipment checks a piece of equipment sent alone (parentSite nil),
+// in the "equipments" of a site or, with parentCustomer, of a customer; the
+// parent functions return the parent once it is stored. It changes nothing;
+// the function it returns stores the equipment.
+func (s *Server) prepareEquipment(in *equipmentIn, parentSite func() *site, parentCustomer ...func() *customer) (func() *equipment, error) {
 	st := s.st
 	var e *equipment
 	if in.ID != "" {
 		id, err := parseID("id", string(in.ID))
 		if err != nil {
-			return c.invalid("%v", err)
+			return nil, err
 		}
 		e = st.Equipment[id]
 	}
@@ -108,62 +123,78 @@ func (s *Server) equipmentSend(c *call) answer {
 		case e == nil && found:
 			e = st.Equipment[n]
 		case e != nil && found && n != e.ID:
-			return c.invalid("myId %q is already used by equipment %d", shorten(myID), n)
+			return nil, fmt.Errorf("myId %q is already used by equipment %d", shorten(myID), n)
 		}
 	}
-	cu, err := st.findCustomer("customer", string(in.CustomerID), str(in.CustomerMyID), str(in.CustomerName))
-	if err != nil {
-		return c.invalid("%v", err)
-	}
-	x, err := st.findSite("site", string(in.SiteID), str(in.SiteMyID), str(in.SiteName))
-	if err != nil {
-		return c.invalid("%v", err)
-	}
-	if x != nil {
-		if cu != nil && x.CustomerID != cu.ID {
-			return c.invalid("site %d does not belong to customer %d", x.ID, cu.ID)
+	nested := parentSite != nil || len(parentCustomer) > 0
+	var cu *customer
+	var x *site
+	if !nested {
+		var err error
+		if cu, err = st.findCustomer("customer", string(in.CustomerID), str(in.CustomerMyID), str(in.CustomerName)); err != nil {
+			return nil, err
 		}
-		cu = st.Customers[x.CustomerID]
+		if x, err = st.findSite("site", string(in.SiteID), str(in.SiteMyID), str(in.SiteName)); err != nil {
+			return nil, err
+		}
+		if x != nil {
+			if cu != nil && x.CustomerID != cu.ID {
+				return nil, fmt.Errorf("site %d does not belong to customer %d", x.ID, cu.ID)
+			}
+			cu = st.Customers[x.CustomerID]
+		}
 	}
 	if e == nil {
 		if str(in.Name) == "" {
-			return c.invalid("the equipment's name is required")
+			return nil, errors.New("the equipment's name is required")
 		}
-		if cu == nil {
-			return c.invalid("the equipment's customer is required (customerId, customerMyId, customerName or a site)")
+		if cu == nil && !nested {
+			return nil, errors.New("the equipment's customer is required (customerId, customerMyId, customerName or a site)")
 		}
 	} else {
 		if in.Name != nil && str(in.Name) == "" {
-			return c.invalid("the equipment's name must not be empty")
+			return nil, errors.New("the equipment's name must not be empty")
 		}
-		if x == nil && cu != nil && cu.ID != e.CustomerID && e.SiteID != 0 {
-			return c.invalid("equipment %d is on site %d of another customer; give the new site", e.ID, e.SiteID)
+		if !nested && x == nil && cu != nil && cu.ID != e.CustomerID && e.SiteID != 0 {
+			return nil, fmt.Errorf("equipment %d is on site %d of another customer; give the new site", e.ID, e.SiteID)
 		}
 	}
 	if err := st.checkFields("equipment", in.CustomFieldValues); err != nil {
-		return c.invalid("%v", err)
+		return nil, err
 	}
-	if e == nil {
-		e = &equipment{ID: st.next("equipment")}
-		st.Equipment[e.ID] = e
-	} else {
-		st.indexEquipment(e, false)
-	}
-	if cu != nil {
-		e.CustomerID = cu.ID
-	}
-	if x != nil {
-		e.SiteID = x.ID
-	}
-	setTrim(&e.MyID, in.MyID)
-	set(&e.Name, in.Name)
-	if in.Tags != nil {
-		e.Tags = append([]string(nil), (*in.Tags)...)
-	}
-	_ = st.applyFields("equipment", &e.Fields, in.CustomFieldValues)
-	e.Modified = s.now()
-	st.indexEquipment(e, true)
-	return ok(codeMessage{Code: e.ID})
+	return func() *equipment {
+		switch {
+		case parentSite != nil:
+			x = parentSite()
+			cu = st.Customers[x.CustomerID]
+		case len(parentCustomer) > 0:
+			cu = parentCustomer[0]()
+			if e != nil && e.CustomerID != cu.ID {
+				e.SiteID = 0 // moved to another customer: off its old site
+			}
+		}
+		if e == nil {
+			e = &equipment{ID: st.next("equipment")}
+			st.Equipment[e.ID] = e
+		} else {
+			st.indexEquipment(e, false)
+		}
+		if cu != nil {
+			e.CustomerID = cu.ID
+		}
+		if x != nil {
+			e.SiteID = x.ID
+		}
+		setTrim(&e.MyID, in.MyID)
+		set(&e.Name, in.Name)
+		if in.Tags != nil {
+			e.Tags = append([]string(nil), (*in.Tags)...)
+		}
+		_ = st.applyFields("equipment", &e.Fields, in.CustomFieldValues)
+		e.Modified = s.now()
+		st.indexEquipment(e, true)
+		return e
+	}, nil
 }
 
 func (st *state) deleteEquipment(id int64) {

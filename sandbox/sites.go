@@ -1,6 +1,9 @@
 package sandbox
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/stbulk/stbulk/synchroteam"
 )
 
@@ -16,6 +19,7 @@ type siteIn struct {
 	CustomFieldValues []fieldValue         `json:"customFieldValues"`
 	Position          *positionIn          `json:"position"`
 	Tags              *synchroteam.Strings `json:"tags"`
+	Equipments        []equipmentIn        `json:"equipments"`
 }
 
 // siteOut is a site as Site/Details shows it: the keys of the reference's
@@ -101,18 +105,30 @@ func (s *Server) siteDetails(c *call) answer {
 }
 
 // siteSend answers POST Site/Send: create or update by id or myId. The
-// customer is given by customerId, customerMyId or customerName.
+// customer is given by customerId, customerMyId or customerName. Pieces of
+// equipment listed in "equipments" are created or updated on the site.
 func (s *Server) siteSend(c *call) answer {
 	var in siteIn
 	if err := c.decode(&in, false); err != nil {
 		return c.invalid("%v", err)
 	}
+	apply, err := s.prepareSite(&in, nil)
+	if err != nil {
+		return c.invalid("%v", err)
+	}
+	return ok(codeMessage{Code: apply().ID})
+}
+
+// prepareSite checks a site sent alone (parent nil) or in the "sites" of a
+// customer (parent returns that customer once it is stored). It changes
+// nothing; the function it returns stores the site and its equipment.
+func (s *Server) prepareSite(in *siteIn, parent func() *customer) (func() *site, error) {
 	st := s.st
 	var x *site
 	if in.ID != "" {
 		id, err := parseID("id", string(in.ID))
 		if err != nil {
-			return c.invalid("%v", err)
+			return nil, err
 		}
 		x = st.Sites[id]
 	}
@@ -122,60 +138,81 @@ func (s *Server) siteSend(c *call) answer {
 		case x == nil && found:
 			x = st.Sites[n]
 		case x != nil && found && n != x.ID:
-			return c.invalid("myId %q is already used by site %d", shorten(myID), n)
+			return nil, fmt.Errorf("myId %q is already used by site %d", shorten(myID), n)
 		}
 	}
-	cu, err := st.findCustomer("customer", string(in.CustomerID), str(in.CustomerMyID), str(in.CustomerName))
-	if err != nil {
-		return c.invalid("%v", err)
+	var cu *customer
+	if parent == nil {
+		var err error
+		if cu, err = st.findCustomer("customer", string(in.CustomerID), str(in.CustomerMyID), str(in.CustomerName)); err != nil {
+			return nil, err
+		}
 	}
 	if x == nil {
 		if str(in.Name) == "" {
-			return c.invalid("the site's name is required")
+			return nil, errors.New("the site's name is required")
 		}
-		if cu == nil {
-			return c.invalid("the site's customer is required (customerId, customerMyId or customerName)")
+		if cu == nil && parent == nil {
+			return nil, errors.New("the site's customer is required (customerId, customerMyId or customerName)")
 		}
 	} else if in.Name != nil && str(in.Name) == "" {
-		return c.invalid("the site's name must not be empty")
+		return nil, errors.New("the site's name must not be empty")
 	}
 	pos, err := in.Position.read()
 	if err != nil {
-		return c.invalid("%v", err)
+		return nil, err
 	}
 	if err := st.checkFields("site", in.CustomFieldValues); err != nil {
-		return c.invalid("%v", err)
+		return nil, err
 	}
-	if x == nil {
-		x = &site{ID: st.next("site")}
-		st.Sites[x.ID] = x
-	} else {
-		st.indexSite(x, false)
+	var target *site
+	var equipment []func() *equipment
+	for i := range in.Equipments {
+		apply, err := s.prepareEquipment(&in.Equipments[i], func() *site { return target })
+		if err != nil {
+			return nil, fmt.Errorf("equipment %d: %w", i+1, err)
+		}
+		equipment = append(equipment, apply)
 	}
-	if cu != nil && cu.ID != x.CustomerID {
-		x.CustomerID = cu.ID
-		for _, e := range st.Equipment {
-			if e.SiteID == x.ID {
-				e.CustomerID = cu.ID
+	return func() *site {
+		if parent != nil {
+			cu = parent()
+		}
+		if x == nil {
+			x = &site{ID: st.next("site")}
+			st.Sites[x.ID] = x
+		} else {
+			st.indexSite(x, false)
+		}
+		if cu != nil && cu.ID != x.CustomerID {
+			x.CustomerID = cu.ID
+			for _, e := range st.Equipment {
+				if e.SiteID == x.ID {
+					e.CustomerID = cu.ID
+				}
 			}
 		}
-	}
-	setTrim(&x.MyID, in.MyID)
-	set(&x.Name, in.Name)
-	in.addressIn.apply(&x.Addr)
-	in.contactIn.apply(&x.Contact)
-	if pos != nil {
-		x.Pos = pos
-	} else if x.Pos == nil || in.addressIn.changes() {
-		x.Pos = geocode(x.Addr)
-	}
-	if in.Tags != nil {
-		x.Tags = append([]string(nil), (*in.Tags)...)
-	}
-	_ = st.applyFields("site", &x.Fields, in.CustomFieldValues)
-	x.Modified = s.now()
-	st.indexSite(x, true)
-	return ok(codeMessage{Code: x.ID})
+		setTrim(&x.MyID, in.MyID)
+		set(&x.Name, in.Name)
+		in.addressIn.apply(&x.Addr)
+		in.contactIn.apply(&x.Contact)
+		if pos != nil {
+			x.Pos = pos
+		} else if x.Pos == nil || in.addressIn.changes() {
+			x.Pos = geocode(x.Addr)
+		}
+		if in.Tags != nil {
+			x.Tags = append([]string(nil), (*in.Tags)...)
+		}
+		_ = st.applyFields("site", &x.Fields, in.CustomFieldValues)
+		x.Modified = s.now()
+		st.indexSite(x, true)
+		target = x
+		for _, apply := range equipment {
+			apply()
+		}
+		return x
+	}, nil
 }
 
 // deleteSite removes a site; its equipment stays with the customer.
