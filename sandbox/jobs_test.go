@@ -161,69 +161,129 @@ func searchNums(t *testing.T, s *Server, body string) []string {
 	return out
 }
 
+// parseDMY reads a job date of Jobs/Detail ("19/07/2016 14:43:00").
+func parseDMY(t *testing.T, v any) time.Time {
+	t.Helper()
+	if v == nil {
+		return time.Time{}
+	}
+	d, err := time.Parse("02/01/2006 15:04:05", v.(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func TestJobSearchFilters(t *testing.T) {
 	t.Parallel()
 	s := demoServer(t)
-	s.mu.Lock()
-	jobs := s.st.jobsByNum()
-	s.mu.Unlock()
-	// Expected results are computed from the records, filter by filter.
-	expect := func(keep func(j *job) bool) []string {
+	// Expected results are computed from the Jobs/Detail answers.
+	var details []map[string]any
+	for _, j := range mustOK(t, send(t, s, "POST", "/Api/v2/Jobs/Search", `{}`)).list(t) {
+		details = append(details, mustOK(t, send(t, s, "GET", "/Api/v2/Jobs/Detail?id="+j["id"].(string), "")).obj(t))
+	}
+	expect := func(keep func(d map[string]any) bool) []string {
 		var out []string
-		for _, j := range jobs {
-			if keep(j) {
-				out = append(out, fmt.Sprint(j.Num))
+		for _, d := range details {
+			if keep(d) {
+				out = append(out, fmt.Sprint(d["num"]))
 			}
 		}
 		return out
 	}
-	ref := jobs[20]
-	s.mu.Lock()
-	cu, x := s.st.Customers[ref.CustomerID], s.st.Sites[ref.SiteID]
-	s.mu.Unlock()
+	is := func(key, want string) func(d map[string]any) bool {
+		return func(d map[string]any) bool { return fmt.Sprint(d[key]) == want }
+	}
+	var ref map[string]any
+	for _, d := range details {
+		if d["idEquipment"] != nil && d["idSite"] != nil {
+			ref = d
+			break
+		}
+	}
+	eq := mustOK(t, send(t, s, "GET", fmt.Sprintf("/Api/v2/Equipment/Details?id=%v", ref["idEquipment"]), "")).obj(t)
 	from, to := demoDay(-10, 0, 0), demoDay(5, 0, 0)
 	for _, tc := range []struct {
 		name, body string
-		keep       func(j *job) bool
+		keep       func(d map[string]any) bool
 	}{
-		{"all", `{}`, func(*job) bool { return true }},
-		{"status", `{"status":5}`, func(j *job) bool { return j.Status == 5 }},
-		{"status as string", `{"status":"7"}`, func(j *job) bool { return j.Status == 7 }},
-		{"myId", `{"myId":"ref-25487"}`, func(j *job) bool { return j.MyID == "ref-25487" }},
-		{"userName", `{"userName":"techtest"}`, func(j *job) bool { return j.UserID == 1551 }},
-		{"userId", `{"userId":"1554"}`, func(j *job) bool { return j.UserID == 1554 }},
-		{"customer id", fmt.Sprintf(`{"customer":{"name":"","id":"%d","myId":""}}`, cu.ID), func(j *job) bool { return j.CustomerID == cu.ID }},
-		{"customer myId", fmt.Sprintf(`{"customer":{"myId":"%s"}}`, cu.MyID), func(j *job) bool { return j.CustomerID == cu.ID }},
-		{"customer name", fmt.Sprintf(`{"customer":{"name":"%s"}}`, cu.Name), func(j *job) bool { return j.CustomerID == cu.ID }},
-		{"site id", fmt.Sprintf(`{"site":{"id":%d}}`, x.ID), func(j *job) bool { return j.SiteID == x.ID }},
-		{"site myId", fmt.Sprintf(`{"site":{"myId":"%s"}}`, x.MyID), func(j *job) bool { return j.SiteID == x.ID }},
-		{"equipment myId", `{"equipment":{"myId":"EQ-0001"}}`, func(j *job) bool { return j.EquipmentID == 93901 }},
-		{"dates", fmt.Sprintf(`{"dateFrom":"%s","dateTo":"%s"}`, from.Format("2006-01-02"), to.Format("2006-01-02")), func(j *job) bool {
-			b, e := j.span()
-			return !b.IsZero() && !e.Before(from) && !b.After(to.Add(endOfDayNanos))
+		{"all", `{}`, func(map[string]any) bool { return true }},
+		{"status", `{"status":5}`, is("status", "5")},
+		{"status as string", `{"status":"7"}`, is("status", "7")},
+		{"myId", `{"myId":"ref-25487"}`, is("myId", "ref-25487")},
+		{"userName", `{"userName":"techtest"}`, is("login", "techtest")},
+		{"userId", `{"userId":"1554"}`, is("idUser", "1554")},
+		{"customer id", fmt.Sprintf(`{"customer":{"name":"","id":"%v","myId":""}}`, ref["idCustomer"]), is("idCustomer", fmt.Sprint(ref["idCustomer"]))},
+		{"customer myId", fmt.Sprintf(`{"customer":{"myId":"%v"}}`, ref["customerMyId"]), is("customerMyId", fmt.Sprint(ref["customerMyId"]))},
+		{"customer name", fmt.Sprintf(`{"customer":{"name":"%v"}}`, ref["customerName"]), is("customerName", fmt.Sprint(ref["customerName"]))},
+		{"site id", fmt.Sprintf(`{"site":{"id":%v}}`, ref["idSite"]), is("idSite", fmt.Sprint(ref["idSite"]))},
+		{"site name", fmt.Sprintf(`{"site":{"name":"%v"}}`, ref["siteName"]), is("siteName", fmt.Sprint(ref["siteName"]))},
+		{"equipment id", fmt.Sprintf(`{"equipment":{"id":"%v"}}`, eq["id"]), is("idEquipment", fmt.Sprint(eq["id"]))},
+		{"equipment myId", fmt.Sprintf(`{"equipment":{"myId":"%v"}}`, eq["myId"]), is("idEquipment", fmt.Sprint(eq["id"]))},
+		{"equipment name", fmt.Sprintf(`{"equipment":{"name":"%v"}}`, eq["name"]), is("nameEquipment", fmt.Sprint(eq["name"]))},
+		{"dates", fmt.Sprintf(`{"dateFrom":"%s","dateTo":"%s"}`, from.Format("2006-01-02"), to.Format("2006-01-02")), func(d map[string]any) bool {
+			begin, end := parseDMY(t, d["scheduledBeginDate"]), parseDMY(t, d["scheduledEndDate"])
+			if rb := parseDMY(t, d["RealBeginDate"]); !rb.IsZero() {
+				begin = rb
+			}
+			if re := parseDMY(t, d["RealEndDate"]); !re.IsZero() {
+				end = re
+			}
+			if end.IsZero() {
+				end = begin
+			}
+			return !begin.IsZero() && !end.Before(from) && begin.Before(to.AddDate(0, 0, 1))
 		}},
-		{"changedFrom", fmt.Sprintf(`{"changedFrom":"%s"}`, from.Format("2006-01-02 15:04:05")), func(j *job) bool { return !j.Modified.Before(from) }},
-		{"reportChangedFrom", fmt.Sprintf(`{"reportChangedFrom":"%s"}`, demoDay(-20, 0, 0).Format("2006-01-02 15:04:05")), func(j *job) bool {
-			return !j.ReportModified.IsZero() && !j.ReportModified.Before(demoDay(-20, 0, 0))
+		{"combined", fmt.Sprintf(`{"status":%v,"customer":{"id":"%v"}}`, ref["status"], ref["idCustomer"]), func(d map[string]any) bool {
+			return fmt.Sprint(d["status"]) == fmt.Sprint(ref["status"]) && fmt.Sprint(d["idCustomer"]) == fmt.Sprint(ref["idCustomer"])
 		}},
-		{"combined", fmt.Sprintf(`{"status":5,"customer":{"id":"%d"}}`, cu.ID), func(j *job) bool { return j.Status == 5 && j.CustomerID == cu.ID }},
-		{"empty filters", `{"customer":{"name":"","id":"","myId":""},"status":"","myId":"","dateFrom":""}`, func(*job) bool { return true }},
+		{"empty filters", `{"customer":{"name":"","id":"","myId":""},"status":"","myId":"","dateFrom":""}`, func(map[string]any) bool { return true }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, want := searchNums(t, s, tc.body), expect(tc.keep)
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("got %v\nwant %v", got, want)
 			}
+			if tc.name != "all" && tc.name != "empty filters" && (len(want) == 0 || len(want) == len(details)) {
+				t.Errorf("the filter selects %d of %d jobs: not a useful case", len(want), len(details))
+			}
 		})
-	}
-	// The filters are not all trivially empty or full.
-	for _, b := range []string{`{"status":5}`, `{"userName":"techtest"}`, `{"reportChangedFrom":"2024-02-13"}`} {
-		if n := len(searchNums(t, s, b)); n == 0 || n == len(jobs) {
-			t.Errorf("%s selects %d of %d jobs", b, n, len(jobs))
-		}
 	}
 	if r := send(t, s, "POST", "/Api/v2/Jobs/Search", `{"dateFrom":"someday"}`); r.status != 400 {
 		t.Errorf("bad dateFrom: %d", r.status)
+	}
+}
+
+func TestJobSearchChangedFrom(t *testing.T) {
+	t.Parallel()
+	s := demoServer(t)
+	at := func(day int) { s.now = func() time.Time { return demoDay(day, 12, 0) } }
+	at(100)
+	mustOK(t, send(t, s, "POST", "/Api/v2/Jobs/Send", `{"customerMyId":"CUST-FR-001","myId":"C-1"}`))
+	at(110)
+	mustOK(t, send(t, s, "POST", "/Api/v2/Jobs/Send", `{"customerMyId":"CUST-FR-001","myId":"C-2","report":[{"id":3132,"value":"a"}]}`))
+	at(120)
+	mustOK(t, send(t, s, "POST", "/Api/v2/Jobs/Send", `{"myId":"C-1","description":"changed"}`))
+	mustOK(t, send(t, s, "PUT", "/Api/v2/Jobs/Validate?myId=ref-25415", ""))
+	day := func(d int) string { return demoDay(d, 0, 0).Format("2006-01-02 15:04:05") }
+	myIDs := func(body string) string {
+		var out []string
+		for _, j := range mustOK(t, send(t, s, "POST", "/Api/v2/Jobs/Search", body)).list(t) {
+			out = append(out, j["myId"].(string))
+		}
+		sort.Strings(out)
+		return strings.Join(out, ",")
+	}
+	for _, tc := range []struct{ body, want string }{
+		{fmt.Sprintf(`{"changedFrom":"%s"}`, day(105)), "C-1,C-2,ref-25415"},
+		{fmt.Sprintf(`{"changedFrom":"%s"}`, day(115)), "C-1,ref-25415"},
+		{fmt.Sprintf(`{"changedFrom":"%s"}`, day(121)), ""},
+		{fmt.Sprintf(`{"reportChangedFrom":"%s"}`, day(105)), "C-2"},
+		{fmt.Sprintf(`{"reportChangedFrom":"%s"}`, day(111)), ""},
+	} {
+		if got := myIDs(tc.body); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.body, got, tc.want)
+		}
 	}
 }
 
