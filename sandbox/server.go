@@ -286,7 +286,9 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 			return
 		}
 	}
-	f := formatJSON
+	// Errors before the Accept check are rendered in the format asked for
+	// when there is one, else JSON.
+	f, acceptable := negotiate(r.Header.Get("Accept"))
 	rt, params, found := match(r.URL)
 	if (!found || !strings.EqualFold(r.Method, rt.method)) && s.authorized(r) {
 		// Not a request of the API, but an authenticated one: it shows the quota.
@@ -329,7 +331,6 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 		writeMessage(w, f, http.StatusTooManyRequests, "The daily API quota is exhausted.")
 		return
 	}
-	f, acceptable := negotiate(r.Header.Get("Accept"))
 	if !acceptable {
 		writeMessage(w, formatJSON, http.StatusNotAcceptable, "The requested format is not available: accept JSON (application/json, text/json) or XML (application/xml, text/xml).")
 		return

@@ -756,3 +756,19 @@ func TestCloseTwice(t *testing.T) {
 		t.Error("the server still answers after Close")
 	}
 }
+
+func TestErrorsFollowAccept(t *testing.T) {
+	t.Parallel()
+	s := emptyServer(t)
+	r := send(t, s, "GET", "/Api/v2/Customer/List", "", withAuth(""), withAccept("text/xml"))
+	var m struct {
+		Message string `xml:"Message"`
+	}
+	if err := xml.Unmarshal(r.body, &m); r.status != 401 || err != nil || m.Message == "" {
+		t.Errorf("401 as XML: %d %s (%v)", r.status, r.body, err)
+	}
+	r = send(t, s, "GET", "/Api/v2/Customer/Details?id=7", "", withAccept("application/xml"))
+	if r.status != 404 || !bytes.Contains(r.body, []byte("<code>0</code>")) {
+		t.Errorf("404 envelope as XML: %d %s", r.status, r.body)
+	}
+}
