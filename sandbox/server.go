@@ -8,7 +8,8 @@
 // conditions: Basic authentication, a per-second rate limit answered with 429
 // and Retry-After, a daily quota reported in X-Quota-Remaining, latency, and
 // injected faults (500, 503, dropped connections) that are reproducible from a
-// seed.
+// seed. Responses are JSON, or XML when the Accept header asks for it; request
+// bodies may be JSON or XML.
 package sandbox
 
 import (
@@ -32,9 +33,9 @@ import (
 	"time"
 )
 
-// Config sets up a Server. The zero value is a server with no credentials
-// that could match anything but ":" (empty domain and key), no rate limit and
-// no faults.
+// Config sets up a Server. With the zero value the server accepts only the
+// credentials ":" (empty domain and key), has no rate limit, no faults and
+// starts empty.
 type Config struct {
 	// Domain and APIKey are the credentials: requests must carry
 	// "Authorization: Basic base64(domain:apikey)"; anything else gets 401.
