@@ -1,6 +1,7 @@
 package readers
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // genCSV writes rows of a typical customer file.
@@ -76,9 +80,9 @@ func BenchmarkCSV(b *testing.B) {
 // checks that the live heap stays small.
 func TestCSVMemoryFlat(t *testing.T) {
 	if testing.Short() {
-		t.Skip("reads 60 MB")
+		t.Skip("reads 22 MB")
 	}
-	src, err := NewCSV(&genCSV{rows: 400_000}, "big.csv", CSVOptions{})
+	src, err := NewCSV(&genCSV{rows: 150_000}, "big.csv", CSVOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,17 +98,129 @@ func TestCSVMemoryFlat(t *testing.T) {
 			t.Fatal(err)
 		}
 		n++
-		if n%50_000 == 0 {
+		if n%25_000 == 0 {
 			runtime.GC()
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapAlloc)
 		}
 	}
-	if n != 400_000 {
+	if n != 150_000 {
 		t.Fatalf("read %d rows", n)
 	}
 	if peak > 16<<20 {
 		t.Errorf("live heap reached %d MiB while streaming", peak>>20)
 	}
 	t.Logf("live heap peak %.1f MiB over %d rows", float64(peak)/(1<<20), n)
+}
+
+// writeBigXLSX writes a workbook of rows×8 cells with excelize's stream
+// writer: text, numbers, dates.
+func writeBigXLSX(tb testing.TB, path string, rows int) {
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	date, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	must(tb, sw.SetRow("A1", []any{"Code", "Company", "City", "Zip", "Qty", "Price", "Since", "Notes"}))
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for r := 2; r <= rows+1; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		must(tb, sw.SetRow(cell, []any{
+			fmt.Sprintf("C%06d", r), fmt.Sprintf("Société %d", r), "Saint-Étienne", fmt.Sprintf("%05d", 42000+r%100),
+			r % 37, float64(r%1000) / 10,
+			excelize.Cell{StyleID: date, Value: day.AddDate(0, 0, r%3000)}, "",
+		}))
+	}
+	must(tb, sw.Flush())
+	must(tb, f.SaveAs(path))
+}
+
+func BenchmarkXLSX(b *testing.B) {
+	const rows = 50_000
+	path := filepath.Join(b.TempDir(), "big.xlsx")
+	writeBigXLSX(b, path, rows)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		src, err := OpenXLSX(path, XLSXOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			_, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		_ = src.Close()
+		if n != rows {
+			b.Fatalf("read %d rows, want %d", n, rows)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestXLSXMemoryFlat streams a sheet whose XML is larger than the size
+// held in memory (lowered here to 1 MiB, so the sheet is read from a
+// temporary file) and checks that the live heap stays small.
+func TestXLSXMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 30,000-row workbook")
+	}
+	t.Parallel()
+	const rows, spill = 30_000, 1 << 20
+	path := filepath.Join(t.TempDir(), "big.xlsx")
+	writeBigXLSX(t, path, rows)
+	zr, err := zip.OpenReader(path)
+	must(t, err)
+	for _, zf := range zr.File {
+		if zf.Name == "xl/worksheets/sheet1.xml" && zf.UncompressedSize64 <= spill {
+			t.Fatalf("the sheet unpacks to %d bytes, not more than the %d held in memory", zf.UncompressedSize64, spill)
+		}
+	}
+	must(t, zr.Close())
+	runtime.GC()
+	src, err := openXLSX(path, XLSXOptions{}, xlsxUnzipLimit, spill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = src.Close() }()
+	var peak uint64
+	var ms runtime.MemStats
+	n := 0
+	for {
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if n == 1 && row.Cells[6] != "2020-01-03" {
+			t.Errorf("first date %q", row.Cells[6])
+		}
+		if n%5_000 == 0 {
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	}
+	if n != rows {
+		t.Fatalf("read %d rows", n)
+	}
+	t.Logf("live heap peak %.1f MiB over %d rows", float64(peak)/(1<<20), n)
+	if peak > 16<<20 {
+		t.Errorf("live heap reached %d MiB while streaming", peak>>20)
+	}
 }

@@ -18,12 +18,14 @@ const (
 	kindDuration                // elapsed time, [h]:mm:ss
 )
 
-// isoFormats are the formats given to cells of each date or time kind.
+// isoFormats are the formats given to cells of each date or time kind. The
+// explicit locale (en-US) spares excelize a search of its language table
+// for every cell.
 var isoFormats = map[numKind]string{
-	kindDate:     "yyyy-mm-dd",
-	kindDateTime: "yyyy-mm-dd hh:mm:ss",
-	kindTime:     "hh:mm:ss",
-	kindDuration: "[h]:mm:ss",
+	kindDate:     "[$-409]yyyy-mm-dd",
+	kindDateTime: "[$-409]yyyy-mm-dd hh:mm:ss",
+	kindTime:     "[$-409]hh:mm:ss",
+	kindDuration: "[$-409][h]:mm:ss",
 }
 
 // prepareStyles rewrites the number format of each of f's cell styles

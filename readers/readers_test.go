@@ -128,6 +128,16 @@ func TestOpenByExtension(t *testing.T) {
 			}
 		})
 	}
+	t.Run("tsv means tab", func(t *testing.T) {
+		t.Parallel()
+		src, err := Open(write("one.tsv", "name, first\nDoe, John\n"), CSVOptions{}, XLSXOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := readAll(t, src); len(o.Header) != 1 || o.Rows[0].Cells[0] != "Doe, John" {
+			t.Errorf("got %+v", o)
+		}
+	})
 	t.Run("missing", func(t *testing.T) {
 		t.Parallel()
 		for _, name := range []string{"nope.csv", "nope.xlsx"} {

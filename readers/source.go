@@ -58,10 +58,16 @@ type Dialect struct {
 }
 
 // Open opens path by its extension: .csv, .txt and .tsv are read as CSV
-// (with csv's options), .xlsx and .xlsm as XLSX (with xlsx's options).
+// (with csv's options; a .tsv file's delimiter is TAB unless given), .xlsx
+// and .xlsm as XLSX (with xlsx's options).
 func Open(path string, csv CSVOptions, xlsx XLSXOptions) (Source, error) {
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
-	case ".csv", ".txt", ".tsv":
+	case ".tsv":
+		if csv.Delimiter == 0 {
+			csv.Delimiter = '\t'
+		}
+		return OpenCSV(path, csv)
+	case ".csv", ".txt":
 		return OpenCSV(path, csv)
 	case ".xlsx", ".xlsm":
 		return OpenXLSX(path, xlsx)
