@@ -17,11 +17,13 @@ import (
 type CSVOptions struct {
 	// Delimiter separates fields; 0 detects one of , ; TAB | from the first
 	// 64 KiB: the one that splits the header into more than one field and
-	// the most rows into as many fields as the header.
+	// the most rows into as many fields as the header. An Excel "sep=;"
+	// first line names it.
 	Delimiter rune
 	// Encoding is "" or "auto" to detect, or one of "utf-8", "utf-16",
 	// "utf-16le", "utf-16be", "windows-1252", "iso-8859-1", "iso-8859-15"
-	// (any other IANA name is accepted too). A byte order mark always wins.
+	// (any other IANA name is accepted too, such as "macintosh"). A byte
+	// order mark always wins.
 	Encoding string
 	// Quote is the quoting character; 0 means '"', the only one supported.
 	Quote rune
@@ -108,6 +110,13 @@ func newCSV(r io.Reader, name string, opts CSVOptions) (*csvSource, error) {
 		peek = bytes.ReplaceAll(peek, []byte{'\r'}, []byte{'\n'})
 	}
 	delim := opts.Delimiter
+	if d, ok := sepLine(peek); ok {
+		// Excel's "sep=;" first line names the delimiter; it is no record.
+		if delim == 0 {
+			delim = d
+		}
+		headerRow = max(headerRow, 2)
+	}
 	if delim == 0 {
 		delim = sniffDelimiter(peek, len(peek) < sniffSize, headerRow)
 	}
@@ -222,6 +231,20 @@ func parseError(pe *csv.ParseError) error {
 		return fmt.Errorf("%w at position %d", pe.Err, pe.Column)
 	}
 	return pe.Err
+}
+
+// sepLine recognises Excel's delimiter line, "sep=;", as the first line.
+func sepLine(text []byte) (rune, bool) {
+	line, _, _ := bytes.Cut(text, []byte{'\n'})
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+	if len(line) < 5 || !bytes.EqualFold(line[:4], []byte("sep=")) {
+		return 0, false
+	}
+	d, size := utf8.DecodeRune(line[4:])
+	if 4+size != len(line) || d == '"' || d == utf8.RuneError {
+		return 0, false
+	}
+	return d, true
 }
 
 // crReader turns every CR into LF, for files whose lines end with a lone CR.

@@ -82,6 +82,8 @@ func TestCSVEncodings(t *testing.T) {
 			CSVOptions{}, Dialect{'|', "utf-8", false}},
 		{"utf-8 classic Mac CR", []byte(joinRows(frenchRows, ",", "\r")),
 			CSVOptions{}, Dialect{',', "utf-8", false}},
+		{"mac roman (Excel for Mac CSV)", mustEncode(t, joinRows(frenchRows, ";", "\r"), charmap.Macintosh.NewEncoder()),
+			CSVOptions{}, Dialect{';', "macintosh", false}},
 		{"forced utf-8 with BOM", append([]byte("\uFEFF"), joinRows(frenchRows, ";", "\n")...),
 			CSVOptions{Encoding: "UTF8"}, Dialect{';', "utf-8", true}},
 	}
@@ -241,6 +243,12 @@ func TestCSVRows(t *testing.T) {
 			name:   "header only",
 			in:     "a;b;c\r\n",
 			header: []string{"a", "b", "c"},
+		},
+		{
+			name:   "Excel's sep= line",
+			in:     "sep=|\r\na|b\r\n1|2;3\r\n",
+			header: []string{"a", "b"},
+			lines:  []string{"row 3: 1|2;3"},
 		},
 		{
 			name:   "single column",

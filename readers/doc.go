@@ -39,14 +39,17 @@
 //
 //   - Encoding: a byte order mark decides (UTF-8, UTF-16 LE or BE, as Excel's
 //     "Unicode text" writes); UTF-16 without one is recognised by its zero
-//     bytes; otherwise text that is not valid UTF-8 is windows-1252. Past the
+//     bytes; otherwise text that is not valid UTF-8 is windows-1252, or Mac
+//     Roman (Excel for Mac's plain CSV) when its accented letters sit where
+//     Mac Roman puts them. Past the
 //     first 64 KiB, a byte that is not valid UTF-8 is still read as
 //     windows-1252, and if no other non-ASCII text came before it the whole
 //     file is taken as windows-1252 (Dialect then says so). An encoding can
 //     be forced; with "utf-8" forced, invalid bytes make a *RowError.
 //   - Delimiter: among , ; TAB |, the one that splits the header record into
 //     more than one field and the most records into as many fields, quotes
-//     respected; a comma on a tie or when none splits the header.
+//     respected; a comma on a tie or when none splits the header. Excel's
+//     "sep=;" first line, when present, names the delimiter and is skipped.
 //   - Line ends: LF, CRLF, and lone CR (classic Mac) when the sample has no LF.
 //
 // A row with more or fewer fields than the header record is a *RowError.

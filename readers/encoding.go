@@ -63,6 +63,9 @@ func decode(raw *bufio.Reader, want string) (*decoding, error) {
 			return &decoding{r: utf16Reader(raw, e), encoding: utf16Name(e)}, nil
 		}
 		if !validUTF8Prefix(peek, len(peek) < sniffSize) {
+			if looksMacRoman(peek) {
+				return &decoding{r: charmap.Macintosh.NewDecoder().Reader(raw), encoding: "macintosh"}, nil
+			}
 			return &decoding{r: charmap.Windows1252.NewDecoder().Reader(raw), encoding: "windows-1252"}, nil
 		}
 		fb := newFallbackReader(raw)
@@ -147,6 +150,23 @@ func sniffUTF16(peek []byte) (unicode.Endianness, bool) {
 		return unicode.BigEndian, true
 	}
 	return unicode.LittleEndian, false
+}
+
+// looksMacRoman tells Mac Roman text (Excel for Mac's plain CSV) from
+// windows-1252: Mac Roman puts the common accented letters (é è à ç ü …)
+// at bytes that windows-1252 gives rare symbols (Ž ‰ ‡ š …) or nothing,
+// and windows-1252 puts them at 0xC0 and above.
+func looksMacRoman(b []byte) bool {
+	var mac, win int
+	for _, c := range b {
+		switch {
+		case c == 0x82, c == 0x83, c >= 0x87 && c <= 0x90, c == 0x9A, c >= 0x9D && c <= 0x9F:
+			mac++
+		case c >= 0xC0:
+			win++
+		}
+	}
+	return mac > 0 && mac > 2*win
 }
 
 // validUTF8Prefix reports whether b is valid UTF-8, allowing a rune cut
