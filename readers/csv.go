@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -191,18 +192,23 @@ func (s *csvSource) Next() (Row, error) {
 		}
 		line, _ := s.r.FieldPos(0)
 		if len(rec) != s.width {
-			return Row{}, &RowError{File: s.name, Row: line,
-				Err: fmt.Errorf("%d fields, but the header has %d", len(rec), s.width)}
+			fit := make([]string, s.width)
+			copy(fit, rec)
+			msg := fmt.Sprintf("%d fields, but the header has %d", len(rec), s.width)
+			if len(rec) > s.width {
+				msg += fmt.Sprintf(" (extra: %q)", strings.Join(rec[s.width:], string(s.delim)))
+			}
+			return Row{}, &RowError{File: s.name, Row: line, Err: errors.New(msg), Cells: s.cols.cells(fit)}
 		}
 		if i := s.cols.unnamed(rec); i >= 0 {
-			return Row{}, &RowError{File: s.name, Row: line,
+			return Row{}, &RowError{File: s.name, Row: line, Cells: s.cols.cells(rec),
 				Err: fmt.Errorf("field %d holds %q but its column has no name in the header", i+1, rec[i])}
 		}
 		cells := s.cols.cells(rec)
 		if s.dec.strict {
 			for i, c := range cells {
 				if !utf8.ValidString(c) {
-					return Row{}, &RowError{File: s.name, Row: line, Column: s.cols.names[i],
+					return Row{}, &RowError{File: s.name, Row: line, Column: s.cols.names[i], Cells: cells,
 						Err: errors.New("not valid UTF-8: is the file in windows-1252 or another encoding?")}
 				}
 			}

@@ -442,3 +442,35 @@ func (r *oneByteReader) Read(p []byte) (int, error) {
 	r.s = r.s[1:]
 	return 1, nil
 }
+
+// A ragged row keeps what could be read of it, aligned with the header, so
+// that an errors report shows the row as it was; extra fields are named in
+// the error.
+func TestRaggedRowKeepsItsCells(t *testing.T) {
+	t.Parallel()
+	src, err := NewCSV(strings.NewReader("a,b,c\n1,2\n3,4,5,6\n"), "r.csv", CSVOptions{Delimiter: ','})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	want := []struct {
+		cells []string
+		msg   string
+	}{
+		{[]string{"1", "2", ""}, "r.csv:2: 2 fields, but the header has 3"},
+		{[]string{"3", "4", "5"}, `r.csv:3: 4 fields, but the header has 3 (extra: "6")`},
+	}
+	for _, w := range want {
+		_, err := src.Next()
+		var re *RowError
+		if !errors.As(err, &re) {
+			t.Fatalf("err = %v, want a *RowError", err)
+		}
+		if re.Error() != w.msg {
+			t.Errorf("error %q, want %q", re.Error(), w.msg)
+		}
+		if diff := cmp.Diff(w.cells, re.Cells); diff != "" {
+			t.Errorf("cells (-want +got):\n%s", diff)
+		}
+	}
+}

@@ -38,6 +38,10 @@ type RowError struct {
 	Row    int    // Row.Num of the bad row
 	Column string // column name or cell reference, when known
 	Err    error
+	// Cells holds what could be read of the row, one per header column, so
+	// that a report can show the row as it was (nil when nothing could be
+	// read, as for an unclosed quote).
+	Cells []string
 }
 
 func (e *RowError) Error() string {

@@ -272,7 +272,7 @@ func (s *xlsxSource) Next() (row Row, err error) {
 		}
 		if i := s.cols.unnamed(cells); i >= 0 {
 			col := columnName(i)
-			return Row{}, &RowError{File: s.name, Row: s.num, Column: col,
+			return Row{}, &RowError{File: s.name, Row: s.num, Column: col, Cells: s.cols.cells(cells),
 				Err: fmt.Errorf("cell %s%d holds %q but column %s has no name in the header", col, s.num, cells[i], col)}
 		}
 		return Row{Num: s.num, Cells: s.cols.cells(cells)}, nil
