@@ -1,0 +1,372 @@
+package writers
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/stbulk/stbulk/readers"
+)
+
+// The columns an errors file adds after the input's own.
+const (
+	RowColumn   = "_row"
+	ErrorColumn = "_error"
+)
+
+// ErrorsSheet is the name of an XLSX errors file's sheet unless the reader
+// options name one.
+const ErrorsSheet = "Errors"
+
+// maxFillerSheets bounds the hidden sheets written before the errors sheet
+// for an XLSX sheet index.
+const maxFillerSheets = 255
+
+// ErrorsFile holds the rows of a run that were not sent: each with its
+// original cells, then _row (the source row number) and _error (the
+// reason), and nothing else, so that it can be fixed and imported again with
+// the same mapping file. Add and Close must be called from one goroutine
+// at a time.
+type ErrorsFile struct {
+	path   string
+	keep   []int // keep[k] is the input column of the file's column k
+	width  int   // columns of the input header
+	out    errorsSink
+	cells  []string // the record being written
+	n      int
+	closed bool
+}
+
+// errorsSink writes the records of one file format.
+type errorsSink interface {
+	// write adds one record: the kept cells, then the row number and the
+	// reason (the header record has a name in their place: num < 0).
+	write(cells []string, num int, reason string) error
+	close() error
+	abort()
+}
+
+// ErrorsOption changes how an errors file is laid out.
+type ErrorsOption func(*errorsLayout)
+
+type errorsLayout struct {
+	csv  readers.CSVOptions
+	xlsx readers.XLSXOptions
+}
+
+// ReadableWith lays the errors file out for the options its input was read
+// with, so that readers.Open with the same options (those of the mapping
+// file) reads it back:
+//
+//   - CSV: fields are separated by csv.Delimiter, ',' when 0. To keep the
+//     delimiter detection found in the input, pass the source's
+//     Dialect().Delimiter: detection finds it again in the errors file.
+//     The encoding is always UTF-8 with a byte order mark, which wins over
+//     the encoding a mapping forces. Only '"' quotes.
+//   - The header is on csv.HeaderRow or xlsx.HeaderRow (1 when 0); the lines
+//     or rows before it are left empty.
+//   - XLSX: the sheet is named xlsx.Sheet (Errors when ""); with
+//     xlsx.SheetIndex n, it is the n-th sheet, after n-1 empty hidden ones.
+func ReadableWith(csv readers.CSVOptions, xlsx readers.XLSXOptions) ErrorsOption {
+	return func(l *errorsLayout) { l.csv, l.xlsx = csv, xlsx }
+}
+
+// NewErrors creates the errors file path, which must not exist: CSV when
+// path ends in .csv (or .txt, or .tsv for TAB-separated), XLSX when it ends
+// in .xlsx, as readers.Open reads them. The header is the input's, as the source gave
+// it; its columns named _row or _error, from an errors file imported
+// again, are left out, and _row and _error are added at the end, so that
+// failing again does not grow the columns. The header is written at once: a
+// run without errors leaves an errors file holding only the header.
+//
+// CSV: UTF-8 with a byte order mark, records ending in LF, fields quoted
+// only when needed. XLSX: one sheet (see ReadableWith); every cell of the
+// input's columns and of _error is a text cell formatted as Text (@), so
+// "00123" or "1,50" stay as typed, even once edited in Excel; _row is a
+// number. (XML cannot hold control characters other than TAB, LF and CR:
+// excelize writes them as U+FFFD. Excel does not let one type them.)
+func NewErrors(path string, header []string, opts ...ErrorsOption) (*ErrorsFile, error) {
+	var l errorsLayout
+	for _, o := range opts {
+		o(&l)
+	}
+	e := &ErrorsFile{path: path, width: len(header)}
+	names := make([]string, 0, len(header)+2)
+	for i, h := range header {
+		if n := strings.TrimSpace(h); n == RowColumn || n == ErrorColumn {
+			continue
+		}
+		e.keep = append(e.keep, i)
+		names = append(names, h)
+	}
+
+	var err error
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".csv", ".txt", ".tsv":
+		if l.csv.Delimiter == 0 && ext == ".tsv" {
+			l.csv.Delimiter = '\t'
+		}
+		e.out, err = newCSVErrors(path, l.csv)
+	case ".xlsx":
+		e.out, err = newXLSXErrors(path, l.xlsx, len(names))
+	default:
+		return nil, fmt.Errorf("%s: unknown file type %q for an errors file: expected .csv, .txt, .tsv or .xlsx", path, ext)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := e.out.write(names, -1, ""); err != nil {
+		e.out.abort()
+		return nil, fileErr(path, err)
+	}
+	return e, nil
+}
+
+// Path returns the file's path.
+func (e *ErrorsFile) Path() string { return e.path }
+
+// Add writes a row that was not sent: its cells, aligned with the header
+// given to NewErrors (missing trailing cells are empty), without those of
+// the _row and _error columns, then row.Num and reason.
+func (e *ErrorsFile) Add(row readers.Row, reason string) error {
+	if e.closed {
+		return fmt.Errorf("%s: row %d: the errors file is closed", e.path, row.Num)
+	}
+	if len(row.Cells) > e.width {
+		return fmt.Errorf("%s: row %d has %d cells, but the header has %d columns", e.path, row.Num, len(row.Cells), e.width)
+	}
+	e.cells = e.cells[:0]
+	for _, i := range e.keep {
+		c := ""
+		if i < len(row.Cells) {
+			c = row.Cells[i]
+		}
+		e.cells = append(e.cells, c)
+	}
+	if err := e.out.write(e.cells, row.Num, reason); err != nil {
+		return fmt.Errorf("%s: row %d: %w", e.path, row.Num, err)
+	}
+	e.n++
+	return nil
+}
+
+// Count returns the number of rows added.
+func (e *ErrorsFile) Count() int { return e.n }
+
+// Close writes what is buffered and closes the file, which is then
+// complete. Calling it again does nothing.
+func (e *ErrorsFile) Close() error {
+	if e.closed {
+		return nil
+	}
+	e.closed = true
+	return fileErr(e.path, e.out.close())
+}
+
+// csvErrors writes an errors file as CSV.
+type csvErrors struct {
+	f   *os.File
+	w   *csv.Writer
+	rec []string
+}
+
+func newCSVErrors(path string, o readers.CSVOptions) (*csvErrors, error) {
+	d := o.Delimiter
+	if d == 0 {
+		d = ','
+	}
+	if d == '"' || d == '\r' || d == '\n' || d == utf8.RuneError || !utf8.ValidRune(d) {
+		return nil, fmt.Errorf("%s: %q cannot be a delimiter", path, d)
+	}
+	if o.Quote != 0 && o.Quote != '"' {
+		return nil, fmt.Errorf("%s: quote character %q is not supported: only '\"' is", path, o.Quote)
+	}
+	if o.HeaderRow < 0 {
+		return nil, fmt.Errorf("%s: header row %d: rows are numbered from 1", path, o.HeaderRow)
+	}
+	f, err := createNew(path)
+	if err != nil {
+		return nil, err
+	}
+	// csv.NewWriter keeps a *bufio.Writer of 4 KiB or more as its buffer.
+	buf := bufio.NewWriterSize(f, 64<<10)
+	_, _ = buf.WriteString(utf8BOM)
+	for range o.HeaderRow - 1 {
+		_ = buf.WriteByte('\n')
+	}
+	c := &csvErrors{f: f, w: csv.NewWriter(buf)}
+	c.w.Comma = d
+	return c, nil
+}
+
+func (c *csvErrors) write(cells []string, num int, reason string) error {
+	c.rec = append(append(c.rec[:0], cells...), RowColumn, ErrorColumn)
+	if num >= 0 {
+		c.rec[len(cells)] = strconv.Itoa(num)
+		c.rec[len(cells)+1] = reason
+	}
+	return c.w.Write(c.rec)
+}
+
+func (c *csvErrors) close() error {
+	c.w.Flush() // c.buf is the csv.Writer's buffer: it is flushed too
+	err := c.w.Error()
+	if cerr := c.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (c *csvErrors) abort() {
+	_ = c.f.Close()
+	_ = os.Remove(c.f.Name())
+}
+
+// xlsxErrors writes an errors file as XLSX, streamed: rows go to a
+// temporary file past a few megabytes, and the workbook is zipped into the
+// file on close.
+type xlsxErrors struct {
+	out   *os.File
+	book  *excelize.File
+	sheet *excelize.StreamWriter
+	text  int // the style id of text cells
+	row   int // the sheet row of the next record
+	rec   []any
+}
+
+func newXLSXErrors(path string, o readers.XLSXOptions, width int) (_ *xlsxErrors, err error) {
+	switch {
+	case o.Sheet != "" && o.SheetIndex != 0:
+		return nil, fmt.Errorf("%s: give a sheet name or a sheet index, not both", path)
+	case o.SheetIndex < 0 || o.SheetIndex > maxFillerSheets+1:
+		return nil, fmt.Errorf("%s: sheet index %d: expected 1 to %d", path, o.SheetIndex, maxFillerSheets+1)
+	case o.HeaderRow < 0 || o.HeaderRow > excelize.TotalRows:
+		return nil, fmt.Errorf("%s: header row %d: expected 1 to %d", path, o.HeaderRow, excelize.TotalRows)
+	case width+2 > excelize.MaxColumns:
+		return nil, fmt.Errorf("%s: %d columns with _row and _error: a sheet holds %d at most", path, width+2, excelize.MaxColumns)
+	}
+	name := o.Sheet
+	if name == "" {
+		name = ErrorsSheet
+	}
+	x := &xlsxErrors{book: excelize.NewFile(), row: max(o.HeaderRow, 1)}
+	defer func() {
+		if err != nil {
+			_ = x.book.Close()
+			if x.out != nil {
+				_ = x.out.Close()
+				_ = os.Remove(path)
+			}
+		}
+	}()
+	if err := x.layout(name, o.SheetIndex); err != nil {
+		return nil, fmt.Errorf("%s: sheet %q: %w", path, name, err)
+	}
+	if x.sheet, err = x.book.NewStreamWriter(name); err != nil {
+		return nil, fileErr(path, err)
+	}
+	if x.text, err = x.book.NewStyle(&excelize.Style{NumFmt: 49}); err != nil { // 49 is "@", Text
+		return nil, fileErr(path, err)
+	}
+	if width > 0 {
+		if err := x.sheet.SetColStyle(1, width, x.text); err != nil {
+			return nil, fileErr(path, err)
+		}
+	}
+	if err := x.sheet.SetColStyle(width+2, width+2, x.text); err != nil {
+		return nil, fileErr(path, err)
+	}
+	if x.out, err = createNew(path); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// layout names the workbook's sheets: name is the sheet at position index
+// (1 when 0), after hidden empty ones.
+func (x *xlsxErrors) layout(name string, index int) error {
+	const first = "Sheet1" // the sheet of a new workbook
+	if index <= 1 {
+		if name == first {
+			return nil
+		}
+		return x.book.SetSheetName(first, name)
+	}
+	fillers := make([]string, index-1)
+	for i := range fillers {
+		fillers[i] = "empty" + strconv.Itoa(i+1)
+	}
+	if err := x.book.SetSheetName(first, fillers[0]); err != nil {
+		return err
+	}
+	for _, s := range fillers[1:] {
+		if _, err := x.book.NewSheet(s); err != nil {
+			return err
+		}
+	}
+	i, err := x.book.NewSheet(name)
+	if err != nil {
+		return err
+	}
+	x.book.SetActiveSheet(i)
+	for _, s := range fillers {
+		if err := x.book.SetSheetVisible(s, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *xlsxErrors) write(cells []string, num int, reason string) error {
+	x.rec = x.rec[:0]
+	for _, c := range cells {
+		x.rec = append(x.rec, c)
+	}
+	if num < 0 {
+		x.rec = append(x.rec, RowColumn, ErrorColumn)
+	} else {
+		x.rec = append(x.rec, num, reason)
+	}
+	if x.row > excelize.TotalRows {
+		return fmt.Errorf("a sheet holds %d rows at most", excelize.TotalRows)
+	}
+	cell, err := excelize.CoordinatesToCellName(1, x.row)
+	if err != nil {
+		return err
+	}
+	if err := x.sheet.SetRow(cell, x.rec); err != nil {
+		return err
+	}
+	x.row++
+	return nil
+}
+
+func (x *xlsxErrors) close() error {
+	err := x.sheet.Flush()
+	if err == nil {
+		w := bufio.NewWriterSize(x.out, 64<<10)
+		if err = x.book.Write(w); err == nil {
+			err = w.Flush()
+		}
+	}
+	if cerr := x.out.Close(); err == nil {
+		err = cerr
+	}
+	if cerr := x.book.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (x *xlsxErrors) abort() {
+	_ = x.book.Close()
+	_ = x.out.Close()
+	_ = os.Remove(x.out.Name())
+}
