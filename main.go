@@ -6,9 +6,12 @@ package main
 
 import (
 	"context"
+	cryptorand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -16,10 +19,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
+	"github.com/stbulk/stbulk/pipeline"
 	"github.com/stbulk/stbulk/sandbox"
 	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/writers"
 )
 
 // Exit codes, the contract scripts and cron jobs rely on.
@@ -59,33 +66,47 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return run(ctx, args, streams{out: stdout, err: stderr})
 }
 
-func run(ctx context.Context, args []string, io streams) int {
-	root := newRootCmd(io)
+func run(ctx context.Context, args []string, std streams) int {
+	root := newRootCmd(std)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(io.err, "stbulk:", err)
+	fmt.Fprintln(std.err, "stbulk:", err)
 	return exitCode(err)
+}
+
+// rowsNotSentError ends a run that finished with rows not sent: exit code 1.
+type rowsNotSentError struct{ n int }
+
+func (e rowsNotSentError) Error() string {
+	return fmt.Sprintf("%d row(s) were not sent: see the errors file", e.n)
 }
 
 // exitCode maps an error to the exit code contract, in one place.
 func exitCode(err error) int {
 	var ue usageError
+	var ps pipeline.Problems
+	var rows rowsNotSentError
+	var fatal *pipeline.FatalError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &ps):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
+	case errors.As(err, &fatal):
+		return exitFatal
+	case errors.As(err, &rows):
+		return exitRowsFailed
 	default:
 		return exitFatal
 	}
 }
 
-func newRootCmd(io streams) *cobra.Command {
+func newRootCmd(std streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "stbulk",
 		Short: "Move data in and out of Synchroteam through its REST API",
@@ -101,20 +122,20 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(io.out)
-	root.SetErr(io.err)
+	root.SetOut(std.out)
+	root.SetErr(std.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersionCmd(io), newSandboxCmd(io))
+	root.AddCommand(newImportCmd(std), newValidateCmd(std), newSchemaCmd(std), newSandboxCmd(std), newVersionCmd(std))
 	return root
 }
 
-func newVersionCmd(io streams) *cobra.Command {
+func newVersionCmd(std streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of stbulk",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintln(io.out, "stbulk", buildVersion())
+			fmt.Fprintln(std.out, "stbulk", buildVersion())
 			return nil
 		},
 	}
@@ -160,7 +181,7 @@ type sandboxOptions struct {
 	verbose  bool
 }
 
-func newSandboxCmd(io streams) *cobra.Command {
+func newSandboxCmd(std streams) *cobra.Command {
 	opts := &sandboxOptions{}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -182,7 +203,7 @@ writes its state to that file, and loads it on the next start.`,
   stbulk sandbox --demo --state sandbox-state.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runSandbox(cmd.Context(), opts, io)
+			return runSandbox(cmd.Context(), opts, std)
 		},
 	}
 	f := cmd.Flags()
@@ -201,7 +222,7 @@ writes its state to that file, and loads it on the next start.`,
 	return cmd
 }
 
-func runSandbox(ctx context.Context, opts *sandboxOptions, io streams) error {
+func runSandbox(ctx context.Context, opts *sandboxOptions, std streams) error {
 	if opts.domain == "" {
 		opts.domain = os.Getenv(synchroteam.EnvDomain)
 	}
@@ -228,23 +249,23 @@ func runSandbox(ctx context.Context, opts *sandboxOptions, io streams) error {
 		Seed: opts.seed, DailyQuota: opts.quota, StateFile: opts.state, Demo: opts.demo,
 	}
 	if opts.verbose {
-		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(io.err, format+"\n", args...) }
+		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(std.err, format+"\n", args...) }
 	}
 	srv, err := sandbox.Start(cfg, opts.addr)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	fmt.Fprintf(io.out, "stbulk sandbox: a LOCAL Synchroteam sandbox (not the real API) is listening on %s\n", srv.URL)
-	fmt.Fprintf(io.out, "  domain %s%s%s\n", opts.domain, describeFaults(opts), describeData(opts))
-	fmt.Fprintf(io.out, "  use it with: export %s=%s %s=%s %s=<the key you chose>\n",
+	fmt.Fprintf(std.out, "stbulk sandbox: a LOCAL Synchroteam sandbox (not the real API) is listening on %s\n", srv.URL)
+	fmt.Fprintf(std.out, "  domain %s%s%s\n", opts.domain, describeFaults(opts), describeData(opts))
+	fmt.Fprintf(std.out, "  use it with: export %s=%s %s=%s %s=<the key you chose>\n",
 		synchroteam.EnvURL, srv.URL, synchroteam.EnvDomain, opts.domain, synchroteam.EnvAPIKey)
 	<-ctx.Done()
-	fmt.Fprintln(io.out, "stbulk sandbox: stopping")
+	fmt.Fprintln(std.out, "stbulk sandbox: stopping")
 	if err := srv.Close(); err != nil {
 		return fmt.Errorf("sandbox: stopping: %w", err)
 	}
 	if opts.state != "" {
-		fmt.Fprintf(io.out, "stbulk sandbox: state saved to %s\n", opts.state)
+		fmt.Fprintf(std.out, "stbulk sandbox: state saved to %s\n", opts.state)
 	}
 	return nil
 }
@@ -276,4 +297,330 @@ func describeData(o *sandboxOptions) string {
 		return ", demo data"
 	}
 	return ", empty"
+}
+
+// importOptions are the inputs of `stbulk import`.
+type importOptions struct {
+	input       string
+	out         string
+	dryRun      bool
+	sandbox     bool
+	concurrency int
+	rate        float64
+	maxErrors   int
+	quiet       bool
+}
+
+func newImportCmd(std streams) *cobra.Command {
+	opts := &importOptions{}
+	cmd := &cobra.Command{
+		Use:   "import MAPPING.yaml [MAPPING.yaml ...]",
+		Short: "Import CSV or XLSX rows into Synchroteam, driven by mapping files",
+		Long: `Import the rows of CSV or XLSX files into Synchroteam. Each mapping file says
+which entity to import (customer, site, equipment, part, part_price, inventory,
+user, activity_type, job), from which file, and how each API field is made from
+a row. Several mapping files run in dependency order (customers before their
+sites before their equipment; parts before prices before inventory), and a row
+whose parent row failed is skipped.
+
+Every row read ends as sent, filtered (where:), rejected (invalid, with every
+field error), failed (the API refused it) or skipped (its parent failed). The
+run folder holds errors.csv (errors.xlsx for an XLSX input: the rows not sent,
+their original columns plus _row and _error, ready to fix and import again
+with the same mapping), success.csv (_row, key, id) and summary.json.
+
+Credentials come from SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY (and
+SYNCHROTEAM_URL), or use --sandbox to rehearse against a local sandbox.
+
+Exit codes: 0 every row sent, 1 some rows not sent, 2 usage or mapping error
+(nothing sent), 3 fatal (authentication refused, API unreachable), 130
+interrupted.`,
+		Example: `  # rehearse against the local sandbox with demo data
+  stbulk import mappings/customers.yaml --sandbox
+
+  # check what would be sent, without sending
+  stbulk import mappings/customers.yaml --dry-run
+
+  # customers, their sites and equipment, in the right order
+  stbulk import mappings/equipment.yaml mappings/sites.yaml mappings/customers.yaml
+
+  # re-import the rows that failed, once fixed
+  stbulk import mappings/customers.yaml --input stbulk-runs/2026-11-27T031500/errors.csv`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("import needs at least one mapping file")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImport(cmd.Context(), args, opts, std)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.input, "input", "", "input file (CSV or XLSX, by extension) replacing the mapping's source")
+	f.StringVar(&opts.out, "out", "", "run folder for the reports (default: a new folder under ./stbulk-runs/)")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "read, map and check; write the payloads to payloads.jsonl; send nothing")
+	f.BoolVar(&opts.sandbox, "sandbox", false, "start a local sandbox with demo data and import into it (never the real API)")
+	f.IntVar(&opts.concurrency, "concurrency", 8, "requests in flight at once")
+	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
+	f.IntVar(&opts.maxErrors, "max-errors", 0, "stop once more than N rows were rejected or failed (0: never stop)")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	return cmd
+}
+
+func loadMappings(paths []string) ([]*pipeline.Mapping, error) {
+	var maps []*pipeline.Mapping
+	var all pipeline.Problems
+	for _, p := range paths {
+		m, err := pipeline.Load(p)
+		if err != nil {
+			var ps pipeline.Problems
+			if errors.As(err, &ps) {
+				all = append(all, ps...)
+				continue
+			}
+			return nil, err
+		}
+		maps = append(maps, m)
+	}
+	if len(all) > 0 {
+		return nil, all
+	}
+	return maps, nil
+}
+
+func runImport(ctx context.Context, args []string, opts *importOptions, std streams) error {
+	switch {
+	case opts.concurrency < 1:
+		return usagef("--concurrency %d: must be 1 or more", opts.concurrency)
+	case opts.rate <= 0:
+		return usagef("--rate %v: must be more than 0", opts.rate)
+	case opts.maxErrors < 0:
+		return usagef("--max-errors %d: must be 0 or more", opts.maxErrors)
+	case opts.dryRun && opts.sandbox:
+		return usagef("--dry-run sends nothing, --sandbox sends to a local sandbox: choose one")
+	case opts.input != "" && len(args) > 1:
+		return usagef("--input replaces the source of one mapping file; %d were given", len(args))
+	}
+	maps, err := loadMappings(args)
+	if err != nil {
+		return err
+	}
+	var client *synchroteam.Client
+	switch {
+	case opts.dryRun:
+	case opts.sandbox:
+		sb, c, err := startLocalSandbox(opts.rate, std)
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		client = c
+	default:
+		client, err = synchroteam.NewClient(append(synchroteam.FromEnv(), clientRate(opts.rate))...)
+		if err != nil {
+			return usageError{err}
+		}
+	}
+	out := opts.out
+	if out == "" {
+		if out, err = writers.RunDir("stbulk-runs", time.Now()); err != nil {
+			return err
+		}
+	} else if err := writers.EnsureDir(out); err != nil {
+		return usageError{err}
+	}
+	prog := newProgress(std.err, opts.quiet)
+	sum, runErr := pipeline.Run(ctx, maps, pipeline.Options{
+		Client: client, Input: opts.input, OutDir: out,
+		Concurrency: opts.concurrency, MaxErrors: opts.maxErrors,
+		Progress: prog.update, Log: prog.logWriter(),
+	})
+	prog.finish()
+	if sum != nil {
+		printSummary(std.out, sum, out)
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if n := sum.NotSent(); n > 0 {
+		return rowsNotSentError{n}
+	}
+	return nil
+}
+
+func clientRate(perSecond float64) synchroteam.Option {
+	return synchroteam.WithRateLimit(perSecond, max(1, int(math.Ceil(perSecond))))
+}
+
+// startLocalSandbox starts the in-process sandbox with demo data on a
+// loopback port and returns a client for it. It says so loudly: nothing goes
+// to the real API.
+func startLocalSandbox(rate float64, std streams) (*sandbox.Running, *synchroteam.Client, error) {
+	key := make([]byte, 16)
+	if _, err := cryptorand.Read(key); err != nil {
+		return nil, nil, err
+	}
+	cfg := sandbox.Config{Domain: "sandbox", APIKey: hex.EncodeToString(key), Demo: true, Seed: 1}
+	sb, err := sandbox.Start(cfg, "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
+	}
+	fmt.Fprintf(std.err, "*** SANDBOX: importing into a local sandbox at %s with demo data, NOT into Synchroteam ***\n", sb.URL)
+	c, err := synchroteam.NewClient(synchroteam.WithBaseURL(sb.URL), synchroteam.WithCredentials(cfg.Domain, cfg.APIKey), clientRate(rate))
+	if err != nil {
+		sb.Close()
+		return nil, nil, err
+	}
+	return sb, c, nil
+}
+
+func printSummary(w io.Writer, s *pipeline.Summary, dir string) {
+	mode := ""
+	if s.DryRun {
+		mode = " (dry run: \"sent\" means written to payloads.jsonl)"
+	}
+	fmt.Fprintf(w, "read %d: sent %d, filtered %d, rejected %d, failed %d, skipped %d%s\n",
+		s.Read, s.Sent, s.Filtered, s.Rejected, s.Failed, s.Skipped, mode)
+	if !s.DryRun {
+		fmt.Fprintf(w, "requests %d, retries %d, rate limited %d, %.1fs\n", s.Requests, s.Retries, s.RateLimited, s.DurationSeconds)
+	}
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "stopped: %s\n", s.Stopped)
+	}
+	for _, m := range s.Mappings {
+		if m.NotSent() > 0 {
+			fmt.Fprintf(w, "%s: %d row(s) not sent: %s\n", m.Mapping, m.NotSent(), m.Errors)
+		}
+	}
+	fmt.Fprintf(w, "reports: %s\n", dir)
+}
+
+// progress shows a run's progress: a bar on a terminal, a log line every
+// few seconds otherwise (cron), nothing with --quiet.
+type progress struct {
+	w     io.Writer
+	bar   *progressbar.ProgressBar
+	quiet bool
+	last  time.Time
+	shown pipeline.Counts
+}
+
+func newProgress(w io.Writer, quiet bool) *progress {
+	p := &progress{w: w, quiet: quiet, last: time.Now()}
+	if quiet {
+		return p
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.bar = progressbar.NewOptions(-1,
+			progressbar.OptionSetWriter(w), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("rows"), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+	}
+	return p
+}
+
+func (p *progress) logWriter() io.Writer {
+	if p.quiet {
+		return nil
+	}
+	return p.w
+}
+
+func (p *progress) update(m *pipeline.Mapping, c pipeline.Counts) {
+	switch {
+	case p.quiet:
+	case p.bar != nil:
+		p.bar.Describe(fmt.Sprintf("%s: sent %d, not sent %d", m.Entity.Name, c.Sent, c.NotSent()))
+		_ = p.bar.Set(c.Read)
+	case time.Since(p.last) >= 5*time.Second:
+		p.last = time.Now()
+		fmt.Fprintf(p.w, "%s %s: read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d\n",
+			time.Now().Format("15:04:05"), m.Entity.Name, c.Read, c.Sent, c.Filtered, c.Rejected, c.Failed, c.Skipped)
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
+
+func newSchemaCmd(std streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of mapping files (for editors)",
+		Long: `Print the JSON Schema of mapping files. Editors with a YAML language server
+complete and check mapping files against it: save it and add this first line
+to a mapping file:
+
+  # yaml-language-server: $schema=./mapping.schema.json`,
+		Example: `  stbulk schema > mappings/mapping.schema.json`,
+		Args:    noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			b, err := pipeline.Schema()
+			if err != nil {
+				return err
+			}
+			_, err = std.out.Write(b)
+			return err
+		},
+	}
+}
+
+func newValidateCmd(std streams) *cobra.Command {
+	var input string
+	cmd := &cobra.Command{
+		Use:   "validate MAPPING.yaml [MAPPING.yaml ...]",
+		Short: "Check mapping files and their data; send nothing",
+		Long: `Check mapping files: every problem is reported at once as file:line:col.
+When a mapping's source exists (or --input is given), its header is checked
+against the mapping and every row is mapped and checked as import would,
+without sending anything or writing reports.`,
+		Example: `  stbulk validate mappings/*.yaml
+  stbulk validate mappings/customers.yaml --input legacy.xlsx`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("validate needs at least one mapping file")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if input != "" && len(args) > 1 {
+				return usagef("--input replaces the source of one mapping file; %d were given", len(args))
+			}
+			maps, err := loadMappings(args)
+			if err != nil {
+				return err
+			}
+			tmp, err := os.MkdirTemp("", "stbulk-validate-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			var shown int
+			sum, err := pipeline.Run(cmd.Context(), maps, pipeline.Options{
+				Input: input, OutDir: tmp,
+				NotSent: func(m *pipeline.Mapping, row int, reason string) {
+					if shown++; shown <= 20 {
+						fmt.Fprintf(std.out, "%s:%d: %s\n", m.Source, row, reason)
+					}
+				},
+			})
+			if err != nil {
+				return err
+			}
+			if shown > 20 {
+				fmt.Fprintf(std.out, "... and %d more\n", shown-20)
+			}
+			fmt.Fprintf(std.out, "%d mapping file(s) valid; rows read %d: valid %d, filtered %d, rejected %d, skipped %d\n",
+				len(maps), sum.Read, sum.Sent, sum.Filtered, sum.Rejected, sum.Skipped)
+			if n := sum.NotSent(); n > 0 {
+				return rowsNotSentError{n}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&input, "input", "", "input file replacing the mapping's source")
+	return cmd
 }

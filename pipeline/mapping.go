@@ -306,7 +306,7 @@ func (l *loader) top(root *yaml.Node) {
 }
 
 func (l *loader) csv(n *yaml.Node) {
-	kv := l.pairs(n, "csv", []string{"delimiter", "encoding", "quote", "header_row"})
+	kv := l.pairs(n, "csv", []string{"delimiter", "encoding", "quote", "lazy_quotes", "header_row"})
 	if p, ok := kv["delimiter"]; ok {
 		if s, ok := l.scalar(p[1], "csv delimiter"); ok {
 			switch s {
@@ -332,12 +332,20 @@ func (l *loader) csv(n *yaml.Node) {
 		}
 	}
 	if p, ok := kv["quote"]; ok {
-		if s, ok := l.scalar(p[1], "csv quote"); ok {
-			r, size := utf8.DecodeRuneInString(s)
-			if size == 0 || size != len(s) {
-				l.add(p[1], "csv quote must be one character, got %q", s)
-			} else {
-				l.m.CSV.Quote = r
+		// Fields are quoted with " (RFC 4180); files that use " loosely
+		// inside unquoted fields are read with lazy_quotes.
+		if s, ok := l.scalar(p[1], "csv quote"); ok && s != `"` {
+			l.add(p[1], "csv quote %q: only \" is supported; for stray quotes inside fields use lazy_quotes: true", s)
+		}
+	}
+	if p, ok := kv["lazy_quotes"]; ok {
+		if s, ok := l.scalar(p[1], "csv lazy_quotes"); ok {
+			switch s {
+			case "true":
+				l.m.CSV.LazyQuotes = true
+			case "false":
+			default:
+				l.add(p[1], "csv lazy_quotes must be true or false, got %q", s)
 			}
 		}
 	}
@@ -568,7 +576,11 @@ func argPos(item, arg *yaml.Node, err error) *yaml.Node {
 	if ae.Key != "" && arg.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(arg.Content); i += 2 {
 			if arg.Content[i].Value == ae.Key {
-				return arg.Content[i+1]
+				opt := arg.Content[i+1]
+				if ae.Index >= 0 && opt.Kind == yaml.SequenceNode && ae.Index < len(opt.Content) {
+					return opt.Content[ae.Index]
+				}
+				return opt
 			}
 		}
 	}

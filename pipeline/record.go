@@ -108,7 +108,8 @@ func (es RowErrors) Error() string {
 type Payload map[string]any
 
 // Build turns a row into its payload. A row that fails any field gets every
-// field error at once, as RowErrors. Empty values are left out of the
+// field error at once, as RowErrors, with the payload of the fields that
+// did not fail (its keys tell the row's children that it failed). Empty values are left out of the
 // payload, so that an update never blanks a field by accident.
 func (m *Mapping) Build(row readers.Row) (Payload, error) {
 	p := Payload{}
@@ -129,7 +130,7 @@ func (m *Mapping) Build(row readers.Row) (Payload, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return p, errs
 	}
 	return p, nil
 }

@@ -229,8 +229,13 @@ func newLengthCheck(name string, arg any) (Check, error) {
 	}}, nil
 }
 
-// newBound builds min and max: the value, read as a number (as by the
-// number transform without options), must be at least / at most the limit.
+// canonicalNumber is how the number transform writes a number.
+var canonicalNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// newBound builds min and max: the value, read as a number, must be at least
+// / at most the limit. A value written as the number transform writes it
+// ("45.764") is read as such; any other as by the number transform without
+// options.
 func newBound(name string, arg any) (Check, error) {
 	limit, ok := asFloat(arg)
 	if !ok {
@@ -238,9 +243,12 @@ func newBound(name string, arg any) (Check, error) {
 	}
 	ls := strconv.FormatFloat(limit, 'f', -1, 64)
 	return textCheck{func(s string) error {
-		n, err := parseNumber(s, numberFormat{})
-		if err != nil {
-			return fmt.Errorf("%s %s: %w", name, ls, err)
+		n := strings.TrimSpace(s)
+		if !canonicalNumber.MatchString(n) {
+			var err error
+			if n, err = parseNumber(s, numberFormat{}); err != nil {
+				return fmt.Errorf("%s %s: %w", name, ls, err)
+			}
 		}
 		f, _ := strconv.ParseFloat(n, 64)
 		switch {

@@ -82,3 +82,25 @@ func TestChecksFirstFailure(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// min and max read the number transform's own output ("45.764") as the
+// number it is, so that a range check can follow a number transform.
+func TestBoundsReadCanonicalNumbers(t *testing.T) {
+	t.Parallel()
+	chain, err := New("number", map[string]any{"decimal": ","})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, _ := NewCheck("min", -90)
+	hi, _ := NewCheck("max", 90)
+	for in, wantErr := range map[string]bool{"45,764": false, "-89,5": false, "90,001": true, "1 234,5": true} {
+		v, err := chain.Apply(Text(in))
+		if err != nil {
+			t.Fatalf("number(%q): %v", in, err)
+		}
+		err = Checks{lo, hi}.Check(v)
+		if (err != nil) != wantErr {
+			t.Errorf("%q → %q: check error %v, want error %v", in, v.String(), err, wantErr)
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"go.yaml.in/yaml/v3"
+)
+
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	raw, err := Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("mapping.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("mapping.schema.json")
+	if err != nil {
+		t.Fatalf("the schema does not compile: %v", err)
+	}
+	return sch
+}
+
+// yamlAsJSON reads a mapping file as the JSON value an editor checks.
+func yamlAsJSON(t *testing.T, src []byte) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(src, &v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestSchemaAcceptsWhatLoadAccepts(t *testing.T) {
+	t.Parallel()
+	sch := compileSchema(t)
+	sources := map[string][]byte{"good": []byte(goodMapping)}
+	files, _ := filepath.Glob(filepath.Join("..", "mappings", "*.yaml"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources[f] = b
+	}
+	for name, src := range sources {
+		if _, err := Parse(name, src); err != nil {
+			t.Errorf("%s does not load: %v", name, err)
+			continue
+		}
+		if err := sch.Validate(yamlAsJSON(t, src)); err != nil {
+			t.Errorf("%s loads but the schema refuses it: %v", name, err)
+		}
+	}
+}
+
+func TestSchemaRefusesMistakes(t *testing.T) {
+	t.Parallel()
+	sch := compileSchema(t)
+	for name, src := range map[string]string{
+		"unknown top key":        "version: 1\nimport: customer\nsorce: a.csv\nfields: {myId: A}\n",
+		"unknown entity":         "version: 1\nimport: custmer\nfields: {myId: A}\n",
+		"unknown field":          "version: 1\nimport: customer\nfields: {nmae: A}\n",
+		"two sources":            "version: 1\nimport: customer\nfields: {myId: {column: A, value: b}}\n",
+		"bad transform":          "version: 1\nimport: customer\nfields: {myId: {column: A, transform: [numbr]}}\n",
+		"custom field on a part": "version: 1\nimport: part\nfields: {reference: A, customFieldValues.X: B}\n",
+	} {
+		if err := sch.Validate(yamlAsJSON(t, []byte(src))); err == nil {
+			t.Errorf("%s: the schema accepts it", name)
+		}
+	}
+}
