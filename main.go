@@ -503,7 +503,6 @@ type progress struct {
 	bar   *progressbar.ProgressBar
 	quiet bool
 	last  time.Time
-	shown pipeline.Counts
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
