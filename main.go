@@ -73,7 +73,11 @@ func run(ctx context.Context, args []string, std streams) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(std.err, "stbulk:", err)
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(std.err, "stbulk: interrupted")
+	} else {
+		fmt.Fprintln(std.err, "stbulk:", err)
+	}
 	return exitCode(err)
 }
 

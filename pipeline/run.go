@@ -119,6 +119,9 @@ type Options struct {
 	Log io.Writer
 }
 
+// InterruptGrace is how long requests in flight may finish after an interrupt.
+const InterruptGrace = 10 * time.Second
+
 // importOrder is the order entities are imported in, parents first.
 var importOrder = []string{"activity_type", "user", "customer", "site", "equipment", "part", "part_price", "inventory", "job"}
 
@@ -184,10 +187,13 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 			break
 		}
 	}
-	if runErr != nil {
+	switch why, _ := r.stopped.Load().(string); {
+	case errors.Is(runErr, context.Canceled):
+		sum.Stopped = "interrupted: the rows not sent are in the errors files"
+	case runErr != nil:
 		sum.Stopped = runErr.Error()
-	} else if r.stopped != "" {
-		sum.Stopped = r.stopped
+	case why != "":
+		sum.Stopped = why
 	}
 	if c := opts.Client; c != nil {
 		cs := c.Counters()
@@ -265,7 +271,7 @@ type runner struct {
 	// did not make it, with where they came from: a child row naming one is
 	// skipped.
 	failedKeys map[string]map[string]string
-	stopped    string
+	stopped    atomic.Value // string: why the run stopped early
 }
 
 // job is one unit of work for the senders: one row, or a batch of rows.
@@ -297,16 +303,17 @@ func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (Mapping
 	}
 	ms.Errors, ms.Success, ms.Payloads = rep.errorsPath, rep.successPath, rep.payloadsPath
 
+	// readCtx ends on an interrupt or a stop: reading ends, and rows not yet
+	// handed to a sender are recorded as not sent.
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
-	var stopping atomic.Bool
+	halted := func() bool { return readCtx.Err() != nil }
 	var stopOnce sync.Once
 	var fatal error
 	stop := func(why string, err error) {
 		stopOnce.Do(func() {
-			r.stopped = why
+			r.stopped.Store(why)
 			fatal = err
-			stopping.Store(true)
 			stopReading()
 			if r.opts.Log != nil {
 				fmt.Fprintf(r.opts.Log, "stopping: %s\n", why)
@@ -324,6 +331,24 @@ func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (Mapping
 	// its outcome is recorded. Rows still queued are not sent.
 	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSends()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		// After an interrupt, requests in flight get a grace period, then
+		// they are cut too (their rows fail with the reason).
+		select {
+		case <-ctx.Done():
+		case <-finished:
+			return
+		}
+		t := time.NewTimer(InterruptGrace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancelSends()
+		case <-finished:
+		}
+	}()
 
 	// One reader, Concurrency senders, and this goroutine collecting every
 	// outcome: the reports have a single writer.
@@ -336,7 +361,7 @@ func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (Mapping
 	for range r.opts.Concurrency {
 		g.Go(func() error {
 			for j := range jobs {
-				r.send(sendCtx, api, m, j, &stopping, results)
+				r.send(sendCtx, halted, api, m, j, results)
 			}
 			return nil
 		})
@@ -415,9 +440,18 @@ func (r *runner) produce(ctx context.Context, o *opened, dry bool, jobs chan<- j
 	sentGroups := map[string]int{}
 	batchGroups := map[string]int{}
 	lastGroup := ""
+	// hand gives a job to the senders; once the run stops, its rows are
+	// recorded as not sent instead.
+	hand := func(j job) {
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			r.notSent(j, results)
+		}
+	}
 	flush := func() {
 		if len(batch.rows) > 0 {
-			jobs <- batch
+			hand(batch)
 			batch = job{}
 			for g, row := range batchGroups {
 				sentGroups[g] = row
@@ -468,7 +502,7 @@ func (r *runner) produce(ctx context.Context, o *opened, dry bool, jobs chan<- j
 		}
 		it := writers.Item{Row: row.Num, Payload: p}
 		if !m.Entity.Batch {
-			jobs <- job{rows: []readers.Row{row}, items: []writers.Item{it}}
+			hand(job{rows: []readers.Row{row}, items: []writers.Item{it}})
 			continue
 		}
 		if grouped {
@@ -501,11 +535,24 @@ func rowOf(re *readers.RowError) readers.Row {
 	return readers.Row{Num: re.Row, Cells: re.Cells}
 }
 
-func (r *runner) send(ctx context.Context, api *writers.API, m *Mapping, j job, stopping *atomic.Bool, results chan<- result) {
-	if stopping.Load() {
-		for i, row := range j.rows {
-			results <- result{row: row, outcome: Failed, reason: "not sent: the run stopped (" + r.stopped + ")", payload: j.items[i].Payload}
-		}
+// notSent records the rows of a job that the run stopped before sending.
+func (r *runner) notSent(j job, results chan<- result) {
+	why := r.stopReason()
+	for i, row := range j.rows {
+		results <- result{row: row, outcome: Failed, reason: "not sent: " + why, payload: j.items[i].Payload}
+	}
+}
+
+func (r *runner) stopReason() string {
+	if why, ok := r.stopped.Load().(string); ok {
+		return "the run stopped (" + why + ")"
+	}
+	return "the run was interrupted"
+}
+
+func (r *runner) send(ctx context.Context, halted func() bool, api *writers.API, m *Mapping, j job, results chan<- result) {
+	if halted() {
+		r.notSent(j, results)
 		return
 	}
 	var res []writers.Result
