@@ -431,6 +431,7 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		if out, err = writers.RunDir("stbulk-runs", time.Now()); err != nil {
 			return err
 		}
+		defer removeIfEmpty(out)
 	} else if err := writers.EnsureDir(out); err != nil {
 		return usageError{err}
 	}
@@ -451,6 +452,15 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return rowsNotSentError{n}
 	}
 	return nil
+}
+
+// removeIfEmpty removes a run folder that a run ended without writing into
+// (a mapping that does not fit its source: nothing was sent).
+func removeIfEmpty(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err == nil && len(entries) == 0 {
+		_ = os.Remove(dir) // a folder still there is harmless
+	}
 }
 
 func clientRate(perSecond float64) synchroteam.Option {

@@ -168,16 +168,27 @@ func matchDepot(depots []DepotQuantities, item ItemError) int {
 // inventoryErrors reads the errors member of Inventory/Quantities: a list of
 // objects (depot, reference, quantity, message), a list of strings or a string.
 func inventoryErrors(raw json.RawMessage) []ItemError {
+	// The reference does not show this list; the reason is read under any
+	// of the names APIs use for it.
 	var objs []struct {
 		Depot     string `json:"depot"`
 		Reference string `json:"reference"`
 		Quantity  Text   `json:"quantity"`
-		Message   string `json:"message"`
+		Message   Text   `json:"message"`
+		Msg       Text   `json:"msg"`
+		Reason    Text   `json:"reason"`
+		Error     Text   `json:"error"`
 	}
 	if json.Unmarshal(raw, &objs) == nil {
 		out := make([]ItemError, 0, len(objs))
 		for _, o := range objs {
-			out = append(out, ItemError{Depot: o.Depot, Reference: o.Reference, Value: string(o.Quantity), Message: o.Message})
+			msg := string(o.Message)
+			for _, alt := range []Text{o.Msg, o.Reason, o.Error} {
+				if msg == "" {
+					msg = string(alt)
+				}
+			}
+			out = append(out, ItemError{Depot: o.Depot, Reference: o.Reference, Value: string(o.Quantity), Message: msg})
 		}
 		return out
 	}
