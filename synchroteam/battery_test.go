@@ -175,6 +175,8 @@ func TestBatteryAgainstSandbox(t *testing.T) {
 		})
 		if !errors.As(err, &apiErr) || len(apiErr.Items) == 0 || apiErr.Items[0].Index != 0 {
 			t.Errorf("SetQuantities to an unknown depot: %v, want items naming depot 0", err)
+		} else if apiErr.Items[0].Message == "" {
+			t.Errorf("the failed item carries no reason: %+v", apiErr.Items[0])
 		}
 		if n := must[int](t, "part delete")(c.Parts.Delete(ctx, synchroteam.ByReference("BAT-P2"))); n != 1 {
 			t.Errorf("part delete count %d", n)
