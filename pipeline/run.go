@@ -186,6 +186,9 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 			runErr = ctx.Err()
 			break
 		}
+		if why, _ := r.stopped.Load().(string); why != "" {
+			break // --max-errors: the mappings after this one are not run
+		}
 	}
 	switch why, _ := r.stopped.Load().(string); {
 	case errors.Is(runErr, context.Canceled):
@@ -271,7 +274,10 @@ type runner struct {
 	// did not make it, with where they came from: a child row naming one is
 	// skipped.
 	failedKeys map[string]map[string]string
-	stopped    atomic.Value // string: why the run stopped early
+	// keysMu guards failedKeys: the collector writes it while the reader
+	// checks rows against it.
+	keysMu  sync.RWMutex
+	stopped atomic.Value // string: why the run stopped early
 }
 
 // job is one unit of work for the senders: one row, or a batch of rows.
@@ -592,6 +598,8 @@ var parentKeys = map[string][]string{
 
 // remember records the keys of a row that did not make it, for its children.
 func (r *runner) remember(m *Mapping, input string, res result) {
+	r.keysMu.Lock()
+	defer r.keysMu.Unlock()
 	for _, f := range parentKeys[m.Entity.Name] {
 		v := fmt.Sprint(res.payload[f])
 		if res.payload[f] == nil || v == "" {
@@ -609,6 +617,8 @@ func (r *runner) remember(m *Mapping, input string, res result) {
 
 // orphan returns why a row must be skipped because its parent failed, or "".
 func (r *runner) orphan(m *Mapping, p Payload) string {
+	r.keysMu.RLock()
+	defer r.keysMu.RUnlock()
 	for _, link := range parentLinks[m.Entity.Name] {
 		v, ok := p[link[0]]
 		if !ok {

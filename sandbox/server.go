@@ -155,6 +155,35 @@ type Running struct {
 	done      chan error
 	closeOnce sync.Once
 	closeErr  error
+
+	connMu sync.Mutex
+	fresh  map[net.Conn]time.Time // connections that have sent no request yet, since when
+}
+
+// trackFresh is the server's ConnState hook: it keeps the connections that
+// have not sent a request yet.
+func (r *Running) trackFresh(c net.Conn, st http.ConnState) {
+	r.connMu.Lock()
+	defer r.connMu.Unlock()
+	if st == http.StateNew {
+		r.fresh[c] = time.Now()
+	} else {
+		delete(r.fresh, c)
+	}
+}
+
+// closeFresh closes the connections that have sent nothing for at least
+// quiet: spares a client's pool opened and never used, which Shutdown would
+// wait five seconds for.
+func (r *Running) closeFresh(quiet time.Duration) {
+	r.connMu.Lock()
+	defer r.connMu.Unlock()
+	for c, since := range r.fresh {
+		if time.Since(since) >= quiet {
+			c.Close()
+			delete(r.fresh, c)
+		}
+	}
 }
 
 // Start creates a Server for cfg and serves it on addr (e.g. "127.0.0.1:0")
@@ -171,9 +200,10 @@ func Start(cfg Config, addr string) (*Running, error) {
 	r := &Running{
 		URL:    "http://" + ln.Addr().String(),
 		Server: s,
-		http:   &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second},
 		done:   make(chan error, 1),
+		fresh:  map[net.Conn]time.Time{},
 	}
+	r.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: r.trackFresh}
 	go func() { r.done <- r.http.Serve(ln) }()
 	return r, nil
 }
@@ -185,7 +215,20 @@ func (r *Running) Close() error {
 	r.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		err := r.http.Shutdown(ctx)
+		shut := make(chan error, 1)
+		go func() { shut <- r.http.Shutdown(ctx) }()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		var err error
+	wait:
+		for {
+			select {
+			case err = <-shut:
+				break wait
+			case <-tick.C:
+				r.closeFresh(100 * time.Millisecond)
+			}
+		}
 		if serr := <-r.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
 			err = serr
 		}

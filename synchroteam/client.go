@@ -240,7 +240,13 @@ func NewClient(opts ...Option) (*Client, error) {
 // FromEnv returns the options that read SYNCHROTEAM_DOMAIN,
 // SYNCHROTEAM_API_KEY and SYNCHROTEAM_URL (optional).
 func FromEnv() []Option {
-	opts := []Option{WithCredentials(os.Getenv(EnvDomain), os.Getenv(EnvAPIKey))}
+	creds := WithCredentials(os.Getenv(EnvDomain), os.Getenv(EnvAPIKey))
+	opts := []Option{func(c *Client) error {
+		if err := creds(c); err != nil {
+			return fmt.Errorf("%w: set %s and %s", err, EnvDomain, EnvAPIKey)
+		}
+		return nil
+	}}
 	if u := os.Getenv(EnvURL); u != "" {
 		opts = append(opts, WithBaseURL(u))
 	}
