@@ -3,19 +3,28 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/stbulk/stbulk/pipeline"
+	"github.com/stbulk/stbulk/readers"
+	"github.com/stbulk/stbulk/writers"
 )
 
 func TestMain(m *testing.M) {
@@ -35,12 +44,31 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			env.Setenv("PORT", strconv.Itoa(port))
+			// Every script starts with the example mappings and their
+			// samples in $WORK, as a user's checkout has them, and finds the
+			// golden payloads of pipeline's tests in $GOLDEN.
+			for _, dir := range []string{"mappings", "samples"} {
+				if err := copyFiles(dir, filepath.Join(env.WorkDir, dir)); err != nil {
+					return err
+				}
+			}
+			golden, err := filepath.Abs(filepath.Join("pipeline", "testdata", "golden"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("GOLDEN", golden)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"api":     cmdAPI,
-			"waitfor": cmdWaitFor,
-			"burst":   cmdBurst,
+			"api":          cmdAPI,
+			"waitfor":      cmdWaitFor,
+			"burst":        cmdBurst,
+			"exitcode":     cmdExitCode,
+			"reportrows":   cmdReportRows,
+			"fixcsv":       cmdFixCSV,
+			"fixxlsx":      cmdFixXLSX,
+			"summarycheck": cmdSummaryCheck,
+			"waitok":       cmdWaitOK,
 		},
 	})
 }
@@ -209,5 +237,344 @@ func TestSandboxNeedsCredentials(t *testing.T) {
 	code := run(context.Background(), []string{"sandbox", "--addr", "127.0.0.1:0"}, streams{&out, &errOut})
 	if code != exitUsage || !strings.Contains(errOut.String(), "no domain") {
 		t.Fatalf("exit %d, stderr %q; want exit 2 naming the missing domain", code, errOut.String())
+	}
+}
+
+// copyFiles copies the regular files of the folder src (not its
+// subfolders) into dst, created if need be.
+func copyFiles(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cmdExitCode runs a program as exec does and checks its exact exit code
+// (exec's "!" only tells non-zero); stdout and stderr are kept for the
+// next commands:
+//
+//	exitcode N PROGRAM [ARGS...]
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("exitcode does not take !: give the expected code")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N PROGRAM [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// reportRow is one record of a report file, by its _row.
+type reportRow struct {
+	num   int
+	cells []string
+}
+
+// readReport reads a CSV or XLSX report (errors or success file) and
+// returns its records sorted by _row, with the cells of the named columns.
+func readReport(path string, columns []string) ([]reportRow, error) {
+	src, err := readers.Open(path, readers.CSVOptions{}, readers.XLSXOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	index := func(name string) (int, error) {
+		i := slices.Index(src.Header(), name)
+		if i < 0 {
+			return 0, fmt.Errorf("%s: no column %q in %q", path, name, src.Header())
+		}
+		return i, nil
+	}
+	rowCol, err := index(writers.RowColumn)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]int, len(columns))
+	for k, c := range columns {
+		if cols[k], err = index(c); err != nil {
+			return nil, err
+		}
+	}
+	var out []reportRow
+	for {
+		row, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		n, err := strconv.Atoi(row.Cells[rowCol])
+		if err != nil {
+			return nil, fmt.Errorf("%s: row %d: _row %q: %v", path, row.Num, row.Cells[rowCol], err)
+		}
+		r := reportRow{num: n}
+		for _, c := range cols {
+			r.cells = append(r.cells, row.Cells[c])
+		}
+		out = append(out, r)
+	}
+	slices.SortStableFunc(out, func(a, b reportRow) int { return a.num - b.num })
+	return out, nil
+}
+
+// cmdReportRows prints the records of a report file (errors or success
+// file, CSV or XLSX) in _row order, as "ROW: CELL | CELL" with the cells of
+// the named columns, then the list of _row values:
+//
+//	reportrows FILE [COLUMN...]
+//
+// prints, for instance, "8: contactEmail (column Email): ..." and
+// "rows: 8 13 16".
+func cmdReportRows(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: reportrows FILE [COLUMN...]")
+	}
+	rows, err := readReport(ts.MkAbs(args[0]), args[1:])
+	ts.Check(err)
+	nums := make([]string, len(rows))
+	for i, r := range rows {
+		nums[i] = strconv.Itoa(r.num)
+		if len(r.cells) > 0 {
+			fmt.Fprintf(ts.Stdout(), "%d: %s\n", r.num, strings.Join(r.cells, " | "))
+		}
+	}
+	fmt.Fprintf(ts.Stdout(), "rows: %s\n", strings.Join(nums, " "))
+}
+
+// fixArgs reads "FILE ROW COLUMN VALUE [COLUMN VALUE...]".
+func fixArgs(ts *testscript.TestScript, neg bool, args []string, name string) (file, row string, edits [][2]string) {
+	if neg || len(args) < 4 || len(args)%2 != 0 {
+		ts.Fatalf("usage: %s FILE ROW COLUMN VALUE [COLUMN VALUE...]", name)
+	}
+	for i := 2; i < len(args); i += 2 {
+		edits = append(edits, [2]string{args[i], args[i+1]})
+	}
+	return ts.MkAbs(args[0]), args[1], edits
+}
+
+// cmdFixCSV edits an errors file as a user would before importing it
+// again: in the record whose _row is ROW, it sets each named column. The
+// byte order mark and the delimiter (',' or ';') are kept:
+//
+//	fixcsv FILE ROW COLUMN VALUE [COLUMN VALUE...]
+func cmdFixCSV(ts *testscript.TestScript, neg bool, args []string) {
+	file, rowNum, edits := fixArgs(ts, neg, args, "fixcsv")
+	data, err := os.ReadFile(file)
+	ts.Check(err)
+	bom := bytes.HasPrefix(data, []byte("\uFEFF"))
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	delim := ','
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		delim = ';'
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = delim
+	recs, err := r.ReadAll()
+	ts.Check(err)
+	if len(recs) == 0 {
+		ts.Fatalf("fixcsv: %s is empty", args[0])
+	}
+	col := func(name string) int {
+		i := slices.Index(recs[0], name)
+		if i < 0 {
+			ts.Fatalf("fixcsv: %s has no column %q", args[0], name)
+		}
+		return i
+	}
+	rowCol := col(writers.RowColumn)
+	found := false
+	for _, rec := range recs[1:] {
+		if rec[rowCol] != rowNum {
+			continue
+		}
+		found = true
+		for _, e := range edits {
+			rec[col(e[0])] = e[1]
+		}
+	}
+	if !found {
+		ts.Fatalf("fixcsv: %s has no record with _row %s", args[0], rowNum)
+	}
+	var out bytes.Buffer
+	if bom {
+		out.WriteString("\uFEFF")
+	}
+	w := csv.NewWriter(&out)
+	w.Comma = delim
+	ts.Check(w.WriteAll(recs))
+	ts.Check(os.WriteFile(file, out.Bytes(), 0o644))
+}
+
+// cmdFixXLSX is fixcsv for an XLSX errors file: it edits the first visible
+// sheet, whose header is the first row holding a _row column; the cells it
+// sets are text cells:
+//
+//	fixxlsx FILE ROW COLUMN VALUE [COLUMN VALUE...]
+func cmdFixXLSX(ts *testscript.TestScript, neg bool, args []string) {
+	file, rowNum, edits := fixArgs(ts, neg, args, "fixxlsx")
+	f, err := excelize.OpenFile(file)
+	ts.Check(err)
+	defer f.Close()
+	sheet := ""
+	for _, name := range f.GetSheetList() {
+		if visible, err := f.GetSheetVisible(name); err == nil && visible {
+			sheet = name
+			break
+		}
+	}
+	rows, err := f.GetRows(sheet)
+	ts.Check(err)
+	header := -1
+	for i, r := range rows {
+		if slices.Contains(r, writers.RowColumn) {
+			header = i
+			break
+		}
+	}
+	if header < 0 {
+		ts.Fatalf("fixxlsx: sheet %q of %s has no _row column", sheet, args[0])
+	}
+	col := func(name string) int {
+		i := slices.Index(rows[header], name)
+		if i < 0 {
+			ts.Fatalf("fixxlsx: %s has no column %q", args[0], name)
+		}
+		return i
+	}
+	rowCol := col(writers.RowColumn)
+	found := false
+	for i := header + 1; i < len(rows); i++ {
+		if rowCol >= len(rows[i]) || rows[i][rowCol] != rowNum {
+			continue
+		}
+		found = true
+		for _, e := range edits {
+			cell, err := excelize.CoordinatesToCellName(col(e[0])+1, i+1)
+			ts.Check(err)
+			ts.Check(f.SetCellStr(sheet, cell, e[1]))
+		}
+	}
+	if !found {
+		ts.Fatalf("fixxlsx: %s has no row with _row %s", args[0], rowNum)
+	}
+	ts.Check(f.Save())
+}
+
+// cmdSummaryCheck reads DIR/summary.json and checks that every row read
+// ended in exactly one outcome, for each mapping and in total, and that
+// the report files hold as many rows as the counts say (errors file: rows
+// rejected, failed or skipped; success file or payloads: rows sent). It
+// prints the counts and why the run stopped, if it did:
+//
+//	summarycheck DIR
+func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: summarycheck DIR")
+	}
+	var sum pipeline.Summary
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(args[0], "summary.json"))), &sum))
+	line := func(c pipeline.Counts) string {
+		return fmt.Sprintf("read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d",
+			c.Read, c.Sent, c.Filtered, c.Rejected, c.Failed, c.Skipped)
+	}
+	adds := func(c pipeline.Counts) bool {
+		return c.Read == c.Sent+c.Filtered+c.Rejected+c.Failed+c.Skipped
+	}
+	var total pipeline.Counts
+	for _, m := range sum.Mappings {
+		fmt.Fprintf(ts.Stdout(), "%s: %s\n", m.Entity, line(m.Counts))
+		if !adds(m.Counts) {
+			ts.Fatalf("%s: the outcomes do not add up to the rows read", m.Mapping)
+		}
+		errs, err := readReport(ts.MkAbs(m.Errors), nil)
+		ts.Check(err)
+		if len(errs) != m.NotSent() {
+			ts.Fatalf("%s: %d rows not sent, but %s holds %d", m.Mapping, m.NotSent(), m.Errors, len(errs))
+		}
+		sent := 0
+		switch {
+		case m.Success != "":
+			ok, err := readReport(ts.MkAbs(m.Success), nil)
+			ts.Check(err)
+			sent = len(ok)
+		case m.Payloads != "":
+			sent = strings.Count(ts.ReadFile(m.Payloads), "\n")
+		}
+		if sent != m.Sent {
+			ts.Fatalf("%s: %d rows sent, but the reports list %d", m.Mapping, m.Sent, sent)
+		}
+		total.Read += m.Read
+		total.Sent += m.Sent
+		total.Filtered += m.Filtered
+		total.Rejected += m.Rejected
+		total.Failed += m.Failed
+		total.Skipped += m.Skipped
+	}
+	fmt.Fprintf(ts.Stdout(), "total: %s\n", line(sum.Counts))
+	if !adds(sum.Counts) || total != sum.Counts {
+		ts.Fatalf("the total (%s) is not the sum of the mappings (%s)", line(sum.Counts), line(total))
+	}
+	if sum.Stopped != "" {
+		fmt.Fprintf(ts.Stdout(), "stopped: %s\n", sum.Stopped)
+	}
+}
+
+// cmdWaitOK waits until a GET of URL with the credentials answers 200
+// (10 s at most): something a background command does has happened.
+//
+//	waitok domain:key URL
+func cmdWaitOK(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: waitok domain:key URL")
+	}
+	d, k, _ := strings.Cut(args[0], ":")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		req, err := http.NewRequest(http.MethodGet, args[1], nil)
+		ts.Check(err)
+		req.SetBasicAuth(d, k)
+		status := 0
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			status = resp.StatusCode
+		}
+		if status == http.StatusOK {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitok %s: last status %d", args[1], status)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

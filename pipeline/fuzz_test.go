@@ -1,0 +1,74 @@
+package pipeline
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// brokenMappings are mapping files with mistakes, as mapping_test.go's
+// tables hold them, to seed the fuzzer.
+var brokenMappings = []string{
+	"",
+	"version: 1\nimport: [customer\n",
+	"description: x\n",
+	"version: 2\nimport: custmer\nsorce: a.csv\nfields:\n  myId: A\n",
+	`version: 1
+import: customer
+fields:
+  myId: CODE
+  adressCity: VILLE
+  addressCity: TOWN
+  nmae: NAME
+  contactEmail: { column: E, transform: [trim, {numbr: {}}], check: [emial] }
+  contactPhone: { column: P, value: x }
+  position.latitude: { column: LAT, transform: [{ number: { decimal: ";" } }] }
+`,
+	"version: 1\nimport: part\nfields:\n  name: N\n",
+	"version: 1\nimport: inventory\nbatch_size: 0\nfields:\n  reference: R\n",
+	"version: 1\nimport: customer\nwhere: 'A ==\nfields:\n  myId: { expr: '1 +' }\n",
+	"version: 1\nimport: customer\ncsv: { delimiter: ab, encoding: klingon, header_row: -1 }\nxlsx: { sheet: 3 }\nfields: [a, b]\n",
+	"&a [*a]\n",
+	"version: 1\nimport: customer\nfields:\n  myId: { column: A, transform: [{ map: { values: [1], strict: maybe } }, { date: { layout: 42 } }, { split: \"\" }] }\n",
+	"\xef\xbb\xbfversion: 1\n\tfields:\n",
+	"version: 1\x00\n",
+	"\xff\xfe",
+}
+
+// FuzzParse feeds arbitrary bytes to the mapping-file loader: it must
+// never panic, and every error must be Problems, each naming the file and
+// a position that is 0 (the whole file) or within the file.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(examplePath("*.yaml"))
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range brokenMappings {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(goodMapping))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse("maps/fuzz.yaml", data)
+		if err == nil {
+			if m == nil || m.Entity == nil || len(m.Fields) == 0 {
+				t.Fatalf("no error, but mapping %+v", m)
+			}
+			return
+		}
+		var ps Problems
+		if !errors.As(err, &ps) {
+			t.Fatalf("error %T %q is not Problems", err, err)
+		}
+		if len(ps) == 0 {
+			t.Fatal("empty Problems as an error")
+		}
+		for _, p := range ps {
+			if p.File != "maps/fuzz.yaml" || p.Line < 0 || p.Col < 0 || p.Msg == "" {
+				t.Errorf("problem %#v: want the file, a message and a position ≥ 0", p)
+			}
+		}
+	})
+}

@@ -1,0 +1,451 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/stbulk/stbulk/sandbox"
+	"github.com/stbulk/stbulk/synchroteam"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// These tests run pipeline.Run against an in-process sandbox: the real
+// client, over HTTP, into a server that answers as the API does.
+
+const (
+	testDomain = "acme"
+	testKey    = "k3y-0f-the-t3st"
+)
+
+// fastRetries retries as the default policy does, without its waits.
+var fastRetries = synchroteam.RetryPolicy{MaxAttempts: 20, MaxElapsed: 30 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}
+
+// startSandbox starts a sandbox with demo data (cfg's credentials default
+// to the test's) and returns it with a client for it, with opts added.
+func startSandbox(t *testing.T, cfg sandbox.Config, opts ...synchroteam.Option) (*sandbox.Running, *synchroteam.Client) {
+	t.Helper()
+	if cfg.Domain == "" {
+		cfg.Domain, cfg.APIKey = testDomain, testKey
+	}
+	cfg.Demo = true
+	sb, err := sandbox.Start(cfg, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	base := []synchroteam.Option{
+		synchroteam.WithBaseURL(sb.URL), synchroteam.WithCredentials(testDomain, testKey),
+		synchroteam.WithRateLimit(1000, 100), synchroteam.WithRetryPolicy(fastRetries),
+	}
+	c, err := synchroteam.NewClient(append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sb, c
+}
+
+// loadExamples loads mappings of mappings/ by file name.
+func loadExamples(t *testing.T, names ...string) []*Mapping {
+	t.Helper()
+	var maps []*Mapping
+	for _, n := range names {
+		m, err := Load(examplePath(n))
+		if err != nil {
+			t.Fatalf("Load %s: %v", n, err)
+		}
+		maps = append(maps, m)
+	}
+	return maps
+}
+
+func exampleNames(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(examplePath("*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example mappings: %v", err)
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Base(f)
+	}
+	return names
+}
+
+// checkCounts fails unless every row read has exactly one outcome, per
+// mapping and in total, and summary.json says what Run returned.
+func checkCounts(t *testing.T, sum *Summary, dir string) {
+	t.Helper()
+	adds := func(c Counts) bool { return c.Read == c.Filtered+c.Sent+c.Rejected+c.Failed+c.Skipped }
+	var total Counts
+	for _, m := range sum.Mappings {
+		if !adds(m.Counts) {
+			t.Errorf("%s: outcomes do not add up: %+v", m.Mapping, m.Counts)
+		}
+		total.plus(m.Counts)
+	}
+	if !adds(sum.Counts) || total != sum.Counts {
+		t.Errorf("total %+v, sum of the mappings %+v", sum.Counts, total)
+	}
+	var onDisk Summary
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &onDisk); err != nil {
+		t.Fatal(err)
+	}
+	if onDisk.Counts != sum.Counts || len(onDisk.Mappings) != len(sum.Mappings) || onDisk.Stopped != sum.Stopped {
+		t.Errorf("summary.json %+v (stopped %q), Run returned %+v (stopped %q)", onDisk.Counts, onDisk.Stopped, sum.Counts, sum.Stopped)
+	}
+}
+
+// Every example mapping run alone into the sandbox: each row read has one
+// outcome, and the rows built are sent or refused by the API (a child whose
+// parent is not in the sandbox fails there), never lost.
+func TestRunCountsAddUp(t *testing.T) {
+	t.Parallel()
+	// rejected and filtered rows per mapping, as samples/README.md lists them
+	want := map[string][2]int{
+		"activity-types.yaml": {3, 0}, "customers-legacy.yaml": {3, 2}, "customers.yaml": {3, 0},
+		"equipment.yaml": {2, 0}, "inventory.yaml": {2, 0}, "part-prices.yaml": {4, 0},
+		"parts.yaml": {3, 2}, "sites.yaml": {2, 0}, "users.yaml": {3, 0},
+	}
+	for _, name := range exampleNames(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, c := startSandbox(t, sandbox.Config{})
+			dir := t.TempDir()
+			sum, err := Run(context.Background(), loadExamples(t, name), Options{Client: c, OutDir: dir, Concurrency: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCounts(t, sum, dir)
+			w, ok := want[name]
+			if !ok {
+				t.Fatalf("no expectation for %s", name)
+			}
+			if got := [2]int{sum.Rejected, sum.Filtered}; got != w {
+				t.Errorf("rejected, filtered = %v, want %v", got, w)
+			}
+			if sum.Skipped != 0 || sum.Requests == 0 || sum.DryRun {
+				t.Errorf("summary %+v", sum)
+			}
+		})
+	}
+}
+
+// All the example mappings in one run, as samples/README.md shows: parents
+// first, children of bad rows skipped, nothing failing at the API.
+func TestRunAllExamplesTogether(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{})
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), loadExamples(t, exampleNames(t)...), Options{Client: c, OutDir: dir, Concurrency: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, sum, dir)
+	var order []string
+	got := map[string]Counts{}
+	for _, m := range sum.Mappings {
+		order = append(order, m.Entity)
+		got[filepath.Base(m.Mapping)] = m.Counts
+	}
+	if want := []string{"activity_type", "user", "customer", "customer", "site", "equipment", "part", "part_price", "inventory"}; !slices.Equal(order, want) {
+		t.Errorf("order %v, want %v", order, want)
+	}
+	want := map[string]Counts{
+		"activity-types.yaml":   {Read: 16, Sent: 13, Rejected: 3},
+		"users.yaml":            {Read: 17, Sent: 14, Rejected: 3},
+		"customers-legacy.yaml": {Read: 19, Sent: 14, Filtered: 2, Rejected: 3},
+		"customers.yaml":        {Read: 24, Sent: 21, Rejected: 3},
+		"sites.yaml":            {Read: 25, Sent: 21, Rejected: 2, Skipped: 2},
+		"equipment.yaml":        {Read: 26, Sent: 21, Rejected: 2, Skipped: 3},
+		"parts.yaml":            {Read: 20, Sent: 15, Filtered: 2, Rejected: 3},
+		"part-prices.yaml":      {Read: 22, Sent: 15, Rejected: 4, Skipped: 3},
+		"inventory.yaml":        {Read: 30, Sent: 26, Rejected: 2, Skipped: 2},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("counts per mapping (-want +got):\n%s", diff)
+	}
+}
+
+// The payloads of a dry run of each example mapping, byte for byte:
+// testdata/golden/<mapping>.jsonl (go test -run TestRunDryRunGolden -update
+// rewrites them; the end-to-end scripts compare with the same files).
+func TestRunDryRunGolden(t *testing.T) {
+	t.Parallel()
+	for _, name := range exampleNames(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			sum, err := Run(context.Background(), loadExamples(t, name), Options{OutDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCounts(t, sum, dir)
+			if !sum.DryRun || sum.Requests != 0 {
+				t.Errorf("dry run summary %+v", sum)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "success.csv")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a dry run wrote success.csv: %v", err)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "payloads.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := bytes.Count(got, []byte("\n")); n != sum.Sent {
+				t.Errorf("payloads.jsonl has %d lines, %d rows were sent", n, sum.Sent)
+			}
+			golden := filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".yaml")+".jsonl")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("payloads.jsonl differs from %s (-want +got):\n%s", golden, cmp.Diff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// Under injected faults (500, 503, dropped connections) keyed upserts are
+// retried: every good customer arrives exactly once and no row fails.
+func TestRunRetriesFaults(t *testing.T) {
+	t.Parallel()
+	sb, c := startSandbox(t, sandbox.Config{FailRate: 0.2, Seed: 5})
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), loadExamples(t, "customers.yaml"), Options{Client: c, OutDir: dir, Concurrency: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, sum, dir)
+	if sum.Failed != 0 || sum.Sent != 21 || sum.Rejected != 3 {
+		t.Errorf("summary %+v, want 21 sent, 3 rejected, none failed", sum.Counts)
+	}
+	if sum.Retries == 0 || sb.Server.Stats().Faults == 0 {
+		t.Errorf("no retries (%d) or no faults (%d): the test proves nothing", sum.Retries, sb.Server.Stats().Faults)
+	}
+	list, err := c.Customers.List(context.Background(), synchroteam.Date{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, cu := range list {
+		seen[cu.MyID]++
+	}
+	good := runExample(t, examplePath("customers.yaml"), "")
+	for _, n := range good.order {
+		id := good.good[n]["myId"].(string)
+		if seen[id] != 1 {
+			t.Errorf("row %d: customer %s is listed %d times, want once", n, id, seen[id])
+		}
+	}
+}
+
+// A refused API key stops the run with a FatalError naming the domain,
+// never the key; the reports of what happened are written.
+func TestRunUnauthorized(t *testing.T) {
+	t.Parallel()
+	const wrongKey = "wr0ng-k3y-xyz"
+	_, c := startSandbox(t, sandbox.Config{}, synchroteam.WithCredentials(testDomain, wrongKey))
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), loadExamples(t, "customers.yaml"), Options{Client: c, OutDir: dir})
+	var fatal *FatalError
+	if !errors.As(err, &fatal) {
+		t.Fatalf("err = %v, want a *FatalError", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, `"`+testDomain+`"`) || strings.Contains(msg, wrongKey) {
+		t.Errorf("error %q: want the domain, not the key", msg)
+	}
+	if sum == nil {
+		t.Fatal("no summary")
+	}
+	checkCounts(t, sum, dir)
+	if sum.Sent != 0 || sum.Stopped == "" || strings.Contains(sum.Stopped, wrongKey) {
+		t.Errorf("summary %+v, stopped %q", sum.Counts, sum.Stopped)
+	}
+	for _, f := range []string{"summary.json", "errors.csv", "success.csv"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(wrongKey)) {
+			t.Errorf("%s holds the key", f)
+		}
+	}
+}
+
+// MaxErrors stops the run once more rows than that were rejected or
+// failed: Stopped says why, and no later mapping file is imported.
+func TestRunMaxErrors(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{})
+	dir := t.TempDir()
+	// activity types run first (3 bad rows), then users.
+	sum, err := Run(context.Background(), loadExamples(t, "users.yaml", "activity-types.yaml"), Options{Client: c, OutDir: dir, MaxErrors: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, sum, dir)
+	if !strings.Contains(sum.Stopped, "more than 1 rows were rejected or failed") {
+		t.Errorf("stopped = %q", sum.Stopped)
+	}
+	if sum.Mappings[0].Entity != "activity_type" || sum.Mappings[0].Rejected+sum.Mappings[0].Failed < 2 {
+		t.Errorf("first mapping %+v", sum.Mappings[0])
+	}
+	if len(sum.Mappings) != 1 {
+		t.Errorf("%d mapping files run, want the run to stop after the first", len(sum.Mappings))
+	}
+}
+
+// recorder keeps the bodies of the requests to one endpoint.
+type recorder struct {
+	endpoint string
+	mu       sync.Mutex
+	bodies   []string
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(req.URL.Path, r.endpoint) && req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		r.mu.Lock()
+		r.bodies = append(r.bodies, string(b))
+		r.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// Inventory quantities are set, not added: the rows of one part and depot
+// (one per serial) go in one request even when they straddle a batch's
+// end, and a row of that part coming back after its request left is
+// rejected with the reason rather than sent to replace the quantity.
+func TestRunInventoryKeepsAPartInOneRequest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mapping := `version: 1
+import: inventory
+source: stock.csv
+batch_size: 2
+fields:
+  depot: { column: DEPOT, required: true }
+  reference: { column: REF, required: true }
+  quantity: { column: QTY, required: true, transform: [number] }
+  serials: SERIAL
+`
+	csv := "DEPOT,REF,QTY,SERIAL\n" +
+		"stock,p11,4,\n" + // row 2
+		"stock,refHi001,1,SN-A\n" + // row 3: fills the batch of 2
+		"stock,refHi001,1,SN-B\n" + // row 4: same part, same request
+		"stock,GAZ-R32,2,\n" + // row 5: a new request
+		"stock,refHi001,1,SN-C\n" // row 6: refHi001 again, its request has left
+	for name, text := range map[string]string{"stock.yaml": mapping, "stock.csv": csv} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := Load(filepath.Join(dir, "stock.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{endpoint: "/Inventory/Quantities"}
+	sb, c := startSandbox(t, sandbox.Config{}, synchroteam.WithHTTPClient(&http.Client{Transport: rec}))
+	out := filepath.Join(dir, "run")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var notSent []string
+	sum, err := Run(context.Background(), []*Mapping{m}, Options{
+		Client: c, OutDir: out, Concurrency: 1,
+		NotSent: func(_ *Mapping, row int, reason string) { notSent = append(notSent, reason) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, sum, out)
+	if sum.Sent != 4 || sum.Rejected != 1 || sum.Failed != 0 {
+		t.Errorf("counts %+v, want 4 sent, 1 rejected", sum.Counts)
+	}
+	if n := sb.Server.Stats().ByEndpoint["PUT Inventory/Quantities"]; n != 2 || len(rec.bodies) != 2 {
+		t.Fatalf("%d requests (%d recorded), want 2", n, len(rec.bodies))
+	}
+	type part struct {
+		Reference string   `json:"reference"`
+		Quantity  float64  `json:"quantity"`
+		Serials   []string `json:"serials"`
+	}
+	var first []struct {
+		Depot string `json:"depot"`
+		Parts []part `json:"parts"`
+	}
+	if err := json.Unmarshal([]byte(rec.bodies[0]), &first); err != nil {
+		t.Fatalf("%v: %s", err, rec.bodies[0])
+	}
+	wantFirst := []part{{"p11", 4, []string{}}, {"refHi001", 2, []string{"SN-A", "SN-B"}}}
+	if len(first) != 1 || first[0].Depot != "stock" || !cmp.Equal(first[0].Parts, wantFirst) {
+		t.Errorf("first request %s, want stock: %v", rec.bodies[0], wantFirst)
+	}
+	if strings.Contains(rec.bodies[1], "refHi001") {
+		t.Errorf("second request %s sends refHi001 again", rec.bodies[1])
+	}
+	if len(notSent) != 1 || !strings.Contains(notSent[0], "part refHi001 in depot stock was already sent with row 3 in an earlier request") {
+		t.Errorf("rows not sent: %q", notSent)
+	}
+}
+
+// A sandbox started for a run closes at once, even when a client holds a
+// connection it opened and never used (a spare of its pool): a run with
+// --sandbox does not linger at its end.
+func TestSandboxClosesPromptly(t *testing.T) {
+	t.Parallel()
+	sb, err := sandbox.Start(sandbox.Config{Domain: testDomain, APIKey: testKey}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spare, err := net.Dial("tcp", strings.TrimPrefix(sb.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spare.Close()
+	// The server accepts connections in order: once a later one is
+	// answered, the spare is accepted too.
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := hc.Get(sb.URL + "/Api/v2/Customer/List")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	start := time.Now()
+	if err := sb.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Close took %v with an unused connection open", d)
+	}
+}
