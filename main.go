@@ -616,7 +616,11 @@ without sending anything or writing reports.`,
 				Input: input, OutDir: tmp,
 				NotSent: func(m *pipeline.Mapping, row int, reason string) {
 					if shown++; shown <= 20 {
-						fmt.Fprintf(std.out, "%s:%d: %s\n", m.Source, row, reason)
+						src := m.Source
+						if input != "" {
+							src = input
+						}
+						fmt.Fprintf(std.out, "%s:%d: %s\n", src, row, reason)
 					}
 				},
 			})

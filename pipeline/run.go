@@ -176,6 +176,7 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 			dir = filepath.Join(opts.OutDir, reportName(o.m, srcs))
 		}
 		ms, err := r.runMapping(ctx, o, dir)
+		r.earlierErrors += ms.Rejected + ms.Failed
 		sum.Mappings = append(sum.Mappings, ms)
 		sum.Counts.plus(ms.Counts)
 		if err != nil {
@@ -278,6 +279,9 @@ type runner struct {
 	// checks rows against it.
 	keysMu  sync.RWMutex
 	stopped atomic.Value // string: why the run stopped early
+	// earlierErrors counts the rows rejected or failed in the mappings
+	// already run: --max-errors is for the whole run.
+	earlierErrors int
 }
 
 // job is one unit of work for the senders: one row, or a batch of rows.
@@ -395,7 +399,7 @@ func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (Mapping
 				stop(why, &FatalError{Err: errors.New(why)})
 			}
 		}
-		if n := r.opts.MaxErrors; n > 0 && ms.Rejected+ms.Failed > n {
+		if n := r.opts.MaxErrors; n > 0 && r.earlierErrors+ms.Rejected+ms.Failed > n {
 			stop(fmt.Sprintf("more than %d rows were rejected or failed (--max-errors)", n), nil)
 		}
 		if r.opts.Progress != nil {

@@ -449,3 +449,22 @@ func TestSandboxClosesPromptly(t *testing.T) {
 		t.Errorf("Close took %v with an unused connection open", d)
 	}
 }
+
+// --max-errors counts the whole run: 3 bad activity types then 3 bad users
+// pass a limit of 4 only in the second mapping, which stops there.
+func TestRunMaxErrorsAcrossMappings(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{})
+	dir := t.TempDir()
+	sum, err := Run(context.Background(), loadExamples(t, "users.yaml", "activity-types.yaml"), Options{Client: c, OutDir: dir, MaxErrors: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, sum, dir)
+	if len(sum.Mappings) != 2 || sum.Mappings[0].Rejected+sum.Mappings[0].Failed > 4 {
+		t.Fatalf("mappings %+v: the first must run whole and the second start", sum.Mappings)
+	}
+	if !strings.Contains(sum.Stopped, "more than 4 rows") {
+		t.Errorf("stopped = %q, want the limit reached in the second mapping", sum.Stopped)
+	}
+}
