@@ -62,7 +62,7 @@ func (s *ActivityTypesService) Send(ctx context.Context, t *ActivityType) (*Acti
 		return nil, errNilPayload
 	}
 	var out ActivityType
-	if _, err := s.client.flag(ctx, http.MethodPost, "ActivityType/Send", t, t.ID != "" || t.Name != "", &out); err != nil {
+	if _, err := s.client.flag(ctx, http.MethodPost, "ActivityType/Send", t, hasKey(t.Name), &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -62,13 +62,16 @@ type BlockItem struct {
 	Position       Int     `json:"positionNumber,omitzero"`
 	ConditionItem  ID      `json:"conditionItem,omitempty"`  // idItem it depends on, "" or "0" for none
 	ConditionValue Text    `json:"conditionValue,omitempty"` // value of ConditionItem that shows this item
-	Type           Int     `json:"idTypeItem,omitzero"`      // see BlockItemTypes
+	Type           Int     `json:"idTypeItem,omitzero"`      // see BlockItemTypeName
 	ValueList      Strings `json:"valueList,omitempty"`
 	Mandatory      Bool    `json:"mandatory,omitzero"`
 }
 
-// BlockItemTypes names the item types by idTypeItem.
-var BlockItemTypes = map[int64]string{0: "compliance", 1: "list", 2: "text", 3: "date", 4: "time", 5: "numeric", 7: "signature", 8: "picture"}
+// BlockItemTypeName names an item type by its idTypeItem: compliance, list,
+// text, date, time, numeric, signature, picture ("" when unknown).
+func BlockItemTypeName(t int64) string {
+	return nameOf(t, "compliance", "list", "text", "date", "time", "numeric", "", "signature", "picture")
+}
 
 // BlocksService: SharedBlocks/List.
 type BlocksService service

@@ -120,3 +120,8 @@ func (c *Client) flag(ctx context.Context, method, endpoint string, body any, sa
 }
 
 var errNilPayload = errors.New("nil payload")
+
+// hasKey reports whether a natural key (myId, reference, login, num, name)
+// is given. Only such keys make a send safe to repeat: the API creates a new
+// record for an id it does not know, so an id alone does not.
+func hasKey(k string) bool { return strings.TrimSpace(k) != "" }

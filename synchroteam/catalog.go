@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -95,10 +96,15 @@ func CustomFieldName(path string) (string, bool) {
 	return "", false
 }
 
-// Keyed reports whether a payload carries one of the entity's upsert keys
-// (so that repeating its send cannot create a duplicate).
+// Keyed reports whether a payload carries one of the entity's natural
+// upsert keys (myId, reference, login, num, name), so that repeating its
+// send cannot create a duplicate. A Synchroteam id does not count: the API
+// creates a new record for an id it does not know.
 func (e *Entity) Keyed(payload map[string]any) bool {
 	for _, k := range e.Keys {
+		if k == "id" || k == "idJob" {
+			continue
+		}
 		if v, ok := payload[k]; ok && !isEmptyValue(v) {
 			return true
 		}
@@ -290,11 +296,20 @@ func Entities() []string {
 	return names
 }
 
-// LookupEntity returns the entity of that name (as written in mapping files).
+// LookupEntity returns the entity of that name (as written in mapping
+// files). It is the caller's own copy: changing it changes nothing else.
 func LookupEntity(name string) (*Entity, bool) {
 	for _, e := range entities {
 		if strings.EqualFold(e.Name, name) {
-			return e, true
+			c := *e
+			c.Keys = slices.Clone(e.Keys)
+			c.Required = slices.Clone(e.Required)
+			c.Fields = make([]Field, len(e.Fields))
+			for i, f := range e.Fields {
+				f.Aliases = slices.Clone(f.Aliases)
+				c.Fields[i] = f
+			}
+			return &c, true
 		}
 	}
 	return nil, false

@@ -217,7 +217,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("synchroteam: no credentials (set %s and %s)", EnvDomain, EnvAPIKey)
 	}
 	if c.http == nil {
-		c.http = &http.Client{Transport: newTransport()}
+		// Redirects are not followed: a 3xx is reported. Following one
+		// would turn a POST into a GET, or carry the credentials to a plain
+		// http URL of the same host.
+		c.http = &http.Client{Transport: newTransport(), CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
 	}
 	c.common.client = c
 	c.Activities = (*ActivitiesService)(&c.common)
@@ -373,8 +378,14 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 				return nil
 			}
 			if derr := json.Unmarshal(body, out); derr != nil {
-				return &Error{Method: cl.method, Endpoint: cl.endpoint, StatusCode: http.StatusOK,
+				e := &Error{Method: cl.method, Endpoint: cl.endpoint, StatusCode: http.StatusOK,
 					Message: "unreadable response: " + derr.Error(), Body: snippet(body)}
+				c.redact(e)
+				if !cl.safe {
+					// The server answered 2xx: it most likely applied it.
+					return &OutcomeUnknownError{Method: cl.method, Endpoint: cl.endpoint, Err: e}
+				}
+				return e
 			}
 			return nil
 		}
@@ -438,10 +449,14 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	}
 	defer resp.Body.Close()
 	c.noteQuota(resp.Header)
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if rerr != nil {
 		r, terr := c.transportFailure(ctx, cl, rerr, true)
 		return nil, r, terr
+	}
+	if len(body) > maxBody {
+		return nil, nil, &Error{Method: cl.method, Endpoint: cl.endpoint, StatusCode: resp.StatusCode,
+			Message: fmt.Sprintf("the response is larger than %d MiB", maxBody>>20)}
 	}
 	if cerr := CheckResponse(cl.method, cl.endpoint, resp, body); cerr != nil {
 		c.redact(cerr)

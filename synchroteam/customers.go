@@ -75,7 +75,7 @@ func (s *CustomersService) Send(ctx context.Context, c *Customer) (ID, error) {
 	if c == nil {
 		return "", errNilPayload
 	}
-	return s.client.sendForID(ctx, "Customer/Send", c, c.ID != "" || c.MyID != "")
+	return s.client.sendForID(ctx, "Customer/Send", c, hasKey(c.MyID))
 }
 
 // Delete deletes the customers matching by (name, id or myId; every

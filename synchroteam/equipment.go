@@ -42,7 +42,7 @@ func (s *EquipmentService) Send(ctx context.Context, e *Equipment) (ID, error) {
 	if e == nil {
 		return "", errNilPayload
 	}
-	return s.client.sendForID(ctx, "Equipment/Send", e, e.ID != "" || e.MyID != "")
+	return s.client.sendForID(ctx, "Equipment/Send", e, hasKey(e.MyID))
 }
 
 // Delete deletes the equipment matching by (name, id or myId) and returns how many.

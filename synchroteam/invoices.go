@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // Invoice is an invoice or a quotation. Amounts arrive as "139,4000" or
@@ -16,17 +17,20 @@ type Invoice struct {
 	CustomerID ID            `json:"idClient,omitempty"`
 	SiteID     ID            `json:"idSite,omitempty"`
 	Type       string        `json:"type,omitempty"`   // "Invoice" or "Quotation"
-	Status     Int           `json:"status,omitzero"`  // see InvoiceStatus, QuotationStatus
+	Status     Int           `json:"status,omitzero"`  // see InvoiceStatusName
 	DueDate    Time          `json:"dueDate,omitzero"` // payment date
 	Total      Number        `json:"total,omitzero"`
 	Lines      []InvoiceLine `json:"lines,omitempty"`
 }
 
-// InvoiceStatus and QuotationStatus name the statuses.
-var (
-	InvoiceStatus   = [...]string{"draft", "sent", "late", "paid"}
-	QuotationStatus = [...]string{"draft", "sent"}
-)
+// InvoiceStatusName names the status of an invoice (draft, sent, late,
+// paid) or of a quotation (draft, sent); "" when unknown.
+func InvoiceStatusName(typ string, status int64) string {
+	if strings.EqualFold(typ, "quotation") {
+		return nameOf(status, "draft", "sent")
+	}
+	return nameOf(status, "draft", "sent", "late", "paid")
+}
 
 // InvoiceLine is one line of an invoice or quotation. Tax and Discount are
 // percentages.

@@ -44,7 +44,7 @@ type Job struct {
 	AddressCity       string             `json:"adressCity,omitempty"`
 	AddressProvince   string             `json:"adressProvince,omitempty"`
 	AddressCountry    string             `json:"adressCountry,omitempty"`
-	Status            Int                `json:"status,omitzero"` // see JobStatus
+	Status            Int                `json:"status,omitzero"` // see JobStatusName
 	ValidationUser    ID                 `json:"validationUser,omitempty"`
 	ReportID          ID                 `json:"idReport,omitempty"`
 	ContactName       string             `json:"contactName,omitempty"`
@@ -62,8 +62,18 @@ type Job struct {
 	Tags              Strings            `json:"tags,omitempty"`
 }
 
-// JobStatus names the job statuses.
-var JobStatus = [...]string{"created", "scheduled", "synchronized", "started", "suspended", "completed", "validated", "canceled"}
+// JobStatusName names a job status: created, scheduled, synchronized,
+// started, suspended, completed, validated, canceled ("" when unknown).
+func JobStatusName(status int64) string {
+	return nameOf(status, "created", "scheduled", "synchronized", "started", "suspended", "completed", "validated", "canceled")
+}
+
+func nameOf(i int64, names ...string) string {
+	if i < 0 || i >= int64(len(names)) {
+		return ""
+	}
+	return names[i]
+}
 
 // ReportItem is one filled item of a job's report. Iteration > 0 marks the
 // repetitions of a repeatable block. When sending, an item is named by id, by
@@ -166,7 +176,7 @@ func (s *JobsService) Send(ctx context.Context, j *Job) (ID, error) {
 	if j == nil {
 		return "", errNilPayload
 	}
-	return s.client.sendForID(ctx, "Jobs/Send", j, j.ID != "" || j.MyID != "" || j.Num != "")
+	return s.client.sendForID(ctx, "Jobs/Send", j, hasKey(j.MyID) || hasKey(string(j.Num)))
 }
 
 // Search returns the keys (id, myId, num) of the jobs matching the filter.

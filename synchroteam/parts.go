@@ -50,7 +50,7 @@ func (s *PartsService) Send(ctx context.Context, p *Part) (ID, error) {
 	if p == nil {
 		return "", errNilPayload
 	}
-	return s.client.sendForID(ctx, "Part/Send", p, p.ID != "" || p.Reference != "")
+	return s.client.sendForID(ctx, "Part/Send", p, hasKey(p.Reference))
 }
 
 // Delete deletes a part by reference or id and returns how many were deleted.

@@ -882,3 +882,44 @@ func TestRetryPolicyNeedsMaxElapsed(t *testing.T) {
 		t.Errorf("a policy without retries needs no MaxElapsed: %v", err)
 	}
 }
+
+// An id alone does not make a create safe to repeat: the API creates a new
+// record for an id it does not know.
+func TestIDAloneIsNotAKey(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	s := script(status(500, ""), status(200, createdJSON))
+	mux.Handle("POST /Api/v2/Customer/Send", s)
+	_, err := c.Customers.Send(context.Background(), &Customer{ID: "999999", MyID: "  ", Name: "X"})
+	if !errors.Is(err, ErrOutcome) || s.count() != 1 {
+		t.Errorf("err = %v after %d requests, want ErrOutcome after 1", err, s.count())
+	}
+}
+
+// A 2xx whose body cannot be read was most likely applied: for a request
+// that is not safe to repeat, the outcome is unknown, not "rejected".
+func TestUnreadableAnswerToUnsafeSend(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.Handle("POST /Api/v2/Customer/Send", status(200, "<html>proxy page</html>"))
+	if err := unkeyedCreate(context.Background(), c); !errors.Is(err, ErrOutcome) {
+		t.Errorf("unkeyed create: err = %v, want ErrOutcome", err)
+	}
+	if err := keyedCreate(context.Background(), c); errors.Is(err, ErrOutcome) || !errors.Is(err, ErrRejected) {
+		t.Errorf("keyed create: err = %v, want a plain rejection (it can be sent again)", err)
+	}
+}
+
+// Redirects are reported, not followed.
+func TestRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("POST /Api/v2/Customer/Send", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://elsewhere.example/Api/v2/Customer/Send", http.StatusFound)
+	})
+	err := keyedCreate(context.Background(), c)
+	var e *Error
+	if !errors.As(err, &e) || e.StatusCode != http.StatusFound {
+		t.Errorf("err = %v, want an *Error with status 302", err)
+	}
+}

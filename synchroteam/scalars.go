@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,10 @@ func NewNumber(f float64) Number {
 	return Number{raw: strconv.FormatFloat(f, 'f', -1, 64), value: f, state: stateValid}
 }
 
+// decimalText is a plain decimal (ParseFloat alone also takes "0x1p4",
+// "1_000" and "Inf").
+var decimalText = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
 // ParseNumber reads a decimal written with a dot or a comma as decimal
 // separator ("50,30", "-100.25", "7"). Spaces (also non-breaking) are ignored.
 // Thousands separators are not guessed here: "1.234,50" is ambiguous for the
@@ -105,6 +110,9 @@ func ParseNumber(s string) (Number, error) {
 			return Number{raw: s, state: stateInvalid}, fmt.Errorf("number %q: both separators or several commas", s)
 		}
 		t = strings.Replace(t, ",", ".", 1)
+	}
+	if !decimalText.MatchString(t) {
+		return Number{raw: s, state: stateInvalid}, fmt.Errorf("number %q is not a decimal", s)
 	}
 	f, err := strconv.ParseFloat(t, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {

@@ -734,3 +734,18 @@ func reencode(t *testing.T, mk func() any, b []byte) []byte {
 	}
 	return out
 }
+
+func TestParseNumberOnlyDecimals(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"0x1p4", "1_000", "Inf", "NaN", "0b101", "1e", "."} {
+		if n, err := ParseNumber(s); err == nil {
+			t.Errorf("ParseNumber(%q) = %v, want an error", s, n)
+		}
+	}
+	for s, want := range map[string]float64{"1e3": 1000, ".5": 0.5, "7.": 7, "+3,25": 3.25} {
+		n, err := ParseNumber(s)
+		if f, ok := n.Float64(); err != nil || !ok || f != want {
+			t.Errorf("ParseNumber(%q) = %v, %v; want %v", s, n, err, want)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (s *SitesService) Send(ctx context.Context, site *Site) (ID, error) {
 	if site == nil {
 		return "", errNilPayload
 	}
-	return s.client.sendForID(ctx, "Site/Send", site, site.ID != "" || site.MyID != "")
+	return s.client.sendForID(ctx, "Site/Send", site, hasKey(site.MyID))
 }
 
 // Delete deletes the sites matching by (name, id or myId) and returns how many.

@@ -74,5 +74,5 @@ func (s *UsersService) Send(ctx context.Context, u *User) (ID, error) {
 	if u == nil {
 		return "", errNilPayload
 	}
-	return s.client.sendForID(ctx, "User/Send", u, u.ID != "" || u.Login != "")
+	return s.client.sendForID(ctx, "User/Send", u, hasKey(u.Login))
 }
