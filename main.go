@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -463,8 +462,10 @@ func removeIfEmpty(dir string) {
 	}
 }
 
+// clientRate paces requests evenly: a burst as large as the server's would
+// empty both buckets at the same moment and meet a 429.
 func clientRate(perSecond float64) synchroteam.Option {
-	return synchroteam.WithRateLimit(perSecond, max(1, int(math.Ceil(perSecond))))
+	return synchroteam.WithRate(perSecond)
 }
 
 // startLocalSandbox starts the in-process sandbox with demo data on a

@@ -31,7 +31,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -323,12 +322,9 @@ func BenchmarkDryRunCSV(b *testing.B) {
 // benchRate is the sandbox's limit and the client's, in requests/s.
 const benchRate = 50.0
 
-// clientBurst is the burst `stbulk import --rate R` gives its client:
-// max(1, ceil(R)), the rule of clientRate in main.go. Copied, not called (it
-// lives in package main): keep the two the same.
-func clientBurst(perSecond float64) int {
-	return max(1, int(math.Ceil(perSecond)))
-}
+// clientBurst is the burst `stbulk import --rate R` gives its client
+// (synchroteam.WithRate, used by clientRate in main.go).
+func clientBurst(float64) int { return synchroteam.DefaultBurst }
 
 // BenchmarkSandboxRate sends customer rows (STBULK_BENCH_SANDBOX_ROWS,
 // default 500; the goal is stated at 2,000) to a sandbox allowing 50

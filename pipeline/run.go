@@ -107,7 +107,7 @@ type Options struct {
 	Client      *synchroteam.Client // nil for a dry run
 	Input       string              // replaces the source of the mapping (one mapping only)
 	OutDir      string              // the run folder, which exists
-	Concurrency int                 // requests in flight (default 4)
+	Concurrency int                 // requests in flight (default 8)
 	MaxErrors   int                 // stop once more rows than this were rejected or failed (0: never)
 	// Progress, when set, is called after each row's outcome, from one
 	// goroutine at a time.
@@ -151,7 +151,7 @@ type opened struct {
 func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	start := time.Now()
 	if opts.Concurrency < 1 {
-		opts.Concurrency = 4
+		opts.Concurrency = 8
 	}
 	if opts.Input != "" && len(maps) != 1 {
 		return nil, errors.New("--input replaces the source of one mapping; several mapping files were given")

@@ -42,7 +42,7 @@ const (
 // Defaults of the rate limiter and retry policy.
 const (
 	DefaultRate  = 5.0 // requests per second
-	DefaultBurst = 5
+	DefaultBurst = 1   // evenly paced: a full burst would meet the server's limit
 )
 
 // Client talks to one Synchroteam domain. It is safe for concurrent use.
@@ -149,6 +149,10 @@ func WithRateLimit(perSecond float64, burst int) Option {
 		return nil
 	}
 }
+
+// WithRate sets the requests per second, evenly paced (burst DefaultBurst):
+// the pace to use against a server that enforces the same rate.
+func WithRate(perSecond float64) Option { return WithRateLimit(perSecond, DefaultBurst) }
 
 // WithLimiter shares an existing limiter (several clients of one process).
 func WithLimiter(l *rate.Limiter) Option {
