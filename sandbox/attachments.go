@@ -41,11 +41,14 @@ func (s *Server) attachmentSend(c *call) answer {
 		}
 	}
 	if in.Job.empty() && in.Customer.empty() {
-		return c.invalid("give the job (id, myId or num) or the customer (id or myId) of the attachment")
+		return c.invalid("give the job (id, myId or num) or the customer (id, myId or name) of the attachment")
 	}
 	a := &attachment{FileName: name, Data: data, Created: s.now()}
 	if !in.Job.empty() {
-		id, myID, _, num := in.Job.parts()
+		id, myID, num, given := in.Job.jobKeys()
+		if !given {
+			return c.invalid("job: give id, myId or num")
+		}
 		j, err := st.findJob("job", id, myID, num)
 		if err != nil {
 			return c.invalid("%v", err)
@@ -53,7 +56,10 @@ func (s *Server) attachmentSend(c *call) answer {
 		a.JobID = j.ID
 	}
 	if !in.Customer.empty() {
-		id, myID, name, _ := in.Customer.parts()
+		id, myID, name, given := in.Customer.recordKeys()
+		if !given {
+			return c.invalid("customer: give id, myId or name")
+		}
 		cu, err := st.findCustomer("customer", id, myID, name)
 		if err != nil {
 			return c.invalid("%v", err)

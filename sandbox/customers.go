@@ -182,7 +182,8 @@ func (s *Server) customerSend(c *call) answer {
 	if err != nil {
 		return c.invalid("%v", err)
 	}
-	if err := st.checkFields("customer", in.CustomFieldValues); err != nil {
+	fields, err := st.checkFields("customer", in.CustomFieldValues)
+	if err != nil {
 		return c.invalid("%v", err)
 	}
 	if err := distinctKeys(in.Sites, in.Equipments); err != nil {
@@ -223,7 +224,7 @@ func (s *Server) customerSend(c *call) answer {
 	if in.Tags != nil {
 		cu.Tags = append([]string(nil), (*in.Tags)...)
 	}
-	_ = st.applyFields("customer", &cu.Fields, in.CustomFieldValues)
+	st.setFields("customer", &cu.Fields, fields)
 	cu.Modified = s.now()
 	st.indexCustomer(cu, true)
 	for _, apply := range sites {

@@ -159,7 +159,8 @@ func (s *Server) prepareEquipment(in *equipmentIn, parentSite func() *site, pare
 			return nil, fmt.Errorf("equipment %d is on site %d of another customer; give the new site", e.ID, e.SiteID)
 		}
 	}
-	if err := st.checkFields("equipment", in.CustomFieldValues); err != nil {
+	fields, err := st.checkFields("equipment", in.CustomFieldValues)
+	if err != nil {
 		return nil, err
 	}
 	return func() *equipment {
@@ -190,7 +191,7 @@ func (s *Server) prepareEquipment(in *equipmentIn, parentSite func() *site, pare
 		if in.Tags != nil {
 			e.Tags = append([]string(nil), (*in.Tags)...)
 		}
-		_ = st.applyFields("equipment", &e.Fields, in.CustomFieldValues)
+		st.setFields("equipment", &e.Fields, fields)
 		e.Modified = s.now()
 		st.indexEquipment(e, true)
 		return e

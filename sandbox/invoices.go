@@ -260,7 +260,10 @@ func (s *Server) invoiceSend(c *call) answer {
 	}
 	var j *job
 	if !in.Job.empty() {
-		id, myID, _, jnum := in.Job.parts()
+		id, myID, jnum, given := in.Job.jobKeys()
+		if !given {
+			return c.invalid("job: give id, myId or num")
+		}
 		var err error
 		if j, err = st.findJob("job", id, myID, jnum); err != nil {
 			return c.invalid("%v", err)
@@ -268,7 +271,10 @@ func (s *Server) invoiceSend(c *call) answer {
 	}
 	var cu *customer
 	if !in.Customer.empty() {
-		id, myID, name, _ := in.Customer.parts()
+		id, myID, name, given := in.Customer.recordKeys()
+		if !given {
+			return c.invalid("customer: give id, myId or name")
+		}
 		var err error
 		if cu, err = st.findCustomer("customer", id, myID, name); err != nil {
 			return c.invalid("%v", err)
@@ -276,7 +282,10 @@ func (s *Server) invoiceSend(c *call) answer {
 	}
 	var x *site
 	if !in.Site.empty() {
-		id, myID, name, _ := in.Site.parts()
+		id, myID, name, given := in.Site.recordKeys()
+		if !given {
+			return c.invalid("site: give id, myId or name")
+		}
 		var err error
 		if x, err = st.findSite("site", id, myID, name); err != nil {
 			return c.invalid("%v", err)

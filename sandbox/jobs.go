@@ -351,6 +351,9 @@ func (s *Server) jobSend(c *call) answer {
 			if err != nil {
 				return c.invalid("%v", err)
 			}
+			if u == nil {
+				return c.invalid("other technician: give the login")
+			}
 			others = append(others, u.ID)
 		}
 	}
@@ -419,7 +422,8 @@ func (s *Server) jobSend(c *call) answer {
 	if err != nil {
 		return c.invalid("%v", err)
 	}
-	if err := st.checkFields("job", in.CustomFieldValues); err != nil {
+	fields, err := st.checkFields("job", in.CustomFieldValues)
+	if err != nil {
 		return c.invalid("%v", err)
 	}
 
@@ -513,7 +517,7 @@ func (s *Server) jobSend(c *call) answer {
 		j.mergeReport(report)
 		j.ReportModified = now
 	}
-	_ = st.applyFields("job", &j.Fields, in.CustomFieldValues)
+	st.setFields("job", &j.Fields, fields)
 	j.Modified = now
 	st.indexJob(j, true)
 	return ok(jobSendReply{Code: j.Num})
@@ -889,7 +893,10 @@ func (s *Server) customFieldSend(c *call) answer {
 	if in.Job.empty() {
 		return c.invalid("the job is required (Job: id, myId or num)")
 	}
-	id, myID, _, num := in.Job.parts()
+	id, myID, num, given := in.Job.jobKeys()
+	if !given {
+		return c.invalid("job: give id, myId or num")
+	}
 	j, err := s.st.findJob("job", id, myID, num)
 	if err != nil {
 		return c.invalid("%v", err)

@@ -63,10 +63,44 @@ type Config struct {
 	Logf func(format string, args ...any)
 }
 
+// redacted replaces the API key wherever a Config is printed.
+const redacted = "[redacted]"
+
+// redact returns c with the API key replaced (when set).
+func (c Config) redact() configPrint {
+	if c.APIKey != "" {
+		c.APIKey = redacted
+	}
+	return configPrint(c)
+}
+
+// configPrint is a Config without its methods, for printing.
+type configPrint Config
+
+// String describes the configuration with the API key redacted.
+func (c Config) String() string { return fmt.Sprintf("%+v", c.redact()) }
+
+// GoString is String for %#v.
+func (c Config) GoString() string { return fmt.Sprintf("sandbox.Config%+v", c.redact()) }
+
+// Format prints the configuration, for every verb, with the API key
+// redacted.
+func (c Config) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		io.WriteString(f, c.GoString())
+	case verb == 'v' && f.Flag('+'):
+		io.WriteString(f, c.String())
+	default:
+		fmt.Fprintf(f, "%v", c.redact())
+	}
+}
+
 // Server is the sandbox API server. It is an http.Handler and is safe for
 // concurrent use.
 type Server struct {
-	cfg     Config
+	cfg     Config        // APIKey cleared: the key is in apiKey
+	apiKey  func() string // a function, so that printing a Server never shows the key
 	limiter *bucket
 	now     func() time.Time
 
@@ -81,7 +115,12 @@ type Server struct {
 
 	statsMu sync.Mutex
 	stats   Stats
+
+	maxBody int64 // the largest request body accepted, in bytes
 }
+
+// maxBody is the largest request body the server accepts; larger ones get 413.
+const maxBody = 64 << 20
 
 // Stats counts what the server has seen since it was created.
 type Stats struct {
@@ -99,11 +138,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Rate < 0 || cfg.FailRate < 0 || cfg.FailRate > 1 || cfg.DailyQuota < 0 || cfg.Burst < 0 {
 		return nil, errors.New("sandbox: Rate, Burst and DailyQuota must not be negative and FailRate must be within 0..1")
 	}
+	key := cfg.APIKey
+	cfg.APIKey = ""
 	s := &Server{
 		cfg:      cfg,
+		apiKey:   func() string { return key },
 		now:      func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 		faultRng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5a17)),
 		quota:    cfg.DailyQuota,
+		maxBody:  maxBody,
 	}
 	if s.quota == 0 {
 		s.quota = defaultQuota
@@ -248,6 +291,10 @@ type call struct {
 	query  map[string]string // lower-cased parameter name → first value
 	qorder []string          // lower-cased parameter names in request order
 	body   []byte
+	// mu is the state lock, held while the handler runs; decode releases it
+	// while it parses the body (every handler decodes before reading the
+	// state), so a large body does not hold up other requests.
+	mu *sync.Mutex
 }
 
 // answer is a handler's result: a status and a value rendered as JSON or XML.
@@ -271,6 +318,10 @@ func (c *call) invalid(format string, args ...any) answer {
 // decode reads the JSON body into v. An empty body leaves v as it is when
 // allowEmpty, and is an error otherwise.
 func (c *call) decode(v any, allowEmpty bool) error {
+	if c.mu != nil {
+		c.mu.Unlock()
+		defer c.mu.Lock()
+	}
 	body := bytes.TrimSpace(c.body)
 	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	if len(body) == 0 {
@@ -382,20 +433,41 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 	if s.injectFault(w, f) {
 		return
 	}
-	c := &call{r: r, route: rt, params: params}
-	c.query, c.qorder = lowerQuery(r.URL.RawQuery)
+	c := &call{r: r, route: rt, params: params, mu: &s.mu}
+	query, order, err := lowerQuery(r.URL.RawQuery)
+	if err != nil {
+		render(w, f, c.invalid("malformed query: %v", err))
+		return
+	}
+	c.query, c.qorder = query, order
 	if r.Body != nil && r.Method != http.MethodGet {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+		limit := s.maxBody
+		if r.ContentLength > limit {
+			render(w, f, c.fail(http.StatusRequestEntityTooLarge, "the request body is %d bytes, more than the limit of %d bytes", r.ContentLength, limit))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				render(w, f, c.fail(http.StatusRequestEntityTooLarge, "the request body is more than the limit of %d bytes", limit))
+				return
+			}
 			render(w, f, c.invalid("the request body could not be read: %v", err))
 			return
 		}
 		c.body = body
 	}
+	render(w, f, s.handle(c))
+}
+
+// handle runs the call's handler with the state lock held (released while
+// the handler decodes its body) and always releases it, even when the
+// handler panics.
+func (s *Server) handle(c *call) answer {
 	s.mu.Lock()
-	a := rt.handle(s, c)
-	s.mu.Unlock()
-	render(w, f, a)
+	defer s.mu.Unlock()
+	return c.route.handle(s, c)
 }
 
 // requestURI is the absolute request URI as the reference's 404 message shows it.
@@ -426,7 +498,7 @@ func (s *Server) authorized(r *http.Request) bool {
 		return false
 	}
 	domainOK := strings.EqualFold(domain, s.cfg.Domain)
-	keyOK := subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.APIKey)) == 1
+	keyOK := subtle.ConstantTimeCompare([]byte(key), []byte(s.apiKey())) == 1
 	return domainOK && keyOK
 }
 
@@ -514,33 +586,50 @@ func (s *Server) injectFault(w *statusRecorder, f format) bool {
 	return true
 }
 
+// maxQueryParams is the most parameters a query may have, as url.ParseQuery
+// allows.
+const maxQueryParams = 10000
+
 // lowerQuery parses a raw query, keeping the first value of each parameter
-// under its lower-cased name.
-func lowerQuery(raw string) (map[string]string, []string) {
-	values, _ := url.ParseQuery(raw)
-	out := make(map[string]string, len(values))
+// under its lower-cased name, and the lower-cased names in request order. A
+// malformed query (a bad escape, a semicolon, too many parameters) is an
+// error.
+func lowerQuery(raw string) (map[string]string, []string, error) {
+	out := map[string]string{}
 	var order []string
-	for _, part := range strings.Split(raw, "&") {
-		name, _, _ := strings.Cut(part, "=")
-		if n, err := url.QueryUnescape(name); err == nil {
-			name = n
-		}
-		key := strings.ToLower(name)
-		if key == "" {
-			continue
-		}
-		if _, seen := out[key]; seen {
-			continue
-		}
-		for k, v := range values {
-			if strings.ToLower(k) == key && len(v) > 0 {
-				out[key] = v[0]
-				order = append(order, key)
-				break
-			}
-		}
+	if raw == "" {
+		return out, order, nil
 	}
-	return out, order
+	if n := strings.Count(raw, "&") + 1; n > maxQueryParams {
+		return nil, nil, fmt.Errorf("%d parameters, more than %d", n, maxQueryParams)
+	}
+	for part := range strings.SplitSeq(raw, "&") {
+		if part == "" {
+			continue
+		}
+		if strings.Contains(part, ";") {
+			return nil, nil, fmt.Errorf("invalid semicolon separator in %q", shorten(part))
+		}
+		rawName, rawValue, _ := strings.Cut(part, "=")
+		name, err := url.QueryUnescape(rawName)
+		if err != nil {
+			return nil, nil, fmt.Errorf("parameter %q: %v", shorten(rawName), err)
+		}
+		value, err := url.QueryUnescape(rawValue)
+		if err != nil {
+			return nil, nil, fmt.Errorf("parameter %q: %v", shorten(name), err)
+		}
+		k := strings.ToLower(name)
+		if k == "" {
+			continue
+		}
+		if _, seen := out[k]; seen {
+			continue
+		}
+		out[k] = value
+		order = append(order, k)
+	}
+	return out, order, nil
 }
 
 // lookup finds the first lookup parameter of the request among allowed (in

@@ -162,7 +162,8 @@ func (s *Server) prepareSite(in *siteIn, parent func() *customer) (func() *site,
 	if err != nil {
 		return nil, err
 	}
-	if err := st.checkFields("site", in.CustomFieldValues); err != nil {
+	fields, err := st.checkFields("site", in.CustomFieldValues)
+	if err != nil {
 		return nil, err
 	}
 	var target *site
@@ -204,7 +205,7 @@ func (s *Server) prepareSite(in *siteIn, parent func() *customer) (func() *site,
 		if in.Tags != nil {
 			x.Tags = append([]string(nil), (*in.Tags)...)
 		}
-		_ = st.applyFields("site", &x.Fields, in.CustomFieldValues)
+		st.setFields("site", &x.Fields, fields)
 		x.Modified = s.now()
 		st.indexSite(x, true)
 		target = x

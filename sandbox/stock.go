@@ -98,8 +98,15 @@ func (s *Server) inventoryQuantities(c *call) answer {
 			}
 			l := st.stockLevel(d.ID, n)
 			if len(serials) > 0 {
+				// The quantity is kept as sent: the reference's own example
+				// sends quantity 6 with six serial numbers, one of them twice.
+				// The serial numbers are kept once each.
 				l.Serials = serials
-				l.Quantity = fmt.Sprint(len(serials))
+				if hasQ {
+					l.Quantity = decimalText(q)
+				} else {
+					l.Quantity = fmt.Sprint(len(serials))
+				}
 			} else {
 				l.Serials = nil
 				l.Quantity = decimalText(q)
@@ -243,7 +250,8 @@ type stockCompleteIn struct {
 
 // stockRequestComplete answers PUT StockRequest/Complete: the parts are
 // moved from the source depot to the destination and the request's
-// remaining quantity goes down (to 0 unless isPartial). The code is the
+// remaining quantity goes down (to 0 unless isPartial; a partial quantity
+// above what remains is refused with 400). The code is the
 // number of requests completed: 0 when the id is unknown or the request deleted.
 func (s *Server) stockRequestComplete(c *call) answer {
 	var in stockCompleteIn
@@ -277,6 +285,12 @@ func (s *Server) stockRequestComplete(c *call) answer {
 		delivered = int64(len(in.Serials))
 	}
 	if partial {
+		// The reference does not say what a partial completion of more than
+		// what remains does; it is refused rather than leaving a negative
+		// remaining quantity.
+		if delivered > r.Quantity {
+			return c.invalid("the partial quantity %d is more than the %d remaining on request %s", delivered, r.Quantity, r.ID)
+		}
 		r.Quantity -= delivered
 	} else {
 		r.Quantity = 0

@@ -705,61 +705,73 @@ type fieldValueOut struct {
 }
 
 // applyFields sets custom field values of a record of kind entity. A field
-// named but not defined is defined on the fly; an unknown id is an error.
+// named but not defined is defined on the fly; an unknown id is an error, and
+// then nothing is changed.
 func (st *state) applyFields(entity string, dst *map[int64]string, in []fieldValue) error {
-	if err := st.checkFields(entity, in); err != nil {
+	fields, err := st.checkFields(entity, in)
+	if err != nil {
 		return err
 	}
+	st.setFields(entity, dst, fields)
+	return nil
+}
+
+// fieldSet is one custom field value checked by checkFields: the field's
+// definition, or (nil) the name of a field to define.
+type fieldSet struct {
+	def   *customField
+	name  string
+	value string
+}
+
+// checkFields validates custom field values without changing anything, and
+// resolves them for setFields.
+func (st *state) checkFields(entity string, in []fieldValue) ([]fieldSet, error) {
+	out := make([]fieldSet, 0, len(in))
 	for i, fv := range in {
-		var def *customField
+		set := fieldSet{}
+		if fv.Value != nil {
+			set.value = string(*fv.Value)
+		}
 		switch {
 		case fv.ID != "":
 			id, err := parseID("custom field id", string(fv.ID))
 			if err != nil {
-				return err
+				return nil, err
 			}
-			def = st.CustomFields[id]
+			def := st.CustomFields[id]
 			if def == nil || def.Entity != entity {
-				return fmt.Errorf("custom field id %d does not exist for %s records", id, entity)
+				return nil, fmt.Errorf("custom field id %d does not exist for %s records", id, entity)
 			}
+			set.def = def
 		case str(fv.Name) != "":
-			def = st.fieldByName(entity, str(fv.Name))
-			if def == nil {
-				def = &customField{ID: st.next("customField"), Entity: entity, Name: str(fv.Name)}
+			set.def = st.fieldByName(entity, str(fv.Name))
+			set.name = str(fv.Name)
+		default:
+			return nil, fmt.Errorf("custom field value %d has neither id nor name", i+1)
+		}
+		out = append(out, set)
+	}
+	return out, nil
+}
+
+// setFields applies values resolved by checkFields, defining the fields
+// named but not yet defined. It cannot fail.
+func (st *state) setFields(entity string, dst *map[int64]string, fields []fieldSet) {
+	for _, f := range fields {
+		def := f.def
+		if def == nil {
+			// Defined by an earlier value of the same request, or now.
+			if def = st.fieldByName(entity, f.name); def == nil {
+				def = &customField{ID: st.next("customField"), Entity: entity, Name: f.name}
 				st.CustomFields[def.ID] = def
 			}
-		default:
-			return fmt.Errorf("custom field value %d has neither id nor name", i+1)
 		}
 		if *dst == nil {
 			*dst = map[int64]string{}
 		}
-		v := ""
-		if fv.Value != nil {
-			v = string(*fv.Value)
-		}
-		(*dst)[def.ID] = v
+		(*dst)[def.ID] = f.value
 	}
-	return nil
-}
-
-// checkFields validates custom field values without changing anything.
-func (st *state) checkFields(entity string, in []fieldValue) error {
-	for i, fv := range in {
-		switch {
-		case fv.ID != "":
-			id, err := parseID("custom field id", string(fv.ID))
-			if err != nil {
-				return err
-			}
-			if def := st.CustomFields[id]; def == nil || def.Entity != entity {
-				return fmt.Errorf("custom field id %d does not exist for %s records", id, entity)
-			}
-		case str(fv.Name) == "":
-			return fmt.Errorf("custom field value %d has neither id nor name", i+1)
-		}
-	}
-	return nil
 }
 
 func (st *state) fieldByName(entity, name string) *customField {
@@ -1074,6 +1086,23 @@ type ref struct {
 
 func (r *ref) empty() bool {
 	return r == nil || (r.ID == "" && str(r.MyID) == "" && str(r.Name) == "" && r.Num == "")
+}
+
+// jobKeys returns the parts of a job reference (id, myId, num). given is
+// false when none of them is set, whatever else the reference holds.
+func (r *ref) jobKeys() (id, myID, num string, given bool) {
+	id, myID, _, num = r.parts()
+	id, myID, num = strings.TrimSpace(id), strings.TrimSpace(myID), strings.TrimSpace(num)
+	return id, myID, num, id != "" || myID != "" || num != ""
+}
+
+// recordKeys returns the parts of a customer or site reference (id, myId,
+// name). given is false when none of them is set, whatever else the
+// reference holds.
+func (r *ref) recordKeys() (id, myID, name string, given bool) {
+	id, myID, name, _ = r.parts()
+	id, myID, name = strings.TrimSpace(id), strings.TrimSpace(myID), strings.TrimSpace(name)
+	return id, myID, name, id != "" || myID != "" || name != ""
 }
 
 func (r *ref) parts() (id, myID, name, num string) {

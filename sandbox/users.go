@@ -158,7 +158,8 @@ func (s *Server) userSend(c *call) answer {
 			start.Latitude, start.Longitude = pos.Lat, pos.Lng
 		}
 	}
-	if err := st.checkFields("user", in.CustomFieldValues); err != nil {
+	fields, err := st.checkFields("user", in.CustomFieldValues)
+	if err != nil {
 		return c.invalid("%v", err)
 	}
 	if u == nil {
@@ -191,7 +192,7 @@ func (s *Server) userSend(c *call) answer {
 			u.Groups = append(u.Groups, st.groupID(name))
 		}
 	}
-	_ = st.applyFields("user", &u.Fields, in.CustomFieldValues)
+	st.setFields("user", &u.Fields, fields)
 	u.Modified = s.now()
 	st.idx.userLogin.add(u.Login, u.ID)
 	return ok(codeMessage{Code: u.ID})

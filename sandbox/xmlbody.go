@@ -34,6 +34,7 @@ type xmlNode struct {
 	null     bool
 	text     string
 	children []*xmlNode
+	buf      []byte // the text while the element is read
 }
 
 func parseXML(data []byte) (*xmlNode, error) {
@@ -64,10 +65,13 @@ func parseXML(data []byte) (*xmlNode, error) {
 			}
 			stack = append(stack, n)
 		case xml.EndElement:
+			n := stack[len(stack)-1]
+			n.text, n.buf = string(n.buf), nil
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
 			if len(stack) > 0 {
-				stack[len(stack)-1].text += string(t)
+				n := stack[len(stack)-1]
+				n.buf = append(n.buf, t...)
 			}
 		}
 	}
