@@ -172,7 +172,10 @@ func itemError(e *synchroteam.Error, item synchroteam.ItemError) error {
 
 // quantities sends inventory rows grouped by depot, one part entry per
 // depot and reference: quantities are added and serials gathered, so a file
-// with one row per serial number gives one entry per part.
+// with one row per serial number gives one entry per part. An entry is sent
+// whole or not at all: when a row of it has an unreadable quantity, the
+// quantity of the part in that depot is unknown, so every row of the entry
+// fails and nothing is set for it.
 func (a *API) quantities(ctx context.Context, items []Item) []Result {
 	out := make([]Result, len(items))
 	type entry struct {
@@ -180,28 +183,49 @@ func (a *API) quantities(ctx context.Context, items []Item) []Result {
 		qty        float64
 		serials    []string
 		rows       []int // indexes in items
+		broken     bool  // a row has an unreadable quantity
+		bad        int   // the source row of the first one
 	}
-	var entries []*entry
+	var all []*entry
 	byKey := map[[2]string]*entry{}
 	for i, it := range items {
 		out[i] = Result{Row: it.Row, Key: Key(a.entity, it.Payload)}
-		q, err := number(it.Payload, "quantity")
-		if err != nil {
-			out[i].Err = err
-			continue
-		}
-		qty, _ := q.Float64()
 		k := [2]string{text(it.Payload, "depot"), text(it.Payload, "reference")}
 		e := byKey[k]
 		if e == nil {
 			e = &entry{depot: k[0], ref: k[1]}
 			byKey[k] = e
-			entries = append(entries, e)
+			all = append(all, e)
 		}
-		e.qty += qty
 		e.rows = append(e.rows, i)
+		q, err := number(it.Payload, "quantity")
+		if err == nil && !q.Valid() {
+			// An empty quantity is not 0: it would set the part's stock.
+			err = errors.New("quantity: none given")
+		}
+		if err != nil {
+			out[i].Err = err
+			if !e.broken {
+				e.broken, e.bad = true, it.Row
+			}
+			continue
+		}
+		qty, _ := q.Float64()
+		e.qty += qty
 		if s, ok := it.Payload["serials"].([]string); ok {
 			e.serials = append(e.serials, s...)
+		}
+	}
+	entries := all[:0:0]
+	for _, e := range all {
+		if !e.broken {
+			entries = append(entries, e)
+			continue
+		}
+		for _, i := range e.rows {
+			if out[i].Err == nil {
+				out[i].Err = fmt.Errorf("row %d of the same part and depot has an unreadable quantity", e.bad)
+			}
 		}
 	}
 	if len(entries) == 0 {

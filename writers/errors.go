@@ -134,10 +134,14 @@ func (e *ErrorsFile) Path() string { return e.path }
 
 // Add writes a row that was not sent: its cells, aligned with the header
 // given to NewErrors (missing trailing cells are empty), without those of
-// the _row and _error columns, then row.Num and reason.
+// the _row and _error columns, then row.Num and reason. row.Num must be
+// the source row number (1 or more): it is what _row tells a reader.
 func (e *ErrorsFile) Add(row readers.Row, reason string) error {
 	if e.closed {
 		return fmt.Errorf("%s: row %d: the errors file is closed", e.path, row.Num)
+	}
+	if row.Num < 1 {
+		return fmt.Errorf("%s: row number %d: reports need the source row number", e.path, row.Num)
 	}
 	if len(row.Cells) > e.width {
 		return fmt.Errorf("%s: row %d has %d cells, but the header has %d columns", e.path, row.Num, len(row.Cells), e.width)

@@ -390,8 +390,23 @@ func TestErrorsAddFailures(t *testing.T) {
 			if want := path + ": row 7 has 3 cells, but the header has 2 columns"; err == nil || err.Error() != want {
 				t.Errorf("too many cells: got %v, want %q", err, want)
 			}
+			for _, num := range []int{0, -1} {
+				err = e.Add(readers.Row{Num: num, Cells: []string{"1", "2"}}, "x")
+				if want := path + ": row number " + itoa(num) + ": reports need the source row number"; err == nil || err.Error() != want {
+					t.Errorf("row %d: got %v, want %q", num, err, want)
+				}
+			}
 			if err := e.Close(); err != nil {
 				t.Fatal(err)
+			}
+			if file == "errors.csv" {
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := utf8BOM + "A,B,_row,_error\n"; string(data) != want {
+					t.Errorf("file = %q, want only the header %q", data, want)
+				}
 			}
 			err = e.Add(readers.Row{Num: 8, Cells: []string{"1"}}, "x")
 			if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "closed") {
