@@ -62,6 +62,12 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func Main(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, the default behaviour comes back: a second
+		// Ctrl-C ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	return run(ctx, args, streams{out: stdout, err: stderr})
 }
 
@@ -394,8 +400,8 @@ func loadMappings(paths []string) ([]*pipeline.Mapping, error) {
 
 func runImport(ctx context.Context, args []string, opts *importOptions, std streams) error {
 	switch {
-	case opts.concurrency < 1:
-		return usagef("--concurrency %d: must be 1 or more", opts.concurrency)
+	case opts.concurrency < 1 || opts.concurrency > maxConcurrency:
+		return usagef("--concurrency %d: must be between 1 and %d", opts.concurrency, maxConcurrency)
 	case opts.rate <= 0:
 		return usagef("--rate %v: must be more than 0", opts.rate)
 	case opts.maxErrors < 0:
@@ -464,6 +470,10 @@ func removeIfEmpty(dir string) {
 
 // clientRate paces requests evenly: a burst as large as the server's would
 // empty both buckets at the same moment and meet a 429.
+// maxConcurrency bounds --concurrency: the rate limit, not the number of
+// workers, sets the pace; a few dozen requests in flight cover any latency.
+const maxConcurrency = 256
+
 func clientRate(perSecond float64) synchroteam.Option {
 	return synchroteam.WithRate(perSecond)
 }
@@ -518,6 +528,11 @@ type progress struct {
 	bar   *progressbar.ProgressBar
 	quiet bool
 	last  time.Time
+	// done counts the rows of the mappings already finished, so that the
+	// bar goes on across mappings.
+	done    int
+	current *pipeline.Mapping
+	read    int
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
@@ -545,8 +560,13 @@ func (p *progress) update(m *pipeline.Mapping, c pipeline.Counts) {
 	switch {
 	case p.quiet:
 	case p.bar != nil:
+		if m != p.current {
+			p.done += p.read
+			p.current = m
+		}
+		p.read = c.Read
 		p.bar.Describe(fmt.Sprintf("%s: sent %d, not sent %d", m.Entity.Name, c.Sent, c.NotSent()))
-		_ = p.bar.Set(c.Read)
+		_ = p.bar.Set(p.done + c.Read)
 	case time.Since(p.last) >= 5*time.Second:
 		p.last = time.Now()
 		fmt.Fprintf(p.w, "%s %s: read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d\n",
@@ -588,9 +608,10 @@ func newValidateCmd(std streams) *cobra.Command {
 		Use:   "validate MAPPING.yaml [MAPPING.yaml ...]",
 		Short: "Check mapping files and their data; send nothing",
 		Long: `Check mapping files: every problem is reported at once as file:line:col.
-When a mapping's source exists (or --input is given), its header is checked
-against the mapping and every row is mapped and checked as import would,
-without sending anything or writing reports.`,
+Then each mapping's source (or the --input file) is opened, its header is
+checked against the mapping, and every row is mapped and checked as import
+would, without sending anything or writing reports. A mapping without a
+source, or whose source is missing, is an error (exit 2).`,
 		Example: `  stbulk validate mappings/*.yaml
   stbulk validate mappings/customers.yaml --input legacy.xlsx`,
 		Args: func(cmd *cobra.Command, args []string) error {

@@ -170,30 +170,31 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	sum := &Summary{DryRun: opts.Client == nil, Started: start.UTC().Truncate(time.Second)}
 	r := &runner{opts: opts, failedKeys: map[string]map[string]string{}}
 	var runErr error
-	for _, o := range srcs {
-		dir := opts.OutDir
-		if len(srcs) > 1 {
-			dir = filepath.Join(opts.OutDir, reportName(o.m, srcs))
+	dirs := reportDirs(opts.OutDir, srcs)
+	for i, o := range srcs {
+		// After a stop (interrupt, fatal error, --max-errors) the mappings
+		// left are not imported, but their rows still go to their errors
+		// files as not sent: every input row is in a report.
+		mctx := ctx
+		if why, _ := r.stopped.Load().(string); why != "" || runErr != nil {
+			stopped, cancel := context.WithCancel(ctx)
+			cancel()
+			mctx = stopped
 		}
-		ms, err := r.runMapping(ctx, o, dir)
+		ms, err := r.runMapping(mctx, o, dirs[i])
 		r.earlierErrors += ms.Rejected + ms.Failed
 		sum.Mappings = append(sum.Mappings, ms)
 		sum.Counts.plus(ms.Counts)
-		if err != nil {
+		if err != nil && runErr == nil {
 			runErr = err
-			break
 		}
-		if ctx.Err() != nil {
-			runErr = ctx.Err()
-			break
-		}
-		if why, _ := r.stopped.Load().(string); why != "" {
-			break // --max-errors: the mappings after this one are not run
-		}
+	}
+	if runErr == nil && ctx.Err() != nil {
+		runErr = ctx.Err()
 	}
 	switch why, _ := r.stopped.Load().(string); {
 	case errors.Is(runErr, context.Canceled):
-		sum.Stopped = "interrupted: the rows not sent are in the errors files"
+		sum.Stopped = "interrupted: every row not sent is in an errors file"
 	case runErr != nil:
 		sum.Stopped = runErr.Error()
 	case why != "":
@@ -254,19 +255,26 @@ func openAll(maps []*Mapping, input string) ([]*opened, error) {
 	return out, nil
 }
 
-// reportName is the folder of a mapping's reports when a run has several.
-func reportName(m *Mapping, all []*opened) string {
-	base := strings.TrimSuffix(filepath.Base(m.File), filepath.Ext(m.File))
-	n := 0
-	for _, o := range all {
-		if strings.TrimSuffix(filepath.Base(o.m.File), filepath.Ext(o.m.File)) == base {
-			n++
+// reportDirs gives each mapping its report folder: the run folder itself
+// for a single mapping, else a subfolder named after the mapping file (with
+// -2, -3... when two files share a name), decided before anything is sent.
+func reportDirs(out string, all []*opened) []string {
+	dirs := make([]string, len(all))
+	if len(all) == 1 {
+		dirs[0] = out
+		return dirs
+	}
+	used := map[string]bool{}
+	for i, o := range all {
+		base := strings.TrimSuffix(filepath.Base(o.m.File), filepath.Ext(o.m.File))
+		name := base
+		for n := 2; used[name]; n++ {
+			name = fmt.Sprintf("%s-%d", base, n)
 		}
+		used[name] = true
+		dirs[i] = filepath.Join(out, name)
 	}
-	if n > 1 {
-		return base + "-" + m.Entity.Name
-	}
-	return base
+	return dirs
 }
 
 type runner struct {
@@ -288,6 +296,9 @@ type runner struct {
 type job struct {
 	rows  []readers.Row
 	items []writers.Item
+	// refused, when set, says why the batcher keeps these rows from the
+	// senders (a group with a rejected row).
+	refused string
 }
 
 // result is one row's outcome, with what its report line needs.
@@ -299,13 +310,19 @@ type result struct {
 	id      string
 	payload map[string]any
 	err     error // the API's error, for fatal checks
+	// fatalRead is set, alone, when the source cannot be read further.
+	fatalRead error
 }
 
 func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (MappingSummary, error) {
 	m := o.m
 	ms := MappingSummary{Mapping: m.File, Entity: m.Entity.Name, Input: o.input}
 	if r.opts.Log != nil {
-		fmt.Fprintf(r.opts.Log, "importing %s from %s (%s)\n", m.Entity.Name, o.input, m.File)
+		if ctx.Err() != nil {
+			fmt.Fprintf(r.opts.Log, "not importing %s from %s (%s): the run stopped; its rows go to the errors file\n", m.Entity.Name, o.input, m.File)
+		} else {
+			fmt.Fprintf(r.opts.Log, "importing %s from %s (%s)\n", m.Entity.Name, o.input, m.File)
+		}
 	}
 	rep, err := openReports(dir, o, r.opts.Client == nil)
 	if err != nil {
@@ -370,8 +387,11 @@ func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (Mapping
 	})
 	for range r.opts.Concurrency {
 		g.Go(func() error {
+			// A stop ends the waits (no new request starts); requests on
+			// the wire finish within the grace period.
+			callCtx := synchroteam.WithWireContext(readCtx, sendCtx)
 			for j := range jobs {
-				r.send(sendCtx, halted, api, m, j, results)
+				r.send(callCtx, halted, api, m, j, results)
 			}
 			return nil
 		})
@@ -383,6 +403,10 @@ func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (Mapping
 
 	var writeErr error
 	for res := range results {
+		if res.fatalRead != nil {
+			stop(res.fatalRead.Error(), &FatalError{Err: res.fatalRead})
+			continue
+		}
 		ms.Counts.add(res.outcome)
 		if werr := rep.record(res); werr != nil && writeErr == nil {
 			writeErr = werr
@@ -438,36 +462,35 @@ func fatalReason(c *synchroteam.Client, err error) (string, bool) {
 }
 
 // produce reads the source, filters, builds and checks each row, and hands
-// valid rows to the senders (grouped in batches for batched entities).
+// valid rows to the senders (grouped in batches for batched entities). Once
+// the run stops, the rows left are still read and recorded as not sent, so
+// that every row of the input is in a report.
 func (r *runner) produce(ctx context.Context, o *opened, dry bool, jobs chan<- job, results chan<- result) {
 	m := o.m
-	var batch job
-	// Inventory quantities are set, not added: all the rows of one part in
-	// one depot (one row per serial number, say) must go in the same request.
-	// A batch is not cut inside such a group, and a group that comes back
-	// after its batch left is refused rather than sent to overwrite it.
-	grouped := m.Entity.Name == "inventory"
-	sentGroups := map[string]int{}
-	batchGroups := map[string]int{}
-	lastGroup := ""
-	// hand gives a job to the senders; once the run stops, its rows are
-	// recorded as not sent instead.
-	hand := func(j job) {
-		select {
-		case jobs <- j:
-		case <-ctx.Done():
-			r.notSent(j, results)
+	b := &batcher{size: m.BatchSize, grouped: m.Entity.Name == "inventory"}
+	// hand gives jobs to the senders; once the run stops, their rows are
+	// recorded as not sent instead. A job the batcher refused is recorded
+	// as rejected with its reason.
+	hand := func(js ...job) {
+		for _, j := range js {
+			switch {
+			case len(j.rows) == 0:
+			case j.refused != "":
+				for i, row := range j.rows {
+					results <- result{row: row, outcome: Rejected, payload: j.items[i].Payload, reason: j.refused}
+				}
+			default:
+				select {
+				case jobs <- j:
+				case <-ctx.Done():
+					r.notSent(j, results)
+				}
+			}
 		}
 	}
-	flush := func() {
-		if len(batch.rows) > 0 {
-			hand(batch)
-			batch = job{}
-			for g, row := range batchGroups {
-				sentGroups[g] = row
-			}
-			clear(batchGroups)
-		}
+	reject := func(res result) {
+		hand(b.refuse(res)...)
+		results <- res
 	}
 	for ctx.Err() == nil {
 		row, err := o.src.Next()
@@ -476,22 +499,23 @@ func (r *runner) produce(ctx context.Context, o *opened, dry bool, jobs chan<- j
 		}
 		if err != nil {
 			var re *readers.RowError
-			if errors.As(err, &re) {
-				row := rowOf(re)
-				// What could be read still names the row's keys, so that its
-				// children are skipped rather than sent to fail.
-				var p Payload
-				if row.Cells != nil {
-					p, _ = m.Build(row)
-				}
-				results <- result{row: row, outcome: Rejected, reason: re.Err.Error(), payload: p}
-				continue
+			if !errors.As(err, &re) {
+				results <- result{fatalRead: fmt.Errorf("%s cannot be read further: %w", o.input, err)}
+				hand(b.flush()...)
+				return
 			}
-			results <- result{row: readers.Row{Num: -1}, outcome: Rejected, reason: "the source cannot be read further: " + err.Error()}
-			break
+			row := rowOf(re)
+			// What could be read still names the row's keys, so that its
+			// children are skipped rather than sent to fail.
+			var p Payload
+			if row.Cells != nil {
+				p, _ = m.Build(row)
+			}
+			reject(result{row: row, outcome: Rejected, reason: re.Err.Error(), payload: p})
+			continue
 		}
 		if ok, err := m.Match(row); err != nil {
-			results <- result{row: row, outcome: Rejected, reason: "where: " + err.Error()}
+			reject(result{row: row, outcome: Rejected, reason: "where: " + err.Error()})
 			continue
 		} else if !ok {
 			results <- result{row: row, outcome: Filtered}
@@ -499,11 +523,11 @@ func (r *runner) produce(ctx context.Context, o *opened, dry bool, jobs chan<- j
 		}
 		p, err := m.Build(row)
 		if err != nil {
-			results <- result{row: row, outcome: Rejected, reason: err.Error(), payload: p}
+			reject(result{row: row, outcome: Rejected, reason: err.Error(), payload: p})
 			continue
 		}
 		if why := r.orphan(m, p); why != "" {
-			results <- result{row: row, outcome: Skipped, reason: why, payload: p}
+			reject(result{row: row, outcome: Skipped, reason: why, payload: p})
 			continue
 		}
 		if dry {
@@ -515,29 +539,158 @@ func (r *runner) produce(ctx context.Context, o *opened, dry bool, jobs chan<- j
 			hand(job{rows: []readers.Row{row}, items: []writers.Item{it}})
 			continue
 		}
-		if grouped {
-			g := fmt.Sprint(p["depot"]) + "\x00" + fmt.Sprint(p["reference"])
-			if first, done := sentGroups[g]; done {
-				results <- result{row: row, outcome: Rejected, payload: p, reason: fmt.Sprintf(
-					"part %v in depot %v was already sent with row %d in an earlier request, and a later request would replace its quantity: put the rows of one part and depot together, or raise batch_size",
-					p["reference"], p["depot"], first)}
-				continue
-			}
-			if len(batch.rows) >= m.BatchSize && g != lastGroup {
-				flush()
-			}
-			lastGroup = g
-			if _, ok := batchGroups[g]; !ok {
-				batchGroups[g] = row.Num
-			}
-		}
-		batch.rows = append(batch.rows, row)
-		batch.items = append(batch.items, it)
-		if !grouped && len(batch.rows) >= m.BatchSize {
-			flush()
-		}
+		hand(b.add(row, it, results)...)
 	}
-	flush()
+	hand(b.flush()...)
+	r.drain(o, results)
+}
+
+// drain records the rows left in a source after the run stopped as not
+// sent, with what the reader could read of them.
+func (r *runner) drain(o *opened, results chan<- result) {
+	why := "not sent: " + r.stopReason()
+	for {
+		row, err := o.src.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			var re *readers.RowError
+			if !errors.As(err, &re) {
+				results <- result{fatalRead: fmt.Errorf("%s cannot be read further: %w", o.input, err)}
+				return
+			}
+			results <- result{row: rowOf(re), outcome: Failed, reason: why + "; " + re.Err.Error()}
+			continue
+		}
+		results <- result{row: row, outcome: Failed, reason: why}
+	}
+}
+
+// batcher gathers the rows of a batched entity into requests of at most
+// size rows.
+//
+// Inventory quantities are set, not added: all the rows of one part in one
+// depot (one row per serial number, say) go in the same request, and they go
+// all or none. The rows of such a group are held until the group ends; when
+// one of them is rejected, the others are not sent either (a part of the
+// group would set a wrong quantity, and the rest, fixed and imported again,
+// would replace it). A row of a group that was already closed is refused
+// rather than sent to overwrite it.
+type batcher struct {
+	size    int
+	grouped bool
+	batch   job
+
+	group   string // the open group's key ("" when none)
+	pending job    // the open group's valid rows
+	first   int    // the open group's first row
+	badRow  int    // the open group's first rejected row, 0 when none
+	closed  map[string]string
+}
+
+func groupKey(p map[string]any) (string, bool) {
+	d, r := p["depot"], p["reference"]
+	if d == nil || r == nil {
+		return "", false
+	}
+	return fmt.Sprint(d) + "\x00" + fmt.Sprint(r), true
+}
+
+// refuse notes a rejected or skipped row of a grouped entity: it spoils its
+// group, so that none of the group's rows is sent. It returns jobs to hand
+// over when it closed the group before.
+func (b *batcher) refuse(res result) []job {
+	if !b.grouped {
+		return nil
+	}
+	g, ok := groupKey(res.payload)
+	if !ok {
+		return nil
+	}
+	var out []job
+	if g != b.group {
+		out = b.open(g, res.row.Num)
+	}
+	if b.badRow == 0 {
+		b.badRow = res.row.Num
+	}
+	return out
+}
+
+// add takes a valid row and returns the jobs complete enough to hand over.
+func (b *batcher) add(row readers.Row, it writers.Item, results chan<- result) []job {
+	if !b.grouped {
+		b.batch.rows = append(b.batch.rows, row)
+		b.batch.items = append(b.batch.items, it)
+		if len(b.batch.rows) >= b.size {
+			return []job{b.take()}
+		}
+		return nil
+	}
+	g, _ := groupKey(it.Payload)
+	var out []job
+	if g != b.group {
+		if why, done := b.closed[g]; done {
+			results <- result{row: row, outcome: Rejected, payload: it.Payload, reason: why}
+			return nil
+		}
+		out = b.open(g, row.Num)
+	}
+	b.pending.rows = append(b.pending.rows, row)
+	b.pending.items = append(b.pending.items, it)
+	return out
+}
+
+// open closes the open group and opens group g.
+func (b *batcher) open(g string, row int) []job {
+	out := b.closeGroup()
+	b.group, b.first, b.badRow = g, row, 0
+	return out
+}
+
+// closeGroup ends the open group: its rows join the batch, or are refused
+// when one of its rows was rejected. It returns the jobs to hand over: a full
+// batch, or the refused rows as a job of rows not to send (see hand).
+func (b *batcher) closeGroup() []job {
+	if b.group == "" {
+		return nil
+	}
+	defer func() { b.pending, b.group, b.badRow = job{}, "", 0 }()
+	if b.closed == nil {
+		b.closed = map[string]string{}
+	}
+	if b.badRow != 0 {
+		why := fmt.Sprintf("not sent: row %d of the same part and depot was not valid, and the quantity of a part is set by all its rows at once", b.badRow)
+		b.closed[b.group] = why
+		if len(b.pending.rows) == 0 {
+			return nil
+		}
+		return []job{{rows: b.pending.rows, items: b.pending.items, refused: why}}
+	}
+	b.closed[b.group] = fmt.Sprintf(
+		"part %v in depot %v was already sent with row %d, and a later request would replace its quantity: put the rows of one part and depot together, or raise batch_size",
+		b.pending.items[0].Payload["reference"], b.pending.items[0].Payload["depot"], b.first)
+	var out []job
+	if len(b.batch.rows) > 0 && len(b.batch.rows)+len(b.pending.rows) > b.size {
+		out = append(out, b.take())
+	}
+	b.batch.rows = append(b.batch.rows, b.pending.rows...)
+	b.batch.items = append(b.batch.items, b.pending.items...)
+	return out
+}
+
+// take returns the batch and starts a new one.
+func (b *batcher) take() job {
+	j := b.batch
+	b.batch = job{}
+	return j
+}
+
+// flush ends the open group and returns what is left to send. A group is
+// never cut, so a grouped batch may hold more than size rows.
+func (b *batcher) flush() []job {
+	return append(b.closeGroup(), b.take())
 }
 
 // rowOf is the row a reader could not read, with what it could read of it.
@@ -573,7 +726,10 @@ func (r *runner) send(ctx context.Context, halted func() bool, api *writers.API,
 	}
 	for i, rr := range res {
 		out := result{row: j.rows[i], outcome: Sent, key: rr.Key, id: rr.ID, payload: j.items[i].Payload}
-		if rr.Err != nil {
+		switch {
+		case errors.Is(rr.Err, synchroteam.ErrNotStarted):
+			out.outcome, out.reason = Failed, "not sent: "+r.stopReason()
+		case rr.Err != nil:
 			out.outcome, out.reason, out.err = Failed, rr.Err.Error(), rr.Err
 		}
 		results <- out

@@ -410,6 +410,23 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 }
 
+type wireKey struct{}
+
+// WithWireContext returns a context for calls whose waits (for the rate
+// limiter, before a retry) end with ctx, while a request already sent is
+// carried by wire. Cancelling ctx then starts no new request and lets the
+// ones in flight finish, until wire ends too: a graceful stop.
+func WithWireContext(ctx, wire context.Context) context.Context {
+	return context.WithValue(ctx, wireKey{}, wire)
+}
+
+func wireContext(ctx context.Context) context.Context {
+	if w, ok := ctx.Value(wireKey{}).(context.Context); ok {
+		return w
+	}
+	return ctx
+}
+
 // retryable is a failure the retry policy may repeat.
 type retryable struct {
 	err   error
@@ -424,9 +441,10 @@ func (r *retryable) exhausted(attempts int) error {
 // an error and, when that error may be retried, a non-nil *retryable.
 func (c *Client) attempt(ctx context.Context, cl call, target string, payload []byte) ([]byte, *retryable, error) {
 	if err := c.limiter.Wait(ctx); err != nil {
-		return nil, nil, fmt.Errorf("synchroteam: %s: waiting for the rate limiter: %w", cl.endpoint, err)
+		return nil, nil, fmt.Errorf("synchroteam: %s: waiting for the rate limiter: %w: %w", cl.endpoint, ErrNotStarted, err)
 	}
-	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	wire := wireContext(ctx)
+	actx, cancel := context.WithTimeout(wire, c.timeout)
 	defer cancel()
 	var written atomic.Bool
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
@@ -448,14 +466,14 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	c.requests.Add(1)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		r, terr := c.transportFailure(ctx, cl, err, written.Load())
+		r, terr := c.transportFailure(wire, cl, err, written.Load())
 		return nil, r, terr
 	}
 	defer resp.Body.Close()
 	c.noteQuota(resp.Header)
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if rerr != nil {
-		r, terr := c.transportFailure(ctx, cl, rerr, true)
+		r, terr := c.transportFailure(wire, cl, rerr, true)
 		return nil, r, terr
 	}
 	if len(body) > maxBody {

@@ -22,6 +22,7 @@ var (
 	ErrRejected     = errors.New("rejected by the API")                      // 400, 405, 406 and error envelopes of 2xx answers
 	ErrServer       = errors.New("server error")                             // 5xx
 	ErrOutcome      = errors.New("outcome unknown: check before re-sending") // see OutcomeUnknownError
+	ErrNotStarted   = errors.New("not sent")                                 // the call was canceled before its request left
 )
 
 // Error is an answer of the API that reports a failure: a non-2xx status, or

@@ -923,3 +923,34 @@ func TestRedirectNotFollowed(t *testing.T) {
 		t.Errorf("err = %v, want an *Error with status 302", err)
 	}
 }
+
+// With a wire context, cancelling the call's context starts no new request
+// (a call waiting for the limiter fails with ErrNotStarted) while a request
+// already on the wire finishes.
+func TestWireContextGracefulStop(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	c, mux := setup(t, WithRateLimit(1, 1))
+	var started sync.WaitGroup
+	started.Add(1)
+	mux.HandleFunc("GET /Api/v2/Customer/Details", func(w http.ResponseWriter, r *http.Request) {
+		started.Done()
+		<-release
+		answer(w, 200, customerJSON)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	callCtx := WithWireContext(ctx, context.Background())
+	first := make(chan error, 1)
+	go func() { first <- getCustomer(callCtx, c) }()
+	started.Wait() // the first request is on the wire and took the only token
+	second := make(chan error, 1)
+	go func() { second <- getCustomer(callCtx, c) }()
+	cancel()
+	if err := <-second; !errors.Is(err, ErrNotStarted) {
+		t.Errorf("the waiting call: %v, want ErrNotStarted", err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Errorf("the call on the wire: %v, want it to finish", err)
+	}
+}
