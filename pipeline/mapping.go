@@ -5,6 +5,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,6 +32,8 @@ type Mapping struct {
 	Where     *Expr // optional row filter
 	Fields    []*FieldRule
 	BatchSize int // rows per request for batched entities
+
+	fieldsLine, fieldsCol int // where "fields:" is
 }
 
 // Expr is an expression of the mapping file, compiled when the source's
@@ -39,14 +42,30 @@ type Expr struct {
 	Src    string
 	Line   int // where the expression's text starts in the mapping file
 	Col    int
+	segs   []segment          // where the runes of Src are in the file; nil: only Line and Col are known
 	filter *transforms.Filter // a where: condition
 	value  *transforms.Expr   // an expr: field
 }
 
-func newExpr(n *yaml.Node) *Expr {
+// segment is a run of Src's runes that stand side by side on one line of
+// the mapping file: Src's rune off is at line:col.
+type segment struct{ off, line, col, width int } // width: the line's length in runes
+
+// newExpr locates an expression's text in the file: after its anchor and
+// tag, past the opening quote, and for block scalars (| and >) on the lines
+// after the indicator, at the content's indentation.
+func (l *loader) newExpr(n *yaml.Node) *Expr {
 	e := &Expr{Src: n.Value, Line: n.Line, Col: n.Column}
-	if n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 {
-		e.Col++ // past the opening quote
+	line, col := l.text.skipProperties(n.Line, n.Column)
+	switch {
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		e.Line, e.Col, e.segs = l.text.blockScalar(line, n.Value, n.Style&yaml.LiteralStyle != 0)
+	case n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0:
+		e.Line, e.Col = line, col+1 // past the opening quote
+		e.segs = []segment{{0, e.Line, e.Col, l.text.width(e.Line)}}
+	default:
+		e.Line, e.Col = line, col
+		e.segs = l.text.plainScalar(line, col, n.Value)
 	}
 	return e
 }
@@ -67,14 +86,230 @@ func (e *Expr) problem(file string, err error) Problem {
 	var ee *transforms.ExprError
 	if errors.As(err, &ee) {
 		p.Msg = ee.Msg
-		if ee.Line > 1 {
-			p.Line, p.Col = e.Line+ee.Line-1, ee.Column
-		} else if ee.Column > 0 {
-			p.Col = e.Col + ee.Column - 1
-		}
+		p.Line, p.Col = e.position(ee.Line, ee.Column)
 	}
 	p.Msg = "expression: " + p.Msg
 	return p
+}
+
+// position maps a 1-based line and column of Src into the file. A column
+// past the end of its line is brought back to the line's last character.
+func (e *Expr) position(line, col int) (int, int) {
+	if len(e.segs) == 0 || line < 1 || col < 1 {
+		return e.Line, e.Col
+	}
+	off, l, c := 0, 1, 1
+	for _, r := range e.Src {
+		if l == line && c == col {
+			break
+		}
+		off++
+		if r == '\n' {
+			if l == line { // col is past the end of its line
+				off--
+				break
+			}
+			l, c = l+1, 1
+		} else {
+			c++
+		}
+	}
+	s := e.segs[0]
+	for _, t := range e.segs[1:] {
+		if t.off > off {
+			break
+		}
+		s = t
+	}
+	fl, fc := s.line, s.col+off-s.off
+	if s.width > 0 && fc > s.width {
+		fc = s.width
+	}
+	return fl, max(fc, 1)
+}
+
+// source is the mapping file's text, split in lines, to locate what the
+// YAML nodes do not say exactly (the text of block scalars).
+type source struct {
+	lines []string // without their line ends
+}
+
+// newSource splits data at YAML's line breaks: CR LF, LF, CR, NEL, LS and
+// PS.
+func newSource(data []byte) *source {
+	var lines []string
+	s := string(data)
+	start := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch r {
+		case '\r', '\n', '\u0085', '\u2028', '\u2029':
+			lines = append(lines, s[start:i])
+			if r == '\r' && strings.HasPrefix(s[i+1:], "\n") {
+				size++
+			}
+			start = i + size
+		}
+		i += size
+	}
+	return &source{lines: append(lines, s[start:])}
+}
+
+// line returns the 1-based line n, "" past the end.
+func (s *source) line(n int) string {
+	if s == nil || n < 1 || n > len(s.lines) {
+		return ""
+	}
+	return s.lines[n-1]
+}
+
+// width is line n's length in runes.
+func (s *source) width(n int) int { return utf8.RuneCountInString(s.line(n)) }
+
+// from returns line n from the 1-based rune column col.
+func (s *source) from(n, col int) string {
+	ln := s.line(n)
+	for i := range ln {
+		if col <= 1 {
+			return ln[i:]
+		}
+		col--
+	}
+	return ""
+}
+
+// skipProperties steps over a node's anchor (&a) and tag (!t), and the
+// spaces, comments and line ends after them, to the node's own text.
+func (s *source) skipProperties(line, col int) (int, int) {
+	if s == nil {
+		return line, col
+	}
+	for line <= len(s.lines) {
+		rest := s.from(line, col)
+		trimmed := strings.TrimLeft(rest, " \t")
+		col += utf8.RuneCountInString(rest) - utf8.RuneCountInString(trimmed)
+		switch {
+		case trimmed == "" || trimmed[0] == '#':
+			line, col = line+1, 1
+		case trimmed[0] == '&' || trimmed[0] == '!':
+			tok, _, _ := strings.Cut(trimmed, " ")
+			tok, _, _ = strings.Cut(tok, "\t")
+			col += utf8.RuneCountInString(tok)
+		default:
+			return line, col
+		}
+	}
+	return line, col
+}
+
+// blockScalar locates the content of a | or > scalar whose indicator is on
+// line: it starts on the next line, at its indentation. Each line of a
+// literal scalar is a segment; the lines of a folded one, joined by single
+// spaces, are segments when the folding is that simple, else only the start
+// is known.
+func (s *source) blockScalar(line int, value string, literal bool) (int, int, []segment) {
+	first := line + 1
+	vlines := strings.Split(strings.TrimRight(value, "\n"), "\n")
+	// The indentation: the first line with text, less its spaces that are
+	// part of the value.
+	indent := -1
+	for k, v := range vlines {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		fl := s.line(first + k)
+		if !literal {
+			fl = s.line(s.firstText(first))
+		}
+		lead := len(fl) - len(strings.TrimLeft(fl, " "))
+		indent = lead - (len(v) - len(strings.TrimLeft(v, " ")))
+		if !literal {
+			return s.folded(first, indent, value)
+		}
+		break
+	}
+	if indent < 0 {
+		return first, 1, nil
+	}
+	var segs []segment
+	off := 0
+	for k, v := range vlines {
+		n := first + k
+		fl := s.line(n)
+		if v != "" && (len(fl) < indent || fl[indent:] != v) {
+			// Not the text expected: report the start only.
+			return first, indent + 1, nil
+		}
+		segs = append(segs, segment{off, n, indent + 1, s.width(n)})
+		off += utf8.RuneCountInString(v) + 1
+	}
+	return first, indent + 1, segs
+}
+
+// firstText is the first line from n that is not blank.
+func (s *source) firstText(n int) int {
+	for n < len(s.lines) && strings.TrimSpace(s.line(n)) == "" {
+		n++
+	}
+	return n
+}
+
+// folded maps a > scalar whose lines are joined by single spaces (no blank
+// or more indented line) line by line; otherwise it gives the first content
+// line at its indentation.
+func (s *source) folded(first, indent int, value string) (int, int, []segment) {
+	start := s.firstText(first)
+	want := strings.TrimRight(value, "\n")
+	if indent < 0 || strings.Contains(want, "\n") || strings.HasPrefix(want, " ") {
+		return start, max(indent, 0) + 1, nil
+	}
+	var segs []segment
+	var parts []string
+	off, size := 0, -1 // size: the bytes of parts joined
+	for n := start; n <= len(s.lines) && size < len(want); n++ {
+		fl := s.line(n)
+		if len(fl) < indent || strings.TrimSpace(fl[:indent]) != "" {
+			break
+		}
+		t := fl[indent:]
+		segs = append(segs, segment{off, n, indent + 1, s.width(n)})
+		parts = append(parts, t)
+		off += utf8.RuneCountInString(t) + 1
+		size += len(t) + 1
+	}
+	if size == len(want) && strings.Join(parts, " ") == want {
+		return start, indent + 1, segs
+	}
+	return start, indent + 1, nil
+}
+
+// plainScalar maps a plain scalar on one line, or on several lines joined
+// by single spaces; else only its start is known.
+func (s *source) plainScalar(line, col int, value string) []segment {
+	if s == nil {
+		return []segment{{0, line, col, 0}}
+	}
+	rest := s.from(line, col)
+	if strings.HasPrefix(rest, value) {
+		return []segment{{0, line, col, s.width(line)}}
+	}
+	segs := []segment{{0, line, col, s.width(line)}}
+	parts := []string{strings.TrimSpace(rest)}
+	off := utf8.RuneCountInString(parts[0]) + 1
+	size := len(parts[0]) // the bytes of parts joined
+	for n := line + 1; n <= len(s.lines) && size < len(value); n++ {
+		fl := s.line(n)
+		t := strings.TrimSpace(fl)
+		lead := len(fl) - len(strings.TrimLeft(fl, " \t"))
+		segs = append(segs, segment{off, n, lead + 1, s.width(n)})
+		parts = append(parts, t)
+		off += utf8.RuneCountInString(t) + 1
+		size += len(t) + 1
+	}
+	if size == len(value) && strings.Join(parts, " ") == value {
+		return segs
+	}
+	return []segment{{0, line, col, s.width(line)}}
 }
 
 func (e *Expr) eval(row readers.Row) (transforms.Value, error) {
@@ -108,11 +343,34 @@ const DefaultBatchSize = 100
 // Load reads and checks a mapping file. Every problem of the file is
 // reported at once, as Problems (file:line:col: message).
 func Load(path string) (*Mapping, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Problems{{File: path, Msg: "cannot read the mapping file: " + unwrapPathError(err)}}
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxMappingSize {
+		return nil, Problems{tooBig(path, fi.Size())}
+	}
+	// Read one byte more than allowed, to tell a file that is too big.
+	data, err := io.ReadAll(io.LimitReader(f, MaxMappingSize+1))
 	if err != nil {
 		return nil, Problems{{File: path, Msg: "cannot read the mapping file: " + unwrapPathError(err)}}
 	}
 	return Parse(path, data)
+}
+
+// MaxMappingSize is the largest mapping file read: 1 MiB.
+const MaxMappingSize = 1 << 20
+
+// maxProblems is the most problems reported for one mapping file.
+const maxProblems = 50
+
+func tooBig(path string, size int64) Problem {
+	what := fmt.Sprintf("%.1f MiB", float64(size)/(1<<20))
+	if size == MaxMappingSize+1 {
+		what = "over 1 MiB"
+	}
+	return Problem{File: path, Msg: fmt.Sprintf("the mapping file is %s (%d bytes): is this a data file? a mapping file is YAML of a few KB", what, size)}
 }
 
 func unwrapPathError(err error) string {
@@ -126,10 +384,14 @@ func unwrapPathError(err error) string {
 // Parse checks a mapping file's content; path names it in problems and
 // anchors its relative source path.
 func Parse(path string, data []byte) (*Mapping, error) {
+	if len(data) > MaxMappingSize {
+		return nil, Problems{tooBig(path, int64(len(data)))}
+	}
 	l := &loader{file: path, m: &Mapping{File: path}}
 	if !utf8.Valid(data) {
 		return nil, Problems{{File: path, Msg: "the mapping file is not UTF-8 text"}}
 	}
+	l.text = newSource(data)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, Problems{l.yamlProblem(err)}
@@ -137,17 +399,91 @@ func Parse(path string, data []byte) (*Mapping, error) {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, Problems{{File: path, Msg: "the mapping file is empty; it needs at least version, import and fields"}}
 	}
-	l.top(doc.Content[0])
-	if err := l.problems.err(); err != nil {
-		return nil, err
+	if p, ok := l.checkAliases(doc.Content[0]); !ok {
+		return nil, Problems{p}
 	}
-	return l.m, nil
+	l.top(doc.Content[0])
+	if len(l.problems) == 0 {
+		return l.m, nil
+	}
+	ps := l.problems.sorted()
+	if len(ps) > maxProblems {
+		more := len(ps) - maxProblems
+		ps = append(ps[:maxProblems:maxProblems], Problem{File: path, Msg: fmt.Sprintf("… and %d more problems", more)})
+	}
+	return nil, ps
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+// maxAliased bounds the nodes a mapping file reaches through aliases
+// (*name), counted as often as they are reached: a few KB of YAML can
+// otherwise stand for billions of nodes.
+const maxAliased = 10000
+
+// checkAliases walks the document as its aliases expand it, and refuses
+// one that expands too much or holds an anchor inside itself, before the
+// loader reads values through aliases.
+func (l *loader) checkAliases(root *yaml.Node) (Problem, bool) {
+	aliased := 0
+	open := map[*yaml.Node]bool{}
+	var bad *Problem
+	var walk func(n *yaml.Node, viaAlias bool) bool
+	walk = func(n *yaml.Node, viaAlias bool) bool {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil || open[n.Alias] {
+				bad = &Problem{File: l.file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("YAML: anchor %q is used inside itself", n.Value)}
+				return false
+			}
+			open[n.Alias] = true
+			ok := walk(n.Alias, true)
+			delete(open, n.Alias)
+			return ok
+		}
+		if viaAlias {
+			if aliased++; aliased > maxAliased {
+				bad = &Problem{File: l.file, Line: n.Line, Col: n.Column,
+					Msg: fmt.Sprintf("YAML: the aliases (*name) of the mapping file stand for more than %d values", maxAliased)}
+				return false
+			}
+		}
+		if n.Anchor != "" {
+			open[n] = true
+			defer delete(open, n)
+		}
+		for _, c := range n.Content {
+			if !walk(c, viaAlias) {
+				return false
+			}
+		}
+		return true
+	}
+	if walk(root, false) {
+		return Problem{}, true
+	}
+	return *bad, false
+}
+
+// deref returns the node an alias (*name) stands for.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+var (
+	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+)
 
 func (l *loader) yamlProblem(err error) Problem {
 	msg := err.Error()
+	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		// The parser does not say where: the first *name used before any
+		// &name is.
+		p := Problem{File: l.file, Msg: fmt.Sprintf("YAML: unknown anchor %q: define it with &%s before using *%s", m[1], m[1], m[1])}
+		p.Line, p.Col = l.text.findAlias(m[1])
+		return p
+	}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		// The YAML parser's own errors ("did not find expected ...") give
@@ -163,6 +499,7 @@ func (l *loader) yamlProblem(err error) Problem {
 
 type loader struct {
 	file     string
+	text     *source
 	m        *Mapping
 	problems Problems
 }
@@ -179,12 +516,13 @@ func (l *loader) add(n *yaml.Node, format string, args ...any) {
 // are not in known (with a suggestion) and keys given twice.
 func (l *loader) pairs(n *yaml.Node, what string, known []string) map[string][2]*yaml.Node {
 	out := map[string][2]*yaml.Node{}
+	n = deref(n)
 	if n.Kind != yaml.MappingNode {
 		l.add(n, "%s must be a mapping of keys to values, got %s", what, kindName(n))
 		return out
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+		k, v := deref(n.Content[i]), deref(n.Content[i+1])
 		if known != nil && !slices.Contains(known, k.Value) {
 			msg := fmt.Sprintf("unknown key %q in %s", k.Value, what)
 			if s := transforms.Suggest(k.Value, known); s != "" {
@@ -222,6 +560,7 @@ func kindName(n *yaml.Node) string {
 }
 
 func (l *loader) scalar(n *yaml.Node, what string) (string, bool) {
+	n = deref(n)
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		l.add(n, "%s must be a single value, got %s", what, kindName(n))
 		return "", false
@@ -286,7 +625,7 @@ func (l *loader) top(root *yaml.Node) {
 	}
 	if p, ok := kv["where"]; ok {
 		if _, ok := l.scalar(p[1], "where"); ok {
-			l.m.Where = newExpr(p[1])
+			l.m.Where = l.newExpr(p[1])
 		}
 	}
 	l.m.BatchSize = DefaultBatchSize
@@ -302,6 +641,7 @@ func (l *loader) top(root *yaml.Node) {
 		l.add(root, "missing \"fields:\": the API fields to fill, each from a column, a value or an expression")
 		return
 	}
+	l.m.fieldsLine, l.m.fieldsCol = p[0].Line, p[0].Column
 	l.fields(p[1])
 }
 
@@ -383,6 +723,7 @@ func (l *loader) xlsx(n *yaml.Node) {
 var fieldKeys = []string{"column", "value", "expr", "required", "default", "transform", "check"}
 
 func (l *loader) fields(n *yaml.Node) {
+	n = deref(n)
 	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
 		l.add(n, "fields must be a mapping of API field names to columns or rules, got %s", kindName(n))
 		return
@@ -390,7 +731,7 @@ func (l *loader) fields(n *yaml.Node) {
 	e := l.m.Entity
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
+		k, v := deref(n.Content[i]), deref(n.Content[i+1])
 		rule := &FieldRule{Line: k.Line, Col: k.Column, colIndex: -1}
 		if e != nil {
 			f, ok := e.Field(k.Value)
@@ -453,6 +794,7 @@ func (l *loader) checkKeys(n *yaml.Node, seen map[string]*yaml.Node) {
 }
 
 func (l *loader) field(rule *FieldRule, v *yaml.Node) {
+	v = deref(v)
 	name := rule.Target.Name
 	if name == "" {
 		name = "this field"
@@ -483,7 +825,7 @@ func (l *loader) field(rule *FieldRule, v *yaml.Node) {
 	}
 	if p, ok := kv["expr"]; ok {
 		if _, ok := l.scalar(p[1], "expr"); ok {
-			rule.Expr = newExpr(p[1])
+			rule.Expr = l.newExpr(p[1])
 		}
 		sources++
 	}
@@ -521,6 +863,7 @@ func (l *loader) field(rule *FieldRule, v *yaml.Node) {
 // steps reads a transform or check list: a name, a list of names and
 // one-key mappings ({split: ";"}), or one such mapping alone.
 func (l *loader) steps(n *yaml.Node, what string, build func(name string, arg any) (any, error)) []any {
+	n = deref(n)
 	var items []*yaml.Node
 	switch n.Kind {
 	case yaml.SequenceNode:
@@ -533,6 +876,7 @@ func (l *loader) steps(n *yaml.Node, what string, build func(name string, arg an
 	}
 	var out []any
 	for _, it := range items {
+		it = deref(it)
 		var name string
 		var arg any
 		var argNode *yaml.Node
@@ -544,7 +888,7 @@ func (l *loader) steps(n *yaml.Node, what string, build func(name string, arg an
 				l.add(it, "each %s is written {name: argument}, one name per item", what)
 				continue
 			}
-			name, argNode = it.Content[0].Value, it.Content[1]
+			name, argNode = deref(it.Content[0]).Value, deref(it.Content[1])
 			if err := argNode.Decode(&arg); err != nil {
 				l.add(argNode, "%s %s: %v", what, name, err)
 				continue
@@ -575,17 +919,17 @@ func argPos(item, arg *yaml.Node, err error) *yaml.Node {
 	}
 	if ae.Key != "" && arg.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(arg.Content); i += 2 {
-			if arg.Content[i].Value == ae.Key {
-				opt := arg.Content[i+1]
+			if deref(arg.Content[i]).Value == ae.Key {
+				opt := deref(arg.Content[i+1])
 				if ae.Index >= 0 && opt.Kind == yaml.SequenceNode && ae.Index < len(opt.Content) {
-					return opt.Content[ae.Index]
+					return deref(opt.Content[ae.Index])
 				}
 				return opt
 			}
 		}
 	}
 	if ae.Index >= 0 && arg.Kind == yaml.SequenceNode && ae.Index < len(arg.Content) {
-		return arg.Content[ae.Index]
+		return deref(arg.Content[ae.Index])
 	}
 	return arg
 }
@@ -604,4 +948,26 @@ func (l *loader) checks(n *yaml.Node) transforms.Checks {
 		checks = append(checks, c.(transforms.Check))
 	}
 	return checks
+}
+
+// findAlias finds the first *name used before &name defines it, as a
+// 1-based line and column; 0, 0 when it is not found. Comments are skipped;
+// quoted text is not told apart.
+func (s *source) findAlias(name string) (int, int) {
+	token := regexp.MustCompile(`([&*])` + regexp.QuoteMeta(name) + `(?:$|[\s,\]}])`)
+	for i, ln := range s.lines {
+		if c := strings.Index(ln, " #"); c >= 0 {
+			ln = ln[:c]
+		}
+		if strings.HasPrefix(ln, "#") {
+			continue
+		}
+		for _, m := range token.FindAllStringSubmatchIndex(ln, -1) {
+			if ln[m[2]] == '&' {
+				return 0, 0 // defined first: the parser meant something else
+			}
+			return i + 1, utf8.RuneCountInString(ln[:m[2]]) + 1
+		}
+	}
+	return 0, 0
 }

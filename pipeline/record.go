@@ -17,6 +17,10 @@ import (
 // whose name starts with "_" (the _row and _error of an errors file) are not
 // data and cannot be mapped.
 func (m *Mapping) Bind(source string, header []string) error {
+	if len(header) == 0 {
+		// Every column would be missing: say why once.
+		return Problems{{File: m.File, Line: m.fieldsLine, Col: m.fieldsCol, Msg: source + " has no header row (the file is empty)"}}
+	}
 	var ps Problems
 	cols := make([]string, 0, len(header))
 	for _, h := range header {
