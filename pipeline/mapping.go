@@ -552,6 +552,9 @@ func kindName(n *yaml.Node) string {
 		if n.Tag == "!!null" {
 			return "nothing"
 		}
+		if r := []rune(n.Value); len(r) > 40 {
+			return fmt.Sprintf("%q…", string(r[:40]))
+		}
 		return fmt.Sprintf("%q", n.Value)
 	case yaml.AliasNode:
 		return "an alias"

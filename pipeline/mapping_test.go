@@ -183,3 +183,13 @@ func TestBindProblems(t *testing.T) {
 		}
 	}
 }
+
+// A file that is not a mapping (a CSV passed by mistake) is not quoted whole.
+func TestParseQuotesLittleOfAWrongFile(t *testing.T) {
+	t.Parallel()
+	data := strings.Repeat("Code;Name;Street;City;Zip\n", 2000)
+	_, err := Parse("customers.csv", []byte(data))
+	if err == nil || len(err.Error()) > 400 {
+		t.Errorf("error of %d characters: %.200s", len(err.Error()), err)
+	}
+}
