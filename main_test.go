@@ -30,6 +30,25 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"stbulk": func() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
+		// stbulk-exit N ARGS... is stbulk ARGS... in the same process (a
+		// signal sent to it reaches stbulk), exiting 0 when stbulk's exit
+		// code is N and 1 otherwise: exitcode for a background command.
+		"stbulk-exit": func() {
+			if len(os.Args) < 2 {
+				fmt.Fprintln(os.Stderr, "usage: stbulk-exit N ARGS...")
+				os.Exit(1)
+			}
+			want, err := strconv.Atoi(os.Args[1])
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "stbulk-exit:", err)
+				os.Exit(1)
+			}
+			if got := Main(os.Args[2:], os.Stdout, os.Stderr); got != want {
+				fmt.Fprintf(os.Stderr, "stbulk exited with %d, want %d\n", got, want)
+				os.Exit(1)
+			}
+			os.Exit(0)
+		},
 	})
 }
 
@@ -197,6 +216,14 @@ func TestExitCodes(t *testing.T) {
 		{"wrapped usage", fmt.Errorf("sandbox: %w", usagef("bad")), exitUsage},
 		{"interrupted", fmt.Errorf("run: %w", context.Canceled), exitInterrupted},
 		{"fatal", errors.New("API unreachable"), exitFatal},
+		{"mapping problems", pipeline.Problems{{File: "m.yaml", Line: 3, Col: 1, Msg: "unknown field"}}, exitUsage},
+		{"wrapped mapping problems", fmt.Errorf("validate: %w", pipeline.Problems{{File: "m.yaml", Msg: "no source"}}), exitUsage},
+		{"rows not sent", rowsNotSentError{3}, exitRowsFailed},
+		{"wrapped rows not sent", fmt.Errorf("import: %w", rowsNotSentError{1}), exitRowsFailed},
+		{"fatal stop", &pipeline.FatalError{Err: errors.New("authentication refused")}, exitFatal},
+		{"wrapped fatal stop", fmt.Errorf("import: %w", &pipeline.FatalError{Err: errors.New("the API is unreachable")}), exitFatal},
+		// a fatal stop wins over the rows it left unsent
+		{"fatal stop with rows not sent", errors.Join(rowsNotSentError{2}, &pipeline.FatalError{Err: errors.New("access forbidden")}), exitFatal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -490,11 +517,13 @@ func cmdFixXLSX(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(f.Save())
 }
 
-// cmdSummaryCheck reads DIR/summary.json and checks that every row read
-// ended in exactly one outcome, for each mapping and in total, and that
-// the report files hold as many rows as the counts say (errors file: rows
-// rejected, failed or skipped; success file or payloads: rows sent). It
-// prints the counts and why the run stopped, if it did:
+// cmdSummaryCheck reads DIR/summary.json and checks, for each mapping,
+// that the rows read are the data rows of its input (counted here with the
+// mapping file's reader options, apart from the run), that they ended in
+// exactly one outcome, and that the report files hold as many rows as the
+// counts say (errors file: rows rejected, failed or skipped; success file
+// or payloads: rows sent); and that the total is the sum of the mappings.
+// It prints the counts and why the run stopped, if it did:
 //
 //	summarycheck DIR
 func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
@@ -515,6 +544,13 @@ func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprintf(ts.Stdout(), "%s: %s\n", m.Entity, line(m.Counts))
 		if !adds(m.Counts) {
 			ts.Fatalf("%s: the outcomes do not add up to the rows read", m.Mapping)
+		}
+		mp, err := pipeline.Load(ts.MkAbs(m.Mapping))
+		ts.Check(err)
+		n, err := countRows(ts.MkAbs(m.Input), mp.CSV, mp.XLSX)
+		ts.Check(err)
+		if m.Read != n {
+			ts.Fatalf("%s: %d rows read, but %s has %d", m.Mapping, m.Read, m.Input, n)
 		}
 		errs, err := readReport(ts.MkAbs(m.Errors), nil)
 		ts.Check(err)
@@ -546,6 +582,29 @@ func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if sum.Stopped != "" {
 		fmt.Fprintf(ts.Stdout(), "stopped: %s\n", sum.Stopped)
+	}
+}
+
+// countRows counts the data rows of a CSV or XLSX file as a reader with
+// those options gives them: rows and unreadable rows (*readers.RowError),
+// up to the end of the file.
+func countRows(path string, csv readers.CSVOptions, xlsx readers.XLSXOptions) (int, error) {
+	src, err := readers.Open(path, csv, xlsx)
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	n := 0
+	for {
+		_, err := src.Next()
+		if err == io.EOF {
+			return n, nil
+		}
+		var re *readers.RowError
+		if err != nil && !errors.As(err, &re) {
+			return n, fmt.Errorf("%s: after %d rows: %w", path, n, err)
+		}
+		n++
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,7 +39,8 @@ fields:
 
 // FuzzParse feeds arbitrary bytes to the mapping-file loader: it must
 // never panic, and every error must be Problems, each naming the file and
-// a position that is 0 (the whole file) or within the file.
+// a position that is 0 (the whole file) or within the file: a line at most
+// one past its last (the end of the file), a column ≥ 0.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob(examplePath("*.yaml"))
 	for _, p := range files {
@@ -65,10 +67,25 @@ func FuzzParse(f *testing.F) {
 		if len(ps) == 0 {
 			t.Fatal("empty Problems as an error")
 		}
+		last := yamlLines(data) + 1
 		for _, p := range ps {
-			if p.File != "maps/fuzz.yaml" || p.Line < 0 || p.Col < 0 || p.Msg == "" {
-				t.Errorf("problem %#v: want the file, a message and a position ≥ 0", p)
+			if p.File != "maps/fuzz.yaml" || p.Line < 0 || p.Line > last || p.Col < 0 || p.Msg == "" {
+				t.Errorf("problem %#v: want the file, a message, a line from 0 to %d and a column ≥ 0", p, last)
 			}
 		}
 	})
+}
+
+// yamlLines is the number of lines of data as YAML counts them: its line
+// breaks (CR LF, LF, CR, NEL, LS, PS), and one more when the last line
+// has no break.
+func yamlLines(data []byte) int {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	n := strings.Count(s, "\n") + strings.Count(s, "\r") +
+		strings.Count(s, "\u0085") + strings.Count(s, "\u2028") + strings.Count(s, "\u2029")
+	if s != "" && !strings.HasSuffix(s, "\n") && !strings.HasSuffix(s, "\r") &&
+		!strings.HasSuffix(s, "\u0085") && !strings.HasSuffix(s, "\u2028") && !strings.HasSuffix(s, "\u2029") {
+		n++
+	}
+	return n
 }

@@ -19,8 +19,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/stbulk/stbulk/readers"
 	"github.com/stbulk/stbulk/sandbox"
 	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/writers"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -87,17 +89,57 @@ func exampleNames(t *testing.T) []string {
 	return names
 }
 
-// checkCounts fails unless every row read has exactly one outcome, per
-// mapping and in total, and summary.json says what Run returned.
-func checkCounts(t *testing.T, sum *Summary, dir string) {
+// checkCounts fails unless every data row of every input of maps ended in
+// exactly one outcome: each mapping has its summary, whose rows read are
+// the rows of its input counted here, apart from Run, and whose outcomes
+// add up to them; the errors file lists the rows rejected, failed or
+// skipped, and the success file (payloads.jsonl in a dry run) the rows
+// sent; the total is the sum of the mappings, and summary.json says what
+// Run returned.
+func checkCounts(t *testing.T, sum *Summary, dir string, maps []*Mapping) {
 	t.Helper()
 	adds := func(c Counts) bool { return c.Read == c.Filtered+c.Sent+c.Rejected+c.Failed+c.Skipped }
+	byFile := map[string]*Mapping{}
+	for _, m := range maps {
+		byFile[m.File] = m
+	}
 	var total Counts
-	for _, m := range sum.Mappings {
-		if !adds(m.Counts) {
-			t.Errorf("%s: outcomes do not add up: %+v", m.Mapping, m.Counts)
+	for _, ms := range sum.Mappings {
+		total.plus(ms.Counts)
+		m, ok := byFile[ms.Mapping]
+		if !ok {
+			t.Errorf("summary of %s: not a mapping of the run, or summarized twice", ms.Mapping)
+			continue
 		}
-		total.plus(m.Counts)
+		delete(byFile, ms.Mapping)
+		if !adds(ms.Counts) {
+			t.Errorf("%s: outcomes do not add up: %+v", ms.Mapping, ms.Counts)
+		}
+		if n := countRows(t, ms.Input, m.CSV, m.XLSX); ms.Read != n {
+			t.Errorf("%s: read %d rows, but %s has %d: %+v", ms.Mapping, ms.Read, ms.Input, n, ms.Counts)
+		}
+		if n := countRows(t, ms.Errors, m.CSV, m.XLSX); n != ms.NotSent() {
+			t.Errorf("%s: %d rows rejected, failed or skipped, but %s lists %d", ms.Mapping, ms.NotSent(), ms.Errors, n)
+		}
+		sent := 0
+		switch {
+		case ms.Success != "":
+			sent = countRows(t, ms.Success, readers.CSVOptions{}, readers.XLSXOptions{})
+		case ms.Payloads != "":
+			b, err := os.ReadFile(ms.Payloads)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent = bytes.Count(b, []byte("\n"))
+		default:
+			t.Errorf("%s: neither a success file nor payloads", ms.Mapping)
+		}
+		if sent != ms.Sent {
+			t.Errorf("%s: %d rows sent, but the reports list %d", ms.Mapping, ms.Sent, sent)
+		}
+	}
+	for f := range byFile {
+		t.Errorf("%s: no summary: its rows are not accounted for", f)
 	}
 	if !adds(sum.Counts) || total != sum.Counts {
 		t.Errorf("total %+v, sum of the mappings %+v", sum.Counts, total)
@@ -112,6 +154,30 @@ func checkCounts(t *testing.T, sum *Summary, dir string) {
 	}
 	if onDisk.Counts != sum.Counts || len(onDisk.Mappings) != len(sum.Mappings) || onDisk.Stopped != sum.Stopped {
 		t.Errorf("summary.json %+v (stopped %q), Run returned %+v (stopped %q)", onDisk.Counts, onDisk.Stopped, sum.Counts, sum.Stopped)
+	}
+}
+
+// countRows counts the data rows of a CSV or XLSX file as a reader with
+// those options gives them: rows and unreadable rows (*readers.RowError),
+// up to the end of the file.
+func countRows(t *testing.T, path string, csv readers.CSVOptions, xlsx readers.XLSXOptions) int {
+	t.Helper()
+	src, err := readers.Open(path, csv, xlsx)
+	if err != nil {
+		t.Fatalf("counting the rows of %s: %v", path, err)
+	}
+	defer src.Close()
+	n := 0
+	for {
+		_, err := src.Next()
+		if err == io.EOF {
+			return n
+		}
+		var re *readers.RowError
+		if err != nil && !errors.As(err, &re) {
+			t.Fatalf("counting the rows of %s: after %d rows: %v", path, n, err)
+		}
+		n++
 	}
 }
 
@@ -131,11 +197,12 @@ func TestRunCountsAddUp(t *testing.T) {
 			t.Parallel()
 			_, c := startSandbox(t, sandbox.Config{})
 			dir := t.TempDir()
-			sum, err := Run(context.Background(), loadExamples(t, name), Options{Client: c, OutDir: dir, Concurrency: 4})
+			maps := loadExamples(t, name)
+			sum, err := Run(context.Background(), maps, Options{Client: c, OutDir: dir, Concurrency: 4})
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkCounts(t, sum, dir)
+			checkCounts(t, sum, dir, maps)
 			w, ok := want[name]
 			if !ok {
 				t.Fatalf("no expectation for %s", name)
@@ -156,11 +223,12 @@ func TestRunAllExamplesTogether(t *testing.T) {
 	t.Parallel()
 	_, c := startSandbox(t, sandbox.Config{})
 	dir := t.TempDir()
-	sum, err := Run(context.Background(), loadExamples(t, exampleNames(t)...), Options{Client: c, OutDir: dir, Concurrency: 8})
+	maps := loadExamples(t, exampleNames(t)...)
+	sum, err := Run(context.Background(), maps, Options{Client: c, OutDir: dir, Concurrency: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, sum, dir)
+	checkCounts(t, sum, dir, maps)
 	var order []string
 	got := map[string]Counts{}
 	for _, m := range sum.Mappings {
@@ -195,11 +263,12 @@ func TestRunDryRunGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			sum, err := Run(context.Background(), loadExamples(t, name), Options{OutDir: dir})
+			maps := loadExamples(t, name)
+			sum, err := Run(context.Background(), maps, Options{OutDir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkCounts(t, sum, dir)
+			checkCounts(t, sum, dir, maps)
 			if !sum.DryRun || sum.Requests != 0 {
 				t.Errorf("dry run summary %+v", sum)
 			}
@@ -237,11 +306,12 @@ func TestRunRetriesFaults(t *testing.T) {
 	t.Parallel()
 	sb, c := startSandbox(t, sandbox.Config{FailRate: 0.2, Seed: 5})
 	dir := t.TempDir()
-	sum, err := Run(context.Background(), loadExamples(t, "customers.yaml"), Options{Client: c, OutDir: dir, Concurrency: 8})
+	maps := loadExamples(t, "customers.yaml")
+	sum, err := Run(context.Background(), maps, Options{Client: c, OutDir: dir, Concurrency: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, sum, dir)
+	checkCounts(t, sum, dir, maps)
 	if sum.Failed != 0 || sum.Sent != 21 || sum.Rejected != 3 {
 		t.Errorf("summary %+v, want 21 sent, 3 rejected, none failed", sum.Counts)
 	}
@@ -272,7 +342,8 @@ func TestRunUnauthorized(t *testing.T) {
 	const wrongKey = "wr0ng-k3y-xyz"
 	_, c := startSandbox(t, sandbox.Config{}, synchroteam.WithCredentials(testDomain, wrongKey))
 	dir := t.TempDir()
-	sum, err := Run(context.Background(), loadExamples(t, "customers.yaml"), Options{Client: c, OutDir: dir})
+	maps := loadExamples(t, "customers.yaml")
+	sum, err := Run(context.Background(), maps, Options{Client: c, OutDir: dir})
 	var fatal *FatalError
 	if !errors.As(err, &fatal) {
 		t.Fatalf("err = %v, want a *FatalError", err)
@@ -283,7 +354,7 @@ func TestRunUnauthorized(t *testing.T) {
 	if sum == nil {
 		t.Fatal("no summary")
 	}
-	checkCounts(t, sum, dir)
+	checkCounts(t, sum, dir, maps)
 	if sum.Sent != 0 || sum.Stopped == "" || strings.Contains(sum.Stopped, wrongKey) {
 		t.Errorf("summary %+v, stopped %q", sum.Counts, sum.Stopped)
 	}
@@ -299,25 +370,62 @@ func TestRunUnauthorized(t *testing.T) {
 }
 
 // MaxErrors stops the run once more rows than that were rejected or
-// failed: Stopped says why, and no later mapping file is imported.
+// failed: Stopped says why, and no later mapping file is imported: its
+// rows are all in its errors file as not sent.
 func TestRunMaxErrors(t *testing.T) {
 	t.Parallel()
 	_, c := startSandbox(t, sandbox.Config{})
 	dir := t.TempDir()
 	// activity types run first (3 bad rows), then users.
-	sum, err := Run(context.Background(), loadExamples(t, "users.yaml", "activity-types.yaml"), Options{Client: c, OutDir: dir, MaxErrors: 1})
+	maps := loadExamples(t, "users.yaml", "activity-types.yaml")
+	sum, err := Run(context.Background(), maps, Options{Client: c, OutDir: dir, MaxErrors: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, sum, dir)
+	checkCounts(t, sum, dir, maps)
 	if !strings.Contains(sum.Stopped, "more than 1 rows were rejected or failed") {
 		t.Errorf("stopped = %q", sum.Stopped)
 	}
 	if sum.Mappings[0].Entity != "activity_type" || sum.Mappings[0].Rejected+sum.Mappings[0].Failed < 2 {
 		t.Errorf("first mapping %+v", sum.Mappings[0])
 	}
-	if len(sum.Mappings) != 1 {
-		t.Errorf("%d mapping files run, want the run to stop after the first", len(sum.Mappings))
+	if len(sum.Mappings) != 2 {
+		t.Fatalf("%d mapping summaries, want 2", len(sum.Mappings))
+	}
+	users := sum.Mappings[1]
+	if users.Entity != "user" || users.Sent != 0 || users.Failed != users.Read {
+		t.Errorf("second mapping %+v: want every row failed, none sent", users.Counts)
+	}
+	for _, why := range errorReasons(t, users.Errors, loadExamples(t, "users.yaml")[0]) {
+		if !strings.HasPrefix(why, "not sent: ") {
+			t.Errorf("%s: reason %q, want \"not sent: ...\"", users.Errors, why)
+		}
+	}
+}
+
+// errorReasons returns the _error cells of an errors file, read with the
+// options of its mapping.
+func errorReasons(t *testing.T, path string, m *Mapping) []string {
+	t.Helper()
+	src, err := readers.Open(path, m.CSV, m.XLSX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	col := slices.Index(src.Header(), writers.ErrorColumn)
+	if col < 0 {
+		t.Fatalf("%s: no %s column in %q", path, writers.ErrorColumn, src.Header())
+	}
+	var out []string
+	for {
+		row, err := src.Next()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, row.Cells[col])
 	}
 }
 
@@ -343,9 +451,10 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // Inventory quantities are set, not added: the rows of one part and depot
-// (one per serial) go in one request even when they straddle a batch's
-// end, and a row of that part coming back after its request left is
-// rejected with the reason rather than sent to replace the quantity.
+// (one per serial) go in one request, never cut by a batch's end (the batch
+// is sent before them when they would not fit), and a row of that part
+// coming back after its request left is rejected with the reason rather
+// than sent to replace the quantity.
 func TestRunInventoryKeepsAPartInOneRequest(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -388,33 +497,39 @@ fields:
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, sum, out)
+	checkCounts(t, sum, out, []*Mapping{m})
 	if sum.Sent != 4 || sum.Rejected != 1 || sum.Failed != 0 {
 		t.Errorf("counts %+v, want 4 sent, 1 rejected", sum.Counts)
-	}
-	if n := sb.Server.Stats().ByEndpoint["PUT Inventory/Quantities"]; n != 2 || len(rec.bodies) != 2 {
-		t.Fatalf("%d requests (%d recorded), want 2", n, len(rec.bodies))
 	}
 	type part struct {
 		Reference string   `json:"reference"`
 		Quantity  float64  `json:"quantity"`
 		Serials   []string `json:"serials"`
 	}
-	var first []struct {
+	type entry struct {
 		Depot string `json:"depot"`
 		Parts []part `json:"parts"`
 	}
-	if err := json.Unmarshal([]byte(rec.bodies[0]), &first); err != nil {
-		t.Fatalf("%v: %s", err, rec.bodies[0])
+	// p11 alone fills less than a batch, but refHi001's two rows would not
+	// fit beside it: they go in the next request, whole.
+	want := [][]entry{
+		{{"stock", []part{{"p11", 4, []string{}}}}},
+		{{"stock", []part{{"refHi001", 2, []string{"SN-A", "SN-B"}}}}},
+		{{"stock", []part{{"GAZ-R32", 2, []string{}}}}},
 	}
-	wantFirst := []part{{"p11", 4, []string{}}, {"refHi001", 2, []string{"SN-A", "SN-B"}}}
-	if len(first) != 1 || first[0].Depot != "stock" || !cmp.Equal(first[0].Parts, wantFirst) {
-		t.Errorf("first request %s, want stock: %v", rec.bodies[0], wantFirst)
+	if n := sb.Server.Stats().ByEndpoint["PUT Inventory/Quantities"]; n != len(want) || len(rec.bodies) != len(want) {
+		t.Fatalf("%d requests (%d recorded), want %d: %q", n, len(rec.bodies), len(want), rec.bodies)
 	}
-	if strings.Contains(rec.bodies[1], "refHi001") {
-		t.Errorf("second request %s sends refHi001 again", rec.bodies[1])
+	for i, body := range rec.bodies {
+		var got []entry
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("%v: %s", err, body)
+		}
+		if !cmp.Equal(got, want[i]) {
+			t.Errorf("request %d: %s, want %v", i+1, body, want[i])
+		}
 	}
-	if len(notSent) != 1 || !strings.Contains(notSent[0], "part refHi001 in depot stock was already sent with row 3 in an earlier request") {
+	if len(notSent) != 1 || !strings.Contains(notSent[0], "part refHi001 in depot stock was already sent with row 3") {
 		t.Errorf("rows not sent: %q", notSent)
 	}
 }
@@ -456,11 +571,12 @@ func TestRunMaxErrorsAcrossMappings(t *testing.T) {
 	t.Parallel()
 	_, c := startSandbox(t, sandbox.Config{})
 	dir := t.TempDir()
-	sum, err := Run(context.Background(), loadExamples(t, "users.yaml", "activity-types.yaml"), Options{Client: c, OutDir: dir, MaxErrors: 4})
+	maps := loadExamples(t, "users.yaml", "activity-types.yaml")
+	sum, err := Run(context.Background(), maps, Options{Client: c, OutDir: dir, MaxErrors: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkCounts(t, sum, dir)
+	checkCounts(t, sum, dir, maps)
 	if len(sum.Mappings) != 2 || sum.Mappings[0].Rejected+sum.Mappings[0].Failed > 4 {
 		t.Fatalf("mappings %+v: the first must run whole and the second start", sum.Mappings)
 	}
