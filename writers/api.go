@@ -102,6 +102,9 @@ func (a *API) prices(ctx context.Context, items []Item) []Result {
 	for i, it := range items {
 		out[i] = Result{Row: it.Row, Key: Key(a.entity, it.Payload)}
 		price, err := number(it.Payload, "price")
+		if err == nil && !price.Valid() {
+			err = errors.New("price: none given")
+		}
 		if err != nil {
 			out[i].Err = err
 			continue

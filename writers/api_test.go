@@ -114,3 +114,21 @@ func TestQuantitiesNothingToSend(t *testing.T) {
 		t.Errorf("%d requests, want none", n)
 	}
 }
+
+// A price row without a price fails on its own; the others are sent.
+func TestPricesNeedAPrice(t *testing.T) {
+	t.Parallel()
+	c, sent := fakeAPI(t)
+	e, _ := synchroteam.LookupEntity("part_price")
+	res := NewAPI(c, e).SendBatch(context.Background(), []Item{
+		{Row: 2, Payload: map[string]any{"reference": "p11"}},
+		{Row: 3, Payload: map[string]any{"reference": "p3", "price": json.Number("10.25")}},
+	})
+	if res[0].Err == nil || res[0].Err.Error() != "price: none given" || res[1].Err != nil {
+		t.Fatalf("results %+v", res)
+	}
+	var body []map[string]any
+	if b := sent(); len(b) != 1 || json.Unmarshal(b[0], &body) != nil || len(body) != 1 || body[0]["reference"] != "p3" {
+		t.Errorf("sent %q, want only p3", sent())
+	}
+}
