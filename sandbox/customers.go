@@ -125,24 +125,26 @@ func (s *Server) customerDetails(c *call) answer {
 // customersBy lists the ids of the customers whose name, id, myId or email is value.
 func (s *Server) customersBy(c *call, by, value string) ([]int64, *answer) {
 	st := s.st
-	switch by {
-	case "id":
+	return recordsBy(c, by, value, func(id int64) bool { return st.Customers[id] != nil },
+		map[string]index{"myId": st.idx.customerMyID, "email": st.idx.customerEmail, "name": st.idx.customerName})
+}
+
+// recordsBy lists the ids of the records whose key by (id, or the name of
+// an index) is value: a Details, Delete or list lookup. exists says whether
+// an id names a record.
+func recordsBy(c *call, by, value string, exists func(int64) bool, indexes map[string]index) ([]int64, *answer) {
+	if by == "id" {
 		id, err := parseID("id", value)
 		if err != nil {
 			a := c.invalid("%v", err)
 			return nil, &a
 		}
-		if st.Customers[id] == nil {
+		if !exists(id) {
 			return nil, nil
 		}
 		return []int64{id}, nil
-	case "myId":
-		return st.idx.customerMyID.get(value), nil
-	case "email":
-		return st.idx.customerEmail.get(value), nil
-	default:
-		return st.idx.customerName.get(value), nil
 	}
+	return indexes[by].get(value), nil
 }
 
 // customerSend answers POST Customer/Send: create or update by id or myId.

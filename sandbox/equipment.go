@@ -53,23 +53,12 @@ func (st *state) equipmentOut(e *equipment, details bool) equipmentOut {
 	return out
 }
 
+// equipmentBy lists the ids of the pieces of equipment whose name, id or
+// myId is value.
 func (s *Server) equipmentBy(c *call, by, value string) ([]int64, *answer) {
-	switch by {
-	case "id":
-		id, err := parseID("id", value)
-		if err != nil {
-			a := c.invalid("%v", err)
-			return nil, &a
-		}
-		if s.st.Equipment[id] == nil {
-			return nil, nil
-		}
-		return []int64{id}, nil
-	case "myId":
-		return s.st.idx.equipmentMyID.get(value), nil
-	default:
-		return s.st.idx.equipmentName.get(value), nil
-	}
+	st := s.st
+	return recordsBy(c, by, value, func(id int64) bool { return st.Equipment[id] != nil },
+		map[string]index{"myId": st.idx.equipmentMyID, "name": st.idx.equipmentName})
 }
 
 // equipmentDetails answers GET Equipment/Details?{name|id|myId}=value.

@@ -48,19 +48,11 @@ func (st *state) partOut(p *part) partOut {
 	return out
 }
 
+// partsBy lists the ids of the parts whose reference or id is value.
 func (s *Server) partsBy(c *call, by, value string) ([]int64, *answer) {
-	if by == "id" {
-		id, err := parseID("id", value)
-		if err != nil {
-			a := c.invalid("%v", err)
-			return nil, &a
-		}
-		if s.st.Parts[id] == nil {
-			return nil, nil
-		}
-		return []int64{id}, nil
-	}
-	return s.st.idx.partRef.get(value), nil
+	st := s.st
+	return recordsBy(c, by, value, func(id int64) bool { return st.Parts[id] != nil },
+		map[string]index{"reference": st.idx.partRef})
 }
 
 // partDetails answers GET Part/Details?{reference|id}=value.

@@ -70,22 +70,9 @@ func (st *state) siteOut(x *site, details bool) siteOut {
 
 // sitesBy lists the ids of the sites whose name, id or myId is value.
 func (s *Server) sitesBy(c *call, by, value string) ([]int64, *answer) {
-	switch by {
-	case "id":
-		id, err := parseID("id", value)
-		if err != nil {
-			a := c.invalid("%v", err)
-			return nil, &a
-		}
-		if s.st.Sites[id] == nil {
-			return nil, nil
-		}
-		return []int64{id}, nil
-	case "myId":
-		return s.st.idx.siteMyID.get(value), nil
-	default:
-		return s.st.idx.siteName.get(value), nil
-	}
+	st := s.st
+	return recordsBy(c, by, value, func(id int64) bool { return st.Sites[id] != nil },
+		map[string]index{"myId": st.idx.siteMyID, "name": st.idx.siteName})
 }
 
 // siteDetails answers GET Site/Details?{name|id|myId}=value.
