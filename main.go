@@ -11,9 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -98,6 +101,7 @@ func exitCode(err error) int {
 	var ue usageError
 	var ps pipeline.Problems
 	var rows rowsNotSentError
+	var items itemsNotExportedError
 	var fatal *pipeline.FatalError
 	switch {
 	case err == nil:
@@ -108,7 +112,7 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.As(err, &fatal):
 		return exitFatal
-	case errors.As(err, &rows):
+	case errors.As(err, &rows), errors.As(err, &items):
 		return exitRowsFailed
 	default:
 		return exitFatal
@@ -134,7 +138,7 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 	root.SetOut(std.out)
 	root.SetErr(std.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newImportCmd(std), newValidateCmd(std), newSchemaCmd(std), newSandboxCmd(std), newVersionCmd(std))
+	root.AddCommand(newImportCmd(std), newExportCmd(std), newValidateCmd(std), newSchemaCmd(std), newSandboxCmd(std), newVersionCmd(std))
 	return root
 }
 
@@ -419,7 +423,7 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 	switch {
 	case opts.dryRun:
 	case opts.sandbox:
-		sb, c, err := startLocalSandbox(opts.rate, std)
+		sb, c, err := startLocalSandbox(opts.rate, std, "importing into")
 		if err != nil {
 			return err
 		}
@@ -459,6 +463,216 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 	return nil
 }
 
+// exportOptions are the inputs of `stbulk export`.
+type exportOptions struct {
+	out         string
+	since       string
+	sandbox     bool
+	concurrency int
+	rate        float64
+	quiet       bool
+}
+
+func newExportCmd(std streams) *cobra.Command {
+	opts := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export MAPPING.yaml",
+		Short: "Export jobs, photos, PDFs, invoices and more from Synchroteam to files",
+		Long: `Export from Synchroteam what an export mapping file says: jobs (a spreadsheet
+with their report items, parts and custom fields; their photos and PDF
+reports as files), invoices and quotations (a spreadsheet an accountant can
+use: numbers are numbers, dates are dates), customers, sites, activities or
+stock requests.
+
+The output folder (--out, default stbulk-exports/<mapping name>) holds the
+spreadsheet, the files, manifest.json (every file with its size and
+SHA-256), summary.json, and errors.csv when some items could not be read.
+Rows and files are keyed (job num, invoice num), so exporting again into the
+same folder replaces them instead of adding duplicates.
+
+--since last reads only what changed since the last run that ended cleanly
+(less a few minutes of overlap, to catch late edits); the first run exports
+everything. --since 2026-01-01 reads what changed since that day.
+
+Credentials come from SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY (and
+SYNCHROTEAM_URL), or use --sandbox to try it on a local sandbox's demo data.
+
+Exit codes: 0 everything exported, 1 some items could not be read, 2 usage
+or mapping error, 3 fatal (authentication refused, API unreachable), 130
+interrupted.`,
+		Example: `  # invoices and quotations of the sandbox's demo data, for an accountant
+  stbulk export mappings/invoices.yaml --sandbox
+
+  # job reports, photos and PDFs; then, each night, only what changed
+  stbulk export mappings/jobs.yaml --out /srv/exports/jobs
+  stbulk export mappings/jobs.yaml --out /srv/exports/jobs --since last`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("export needs exactly one mapping file, got %d", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExport(cmd.Context(), args[0], opts, std)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.out, "out", "", "output folder, kept between runs (default: stbulk-exports/<mapping name>)")
+	f.StringVar(&opts.since, "since", "", "read only what changed since a date (2026-01-31, 2026-01-31 08:00) or since the last clean run (last)")
+	f.BoolVar(&opts.sandbox, "sandbox", false, "start a local sandbox with demo data and export from it (never the real API)")
+	f.IntVar(&opts.concurrency, "concurrency", 8, "requests in flight at once")
+	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	return cmd
+}
+
+func runExport(ctx context.Context, file string, opts *exportOptions, std streams) error {
+	switch {
+	case opts.concurrency < 1 || opts.concurrency > maxConcurrency:
+		return usagef("--concurrency %d: must be between 1 and %d", opts.concurrency, maxConcurrency)
+	case opts.rate <= 0:
+		return usagef("--rate %v: must be more than 0", opts.rate)
+	}
+	if opts.since != "" && opts.since != "last" {
+		if _, err := synchroteam.ParseTime(opts.since); err != nil {
+			return usagef("--since: %v, or last", err)
+		}
+	}
+	m, err := pipeline.LoadExport(file)
+	if err != nil {
+		return err
+	}
+	if opts.since != "" && m.SinceFilter() == "" {
+		return usagef("--since: the API cannot tell which %s changed: export them all, without --since", m.KindName())
+	}
+	var client *synchroteam.Client
+	if opts.sandbox {
+		sb, c, err := startLocalSandbox(opts.rate, std, "exporting from")
+		if err != nil {
+			return err
+		}
+		defer sb.Close()
+		client = c
+	} else {
+		client, err = synchroteam.NewClient(append(synchroteam.FromEnv(), clientRate(opts.rate))...)
+		if err != nil {
+			return usageError{err}
+		}
+	}
+	out := opts.out
+	if out == "" {
+		out = filepath.Join("stbulk-exports", m.Name)
+	}
+	if err := writers.EnsureDir(out); err != nil {
+		return usageError{err}
+	}
+	prog := newExportProgress(std.err, opts.quiet, m.KindName())
+	sum, runErr := pipeline.Export(ctx, m, pipeline.ExportOptions{
+		Client: client, OutDir: out, Since: opts.since, Concurrency: opts.concurrency,
+		Progress: prog.update, Log: prog.logWriter(),
+	})
+	prog.finish()
+	if sum != nil {
+		printExportSummary(std.out, sum, out)
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if sum.Failed > 0 {
+		return itemsNotExportedError{sum.Failed}
+	}
+	return nil
+}
+
+// itemsNotExportedError ends an export that finished with items it could
+// not read: exit code 1.
+type itemsNotExportedError struct{ n int }
+
+func (e itemsNotExportedError) Error() string {
+	return fmt.Sprintf("%d item(s) could not be exported: see errors.csv", e.n)
+}
+
+func printExportSummary(w io.Writer, s *pipeline.ExportSummary, dir string) {
+	since := ""
+	if s.Since != "" {
+		since = " changed since " + s.Since
+	}
+	fmt.Fprintf(w, "%s%s: found %d, exported %d, failed %d, kept from earlier runs %d\n", s.Export, since, s.Found, s.Exported, s.Failed, s.Kept)
+	if len(s.Rows) > 0 {
+		var parts []string
+		for _, name := range slices.Sorted(maps.Keys(s.Rows)) {
+			parts = append(parts, fmt.Sprintf("%s %d", name, s.Rows[name]))
+		}
+		fmt.Fprintf(w, "rows: %s\n", strings.Join(parts, ", "))
+	}
+	if s.FilesWritten+s.FilesUnchanged > 0 {
+		fmt.Fprintf(w, "files: %d written, %d unchanged\n", s.FilesWritten, s.FilesUnchanged)
+	}
+	fmt.Fprintf(w, "requests %d, retries %d, rate limited %d, %.1fs\n", s.Requests, s.Retries, s.RateLimited, s.DurationSeconds)
+	for _, m := range s.TotalMismatches {
+		fmt.Fprintf(w, "total mismatch: %s %s: total %.2f, lines %.2f\n", strings.ToLower(m.Type), m.Num, m.Total, m.LinesTotal)
+	}
+	if n := len(s.Warnings); n > 0 {
+		fmt.Fprintf(w, "%d warning(s), see summary.json; the first: %s\n", n, s.Warnings[0])
+	}
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "stopped: %s\n", s.Stopped)
+	}
+	fmt.Fprintf(w, "state: %s\n", s.State)
+	fmt.Fprintf(w, "output: %s\n", dir)
+}
+
+// exportProgress shows an export's progress: a bar on a terminal, a log
+// line every few seconds otherwise, nothing with --quiet.
+type exportProgress struct {
+	w     io.Writer
+	what  string
+	bar   *progressbar.ProgressBar
+	quiet bool
+	last  time.Time
+}
+
+func newExportProgress(w io.Writer, quiet bool, what string) *exportProgress {
+	p := &exportProgress{w: w, what: what, quiet: quiet, last: time.Now()}
+	if quiet {
+		return p
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.bar = progressbar.NewOptions(-1,
+			progressbar.OptionSetWriter(w), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString(what), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+	}
+	return p
+}
+
+func (p *exportProgress) logWriter() io.Writer {
+	if p.quiet {
+		return nil
+	}
+	return p.w
+}
+
+func (p *exportProgress) update(done, total int) {
+	switch {
+	case p.quiet:
+	case p.bar != nil:
+		if total > 0 {
+			p.bar.ChangeMax(total)
+		}
+		_ = p.bar.Set(done)
+	case time.Since(p.last) >= 5*time.Second:
+		p.last = time.Now()
+		fmt.Fprintf(p.w, "%s %s: %d of %d\n", time.Now().Format("15:04:05"), p.what, done, total)
+	}
+}
+
+func (p *exportProgress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
+
 // removeIfEmpty removes a run folder that a run ended without writing into
 // (a mapping that does not fit its source: nothing was sent).
 func removeIfEmpty(dir string) {
@@ -481,7 +695,7 @@ func clientRate(perSecond float64) synchroteam.Option {
 // startLocalSandbox starts the in-process sandbox with demo data on a
 // loopback port and returns a client for it. It says so loudly: nothing goes
 // to the real API.
-func startLocalSandbox(rate float64, std streams) (*sandbox.Running, *synchroteam.Client, error) {
+func startLocalSandbox(rate float64, std streams, doing string) (*sandbox.Running, *synchroteam.Client, error) {
 	key := make([]byte, 16)
 	if _, err := cryptorand.Read(key); err != nil {
 		return nil, nil, err
@@ -491,7 +705,7 @@ func startLocalSandbox(rate float64, std streams) (*sandbox.Running, *synchrotea
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
 	}
-	fmt.Fprintf(std.err, "*** SANDBOX: importing into a local sandbox at %s with demo data, NOT into Synchroteam ***\n", sb.URL)
+	fmt.Fprintf(std.err, "*** SANDBOX: %s a local sandbox at %s with demo data, NOT Synchroteam ***\n", doing, sb.URL)
 	c, err := synchroteam.NewClient(synchroteam.WithBaseURL(sb.URL), synchroteam.WithCredentials(cfg.Domain, cfg.APIKey), clientRate(rate))
 	if err != nil {
 		sb.Close()
@@ -607,8 +821,8 @@ func newValidateCmd(std streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate MAPPING.yaml [MAPPING.yaml ...]",
 		Short: "Check mapping files and their data; send nothing",
-		Long: `Check mapping files: every problem is reported at once as file:line:col.
-Then each mapping's source (or the --input file) is opened, its header is
+		Long: `Check mapping files, import and export ones: every problem is reported at
+once as file:line:col. Then each import mapping's source (or the --input file) is opened, its header is
 checked against the mapping, and every row is mapped and checked as import
 would, without sending anything or writing reports. A mapping without a
 source, or whose source is missing, is an error (exit 2).`,
@@ -624,9 +838,40 @@ source, or whose source is missing, is an error (exit 2).`,
 			if input != "" && len(args) > 1 {
 				return usagef("--input replaces the source of one mapping file; %d were given", len(args))
 			}
-			maps, err := loadMappings(args)
+			var imports []string
+			var problems pipeline.Problems
+			for _, a := range args {
+				b, err := os.ReadFile(a)
+				if err != nil || !pipeline.IsExport(b) {
+					imports = append(imports, a)
+					continue
+				}
+				if input != "" {
+					return usagef("--input applies to import mappings; %s is an export mapping", a)
+				}
+				if _, err := pipeline.ParseExport(a, b); err != nil {
+					var ps pipeline.Problems
+					if !errors.As(err, &ps) {
+						return err
+					}
+					problems = append(problems, ps...)
+					continue
+				}
+				fmt.Fprintf(std.out, "%s: export mapping valid\n", a)
+			}
+			maps, err := loadMappings(imports)
 			if err != nil {
+				var ps pipeline.Problems
+				if errors.As(err, &ps) {
+					return append(problems, ps...)
+				}
 				return err
+			}
+			if len(problems) > 0 {
+				return problems
+			}
+			if len(maps) == 0 {
+				return nil
 			}
 			tmp, err := os.MkdirTemp("", "stbulk-validate-")
 			if err != nil {

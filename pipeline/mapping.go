@@ -587,6 +587,14 @@ func (l *loader) integer(n *yaml.Node, what string, min int) (int, bool) {
 var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "fields", "batch_size"}
 
 func (l *loader) top(root *yaml.Node) {
+	if r := deref(root); r.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(r.Content); i += 2 {
+			if k := deref(r.Content[i]); k.Value == "export" {
+				l.add(k, "this is an export mapping file: run it with stbulk export")
+				return
+			}
+		}
+	}
 	kv := l.pairs(root, "the mapping file", topKeys)
 	if root.Kind != yaml.MappingNode {
 		return

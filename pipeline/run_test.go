@@ -78,7 +78,7 @@ func loadExamples(t *testing.T, names ...string) []*Mapping {
 
 func exampleNames(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob(examplePath("*.yaml"))
+	files, err := exampleFiles(false)
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no example mappings: %v", err)
 	}

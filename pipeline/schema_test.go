@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -54,7 +53,7 @@ func TestSchemaAcceptsWhatLoadAccepts(t *testing.T) {
 	t.Parallel()
 	sch := compileSchema(t)
 	sources := map[string][]byte{"good": []byte(goodMapping)}
-	files, _ := filepath.Glob(filepath.Join("..", "mappings", "*.yaml"))
+	files, _ := exampleFiles(false)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 )
@@ -135,6 +136,46 @@ type Photo struct {
 
 // Bytes decodes the photo's image data.
 func (p *Photo) Bytes() ([]byte, error) { return decodeBase64(p.ImageData) }
+
+// Reader decodes the photo's image data as it is read, without a copy of
+// the whole image: standard or URL-safe base64, padded or not, line breaks
+// and spaces ignored. Data that is not base64 fails the read.
+func (p *Photo) Reader() io.Reader { return base64Reader(p.ImageData) }
+
+func base64Reader(s string) io.Reader {
+	var clean io.Reader = strings.NewReader(s)
+	if strings.ContainsRune(s, ' ') {
+		clean = &dropSpaces{r: clean}
+	}
+	enc := base64.StdEncoding
+	if strings.ContainsAny(s, "-_") {
+		enc = base64.URLEncoding
+	}
+	if !strings.HasSuffix(strings.TrimRight(s, "\r\n "), "=") {
+		enc = enc.WithPadding(base64.NoPadding)
+	}
+	// The decoder itself skips \r and \n.
+	return base64.NewDecoder(enc, clean)
+}
+
+// dropSpaces removes the spaces some encoders put in long base64 texts.
+type dropSpaces struct{ r io.Reader }
+
+func (d *dropSpaces) Read(p []byte) (int, error) {
+	for {
+		n, err := d.r.Read(p)
+		k := 0
+		for _, b := range p[:n] {
+			if b != ' ' {
+				p[k] = b
+				k++
+			}
+		}
+		if k > 0 || err != nil {
+			return k, err
+		}
+	}
+}
 
 // decodeBase64 reads standard or URL-safe base64, padded or not, ignoring
 // line breaks.

@@ -680,3 +680,14 @@ func loadZone(name string) (*time.Location, error) {
 	}
 	return loc, nil
 }
+
+// DateFormatter returns a function writing times with layout: a pattern of
+// letters ("dd/MM/yyyy HH:mm", as the date transform reads them), a Go
+// layout ("02/01/2006") or "excel" (serial day numbers).
+func DateFormatter(layout string) (func(time.Time) string, error) {
+	l, err := compileLayout(layout)
+	if err != nil {
+		return nil, fmt.Errorf("date layout %q: %w", layout, err)
+	}
+	return l.format, nil
+}

@@ -3,6 +3,7 @@ package transforms
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -379,5 +380,26 @@ func TestSuggest(t *testing.T) {
 		if got := Suggest(tt.name, cols); got != tt.want {
 			t.Errorf("Suggest(%q) = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestDateFormatter(t *testing.T) {
+	at := time.Date(2018, 5, 2, 14, 7, 0, 0, time.UTC)
+	for _, tc := range []struct{ layout, want string }{
+		{"dd/MM/yyyy", "02/05/2018"},
+		{"dd/MM/yyyy HH:mm", "02/05/2018 14:07"},
+		{"2006-01-02", "2018-05-02"},
+		{"yyyy-MM-dd'T'HH:mm:ss", "2018-05-02T14:07:00"},
+	} {
+		f, err := DateFormatter(tc.layout)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.layout, err)
+		}
+		if got := f(at); got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.layout, got, tc.want)
+		}
+	}
+	if _, err := DateFormatter(""); err == nil {
+		t.Error("an empty layout was accepted")
 	}
 }

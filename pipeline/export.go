@@ -1,0 +1,565 @@
+package pipeline
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/transforms"
+	"github.com/stbulk/stbulk/writers"
+)
+
+// ExportMapping is a loaded and checked export mapping file: what to read
+// from the API, with which filters, and what to write.
+type ExportMapping struct {
+	File        string
+	Name        string // the file's base name without extension: names its state
+	Kind        *exportKind
+	Filters     filterSet
+	Spreadsheet string // output file (.xlsx or .csv), relative to the output folder; "" for none
+	Format      writers.TableFormat
+	Sheets      []*SheetSpec // the kind's sheets, in order, as configured
+	Photos      *writers.Template
+	PDF         *writers.Template
+	Overlap     time.Duration // re-read window of incremental runs
+}
+
+// SheetSpec is one sheet of an export's spreadsheet.
+type SheetSpec struct {
+	Name    string
+	Omit    bool         // the mapping says "Report: false"
+	Columns []ColumnSpec // nil: every field, in the kind's order
+	def     *sheetDef
+}
+
+// ColumnSpec is a column of a sheet: a field of the record, its header and
+// the kind of its cells.
+type ColumnSpec struct {
+	Field  string
+	Header string
+	Kind   writers.Kind
+	kindOf bool // Kind was given in the mapping: cells are converted to it
+}
+
+// DefaultOverlap is how far before the last successful run's start an
+// incremental run reads again, to catch edits saved late.
+const DefaultOverlap = 5 * time.Minute
+
+// Kind returns the name of what the mapping exports.
+func (m *ExportMapping) KindName() string { return m.Kind.name }
+
+// SinceFilter names the filter --since sets, "" when the kind has none.
+func (m *ExportMapping) SinceFilter() string { return m.Kind.since }
+
+// LoadExport reads and checks an export mapping file; every problem is
+// reported at once, as Problems.
+func LoadExport(p string) (*ExportMapping, error) {
+	data, err := readMappingFile(p)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExport(p, data)
+}
+
+// readMappingFile reads a mapping file of at most MaxMappingSize bytes.
+func readMappingFile(p string) ([]byte, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, Problems{{File: p, Msg: "cannot read the mapping file: " + unwrapPathError(err)}}
+	}
+	if fi.Mode().IsRegular() && fi.Size() > MaxMappingSize {
+		return nil, Problems{tooBig(p, fi.Size())}
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, Problems{{File: p, Msg: "cannot read the mapping file: " + unwrapPathError(err)}}
+	}
+	return data, nil
+}
+
+var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap"}
+
+// ParseExport checks an export mapping file's content.
+func ParseExport(p string, data []byte) (*ExportMapping, error) {
+	if len(data) > MaxMappingSize {
+		return nil, Problems{tooBig(p, int64(len(data)))}
+	}
+	if !utf8.Valid(data) {
+		return nil, Problems{{File: p, Msg: "the mapping file is not UTF-8 text"}}
+	}
+	l := &loader{file: p, m: &Mapping{File: p}, text: newSource(data)}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, Problems{l.yamlProblem(err)}
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, Problems{{File: p, Msg: "the mapping file is empty; it needs at least version and export"}}
+	}
+	if pr, ok := l.checkAliases(doc.Content[0]); !ok {
+		return nil, Problems{pr}
+	}
+	base := path.Base(strings.ReplaceAll(p, `\`, "/"))
+	el := &exportLoader{loader: l, m: &ExportMapping{File: p, Name: strings.TrimSuffix(base, path.Ext(base)), Overlap: DefaultOverlap}}
+	el.top(doc.Content[0])
+	if len(l.problems) == 0 {
+		return el.m, nil
+	}
+	ps := l.problems.sorted()
+	if len(ps) > maxProblems {
+		more := len(ps) - maxProblems
+		ps = append(ps[:maxProblems:maxProblems], Problem{File: p, Msg: fmt.Sprintf("… and %d more problems", more)})
+	}
+	return nil, ps
+}
+
+type exportLoader struct {
+	*loader
+	m *ExportMapping
+}
+
+func (l *exportLoader) top(root *yaml.Node) {
+	root = deref(root)
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := deref(root.Content[i]); k.Value == "import" {
+				l.add(k, "this is an import mapping file: run it with stbulk import")
+				return
+			}
+		}
+	}
+	kv := l.pairs(root, "the export mapping file", exportTopKeys)
+	if root.Kind != yaml.MappingNode {
+		return
+	}
+	if p, ok := kv["version"]; !ok {
+		l.add(root, "missing \"version: 1\"")
+	} else if v, ok := l.scalar(p[1], "version"); ok && v != "1" {
+		l.add(p[1], "version %q is not supported: this stbulk reads version 1", v)
+	}
+	if p, ok := kv["description"]; ok {
+		l.scalar(p[1], "description")
+	}
+	names := exportKindNames()
+	p, ok := kv["export"]
+	if !ok {
+		l.add(root, "missing \"export:\" (one of %s)", strings.Join(names, ", "))
+		return
+	}
+	name, ok := l.scalar(p[1], "export")
+	if !ok {
+		return
+	}
+	k := lookupExportKind(name)
+	if k == nil {
+		msg := fmt.Sprintf("unknown export %q: export one of %s", name, strings.Join(names, ", "))
+		if s := transforms.Suggest(name, names); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		l.add(p[1], "%s", msg)
+		return
+	}
+	l.m.Kind = k
+	l.m.Filters = filterSet{}
+	if p, ok := kv["filters"]; ok {
+		l.filters(p[1])
+	}
+	if p, ok := kv["spreadsheet"]; ok {
+		l.spreadsheet(p[1])
+	}
+	if p, ok := kv["csv"]; ok {
+		if !l.m.Format.CSV {
+			l.add(p[0], "csv options apply to a spreadsheet written as CSV: name it spreadsheet: %s.csv", k.name)
+		}
+		l.csvFormat(p[1])
+	}
+	l.m.Sheets = make([]*SheetSpec, len(k.sheets))
+	for i := range k.sheets {
+		l.m.Sheets[i] = &SheetSpec{Name: k.sheets[i].name, def: &k.sheets[i]}
+	}
+	if p, ok := kv["sheets"]; ok {
+		if l.m.Spreadsheet == "" {
+			l.add(p[0], "sheets need a spreadsheet: name its file with spreadsheet: %s.xlsx", k.name)
+		}
+		l.sheets(p[1])
+	}
+	for _, key := range []string{"photos", "pdf"} {
+		p, ok := kv[key]
+		if !ok {
+			continue
+		}
+		if !k.files {
+			l.add(p[0], "%s applies to jobs only", key)
+			continue
+		}
+		l.template(key, p[1])
+	}
+	if p, ok := kv["overlap"]; ok {
+		if s, ok := l.scalar(p[1], "overlap"); ok {
+			d, err := time.ParseDuration(s)
+			if err != nil || d < 0 {
+				l.add(p[1], "overlap must be a duration such as 5m or 1h, got %q", s)
+			} else {
+				l.m.Overlap = d
+			}
+		}
+	}
+	if l.m.Spreadsheet == "" && l.m.Photos == nil && l.m.PDF == nil {
+		what := "spreadsheet: " + k.name + ".xlsx"
+		if k.files {
+			what += ", photos: or pdf:"
+		}
+		l.add(root, "nothing to write: add %s", what)
+	}
+}
+
+func (l *exportLoader) spreadsheet(n *yaml.Node) {
+	s, ok := l.scalar(n, "spreadsheet")
+	if !ok {
+		return
+	}
+	t, err := writers.ParseTemplate(s)
+	switch {
+	case err != nil:
+		l.add(n, "spreadsheet %q: %v", s, err)
+		return
+	case len(t.Fields()) > 0:
+		l.add(n, "spreadsheet %q: a file name, without {placeholders}", s)
+		return
+	}
+	switch strings.ToLower(path.Ext(s)) {
+	case ".xlsx":
+	case ".csv":
+		l.m.Format.CSV = true
+	default:
+		l.add(n, "spreadsheet %q: name a .xlsx or a .csv file", s)
+		return
+	}
+	l.m.Spreadsheet = t.Expand(func(string) string { return "" })
+}
+
+func (l *exportLoader) csvFormat(n *yaml.Node) {
+	kv := l.pairs(n, "csv", []string{"delimiter", "decimal", "bom", "date", "datetime"})
+	f := &l.m.Format
+	if p, ok := kv["delimiter"]; ok {
+		if s, ok := l.scalar(p[1], "csv delimiter"); ok {
+			switch s {
+			case ",", ";", "|", "\t", "tab", `\t`:
+				if s == "tab" || s == `\t` {
+					s = "\t"
+				}
+				f.Delimiter, _ = utf8.DecodeRuneInString(s)
+			default:
+				l.add(p[1], "csv delimiter %q: use \",\", \";\", \"|\" or tab", s)
+			}
+		}
+	}
+	if p, ok := kv["decimal"]; ok {
+		if s, ok := l.scalar(p[1], "csv decimal"); ok {
+			switch s {
+			case ".", ",":
+				f.Decimal, _ = utf8.DecodeRuneInString(s)
+			default:
+				l.add(p[1], "csv decimal %q: use \".\" or \",\"", s)
+			}
+		}
+	}
+	if f.Decimal != 0 && f.Decimal == f.Delimiter {
+		l.add(n, "csv decimal and delimiter are both %q: a number would split its cell", string(f.Delimiter))
+	} else if f.Decimal == ',' && f.Delimiter == 0 {
+		l.add(n, "csv decimal \",\" needs another delimiter: add delimiter: \";\"")
+	}
+	if p, ok := kv["bom"]; ok {
+		if s, ok := l.scalar(p[1], "csv bom"); ok {
+			switch s {
+			case "true":
+				f.BOM = true
+			case "false":
+			default:
+				l.add(p[1], "csv bom must be true or false, got %q", s)
+			}
+		}
+	}
+	for _, key := range []string{"date", "datetime"} {
+		p, ok := kv[key]
+		if !ok {
+			continue
+		}
+		s, ok := l.scalar(p[1], "csv "+key)
+		if !ok {
+			continue
+		}
+		format, err := transforms.DateFormatter(s)
+		if err != nil {
+			l.add(p[1], "csv %s: %v", key, err)
+			continue
+		}
+		if key == "date" {
+			f.FormatDate = format
+		} else {
+			f.FormatDateTime = format
+		}
+	}
+}
+
+var columnKeys = []string{"field", "header", "type"}
+
+// sheets reads "sheets:": per sheet of the kind, false to leave it out, or
+// its columns (a list, or a mapping with columns:).
+func (l *exportLoader) sheets(n *yaml.Node) {
+	var names []string
+	for _, s := range l.m.Sheets {
+		names = append(names, s.Name)
+	}
+	kv := l.pairs(n, "sheets", names)
+	for _, s := range l.m.Sheets {
+		p, ok := kv[s.Name]
+		if !ok {
+			continue
+		}
+		v := deref(p[1])
+		switch {
+		case v.Kind == yaml.ScalarNode && v.Tag == "!!bool":
+			if v.Value == "false" {
+				s.Omit = true
+			}
+		case v.Kind == yaml.MappingNode:
+			ckv := l.pairs(v, "sheet "+s.Name, []string{"columns"})
+			if c, ok := ckv["columns"]; ok {
+				l.columns(s, c[1])
+			}
+		case v.Kind == yaml.SequenceNode:
+			l.columns(s, v)
+		default:
+			l.add(v, "sheet %s: give its columns (a list) or false to leave it out, got %s", s.Name, kindName(v))
+		}
+	}
+	if l.m.Sheets[0].Omit && l.m.Spreadsheet != "" {
+		l.add(n, "the %s sheet cannot be left out: it holds one row per %s", l.m.Sheets[0].Name, l.m.Kind.item)
+	}
+}
+
+func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		l.add(n, "columns of sheet %s must be a list of fields, got %s", s.Name, kindName(n))
+		return
+	}
+	s.Columns = []ColumnSpec{}
+	seen := map[string]int{}
+	for _, item := range n.Content {
+		item = deref(item)
+		var c ColumnSpec
+		at := item
+		switch item.Kind {
+		case yaml.ScalarNode:
+			c.Field, _ = l.scalar(item, "a column")
+		case yaml.MappingNode:
+			kv := l.pairs(item, "a column", columnKeys)
+			p, ok := kv["field"]
+			if !ok {
+				l.add(item, "a column needs field: (the record's field to write)")
+				continue
+			}
+			at = p[1]
+			c.Field, _ = l.scalar(p[1], "field")
+			if p, ok := kv["header"]; ok {
+				c.Header, _ = l.scalar(p[1], "header")
+			}
+			if p, ok := kv["type"]; ok {
+				if t, ok := l.scalar(p[1], "type"); ok {
+					k, found := cellKinds[t]
+					if !found {
+						l.add(p[1], "type %q: use text, number, date or datetime", t)
+					}
+					c.Kind, c.kindOf = k, found
+				}
+			}
+		default:
+			l.add(item, "a column is a field name or {field, header, type}, got %s", kindName(item))
+			continue
+		}
+		if c.Field == "" {
+			continue
+		}
+		kind, header, ok := s.def.lookup(c.Field)
+		if !ok {
+			msg := fmt.Sprintf("sheet %s has no field %q", s.Name, c.Field)
+			if sug := transforms.Suggest(c.Field, s.def.names()); sug != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", sug)
+			} else {
+				msg += "; fields: " + strings.Join(s.def.names(), ", ")
+			}
+			l.add(at, "%s", msg)
+			continue
+		}
+		if !c.kindOf {
+			c.Kind = kind
+		}
+		if c.Header == "" {
+			c.Header = header
+		}
+		if line, dup := seen[strings.ToLower(c.Header)]; dup && !strings.HasSuffix(c.Field, "*") {
+			l.add(at, "two columns of sheet %s are headed %q (the first at line %d): give one a header:", s.Name, c.Header, line)
+		}
+		seen[strings.ToLower(c.Header)] = at.Line
+		s.Columns = append(s.Columns, c)
+	}
+}
+
+var cellKinds = map[string]writers.Kind{
+	"text": writers.KindText, "number": writers.KindNumber, "date": writers.KindDate, "datetime": writers.KindDateTime,
+}
+
+func (l *exportLoader) template(key string, n *yaml.Node) {
+	s, ok := l.scalar(n, key)
+	if !ok {
+		return
+	}
+	t, err := writers.ParseTemplate(s)
+	if err != nil {
+		l.add(n, "%s %q: %v", key, s, err)
+		return
+	}
+	fields := l.m.Kind.templateFields(key)
+	keyed := false
+	for _, f := range t.Fields() {
+		if !slices.Contains(fields, f) {
+			msg := fmt.Sprintf("%s %q: no field {%s}", key, s, f)
+			if sug := transforms.Suggest(f, fields); sug != "" {
+				msg += fmt.Sprintf(" (did you mean {%s}?)", sug)
+			} else {
+				msg += "; fields: " + strings.Join(fields, ", ")
+			}
+			l.add(n, "%s", msg)
+			return
+		}
+		if f == "num" || f == "id" {
+			keyed = true
+		}
+	}
+	if !keyed {
+		l.add(n, "%s %q must hold {num} or {id}: without it, jobs would overwrite each other's files", key, s)
+		return
+	}
+	if key == "photos" {
+		l.m.Photos = t
+	} else {
+		l.m.PDF = t
+	}
+}
+
+// filters reads "filters:" against the kind's filter catalog.
+func (l *exportLoader) filters(n *yaml.Node) {
+	k := l.m.Kind
+	var names []string
+	for _, f := range k.filters {
+		names = append(names, f.name)
+	}
+	if len(names) == 0 {
+		l.add(n, "%s has no filters", k.name)
+		return
+	}
+	kv := l.pairs(n, "filters of "+k.name, names)
+	for _, f := range k.filters {
+		p, ok := kv[f.name]
+		if !ok {
+			continue
+		}
+		if v, ok := l.filterValue(f, p[1]); ok {
+			l.m.Filters[f.name] = v
+		}
+	}
+}
+
+func (l *exportLoader) filterValue(f filterDef, n *yaml.Node) (any, bool) {
+	n = deref(n)
+	what := "filter " + f.name
+	switch f.typ {
+	case filterRef, filterJobRef:
+		keys := []string{"id", "myId", "name"}
+		if f.typ == filterJobRef {
+			keys = []string{"id", "myId", "num"}
+		}
+		if n.Kind != yaml.MappingNode {
+			l.add(n, "%s names a record by one of %s, e.g. { myId: C-001 }, got %s", what, strings.Join(keys, ", "), kindName(n))
+			return nil, false
+		}
+		kv := l.pairs(n, what, keys)
+		if len(kv) != 1 {
+			if len(kv) > 1 {
+				l.add(n, "%s: give one of %s, not several", what, strings.Join(keys, ", "))
+			}
+			return nil, false
+		}
+		for key, p := range kv {
+			s, ok := l.scalar(p[1], what+" "+key)
+			if !ok || s == "" {
+				return nil, false
+			}
+			return synchroteam.Lookup{Param: key, Value: s}, true
+		}
+	}
+	s, ok := l.scalar(n, what)
+	if !ok {
+		return nil, false
+	}
+	switch f.typ {
+	case filterText:
+		if s == "" {
+			l.add(n, "%s is empty", what)
+			return nil, false
+		}
+		return s, true
+	case filterDate:
+		t, err := synchroteam.ParseTime(s)
+		if err != nil {
+			l.add(n, "%s: %v", what, err)
+			return nil, false
+		}
+		return t, true
+	case filterBool:
+		switch s {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+		l.add(n, "%s must be true or false, got %q", what, s)
+	case filterChoice:
+		for i, c := range f.choices {
+			if strings.EqualFold(s, c) || s == strconv.Itoa(i) {
+				return c, true
+			}
+		}
+		l.add(n, "%s %q: use one of %s", what, s, strings.Join(f.choices, ", "))
+	}
+	return nil, false
+}
+
+// IsExport reports whether a mapping file's content is an export mapping
+// (it has a top-level "export:" key), to tell the two kinds apart before
+// loading.
+func IsExport(data []byte) bool {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return false
+	}
+	root := deref(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if deref(root.Content[i]).Value == "export" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,567 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/writers"
+)
+
+// ExportOptions drive an export.
+type ExportOptions struct {
+	Client      *synchroteam.Client
+	OutDir      string // the output folder, created if needed; it keeps the state of incremental runs
+	Since       string // "" (the mapping's filters only), "last", or a date
+	Concurrency int    // requests in flight (default 8)
+	// Progress, when set, is called after each item, from one goroutine at
+	// a time: items done and items found (0 while searching).
+	Progress func(done, total int)
+	Log      io.Writer
+	Now      func() time.Time // the clock (tests); time.Now when nil
+}
+
+// ExportSummary is the outcome of an export, written to summary.json.
+type ExportSummary struct {
+	Mapping         string         `json:"mapping"`
+	Export          string         `json:"export"`
+	Since           string         `json:"since,omitempty"` // the change filter used, when incremental
+	Found           int            `json:"found"`           // items the search returned
+	Exported        int            `json:"exported"`        // items written this run
+	Failed          int            `json:"failed"`          // items that could not be read (see errors.csv)
+	Kept            int            `json:"kept"`            // items kept from earlier runs
+	Rows            map[string]int `json:"rows,omitempty"`  // rows per sheet
+	FilesWritten    int            `json:"files_written"`
+	FilesUnchanged  int            `json:"files_unchanged"`
+	Warnings        []string       `json:"warnings,omitempty"`
+	TotalMismatches []Mismatch     `json:"total_mismatches,omitempty"`
+	Requests        int64          `json:"requests"`
+	Retries         int64          `json:"retries"`
+	RateLimited     int64          `json:"rate_limited"`
+	QuotaRemaining  *int64         `json:"quota_remaining,omitempty"`
+	DurationSeconds float64        `json:"duration_seconds"`
+	Stopped         string         `json:"stopped,omitempty"`
+	State           string         `json:"state"` // what the incremental state says after the run
+}
+
+// Mismatch is an invoice whose total is not the sum of its lines.
+type Mismatch struct {
+	Num        string  `json:"num"`
+	Type       string  `json:"type"`
+	Total      float64 `json:"total"`
+	LinesTotal float64 `json:"lines_total"`
+}
+
+// maxWarnings bounds the warnings kept in the summary.
+const maxWarnings = 1000
+
+// The files of an export folder that are not data.
+const (
+	stateDir      = ".stbulk"
+	stateFile     = "state.json"
+	summaryFile   = "summary.json"
+	exportErrFile = "errors.csv"
+)
+
+// exportState is the state of incremental runs, per export mapping.
+type exportState struct {
+	Exports map[string]*exportMark `json:"exports"`
+}
+
+type exportMark struct {
+	Mapping string `json:"mapping"`
+	Export  string `json:"export"`
+	// LastSuccess is the start of the last run that ended without a
+	// failure: every change before it has been exported.
+	LastSuccess time.Time `json:"last_success_start"`
+}
+
+// exporter is one export run.
+type exporter struct {
+	c      *synchroteam.Client
+	m      *ExportMapping
+	folder *writers.Folder
+	conc   int
+	since  time.Time // the change filter of this run; zero: none
+
+	mu             sync.Mutex
+	records        map[string]*record
+	failures       [][2]string // key, reason
+	warnings       []string
+	moreWarnings   int
+	mismatches     []Mismatch
+	filesWritten   int
+	filesUnchanged int
+	found, done    int
+	progress       func(done, total int)
+}
+
+func (e *exporter) emit(r *record) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.records[r.Key] = r
+	e.tick()
+}
+
+func (e *exporter) tick() {
+	e.done++
+	if e.progress != nil {
+		e.progress(e.done, e.found)
+	}
+}
+
+func (e *exporter) setFound(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.found += n
+}
+
+func (e *exporter) warn(key string) func(string) {
+	return func(msg string) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		if len(e.warnings) < maxWarnings {
+			e.warnings = append(e.warnings, key+": "+msg)
+		} else {
+			e.moreWarnings++
+		}
+	}
+}
+
+func (e *exporter) wrote(changed bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if changed {
+		e.filesWritten++
+	} else {
+		e.filesUnchanged++
+	}
+}
+
+// item runs the reading of one item. A failure that concerns the item only
+// is recorded (the export goes on); one that concerns the whole run
+// (authentication, API unreachable, interrupt) is returned.
+func (e *exporter) item(ctx context.Context, key string, read func() error) error {
+	err := read()
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if reason, fatal := fatalReason(e.c, err); fatal {
+		return &FatalError{Err: errors.New(reason)}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.failures = append(e.failures, [2]string{key, err.Error()})
+	e.tick()
+	return nil
+}
+
+// searchFailed turns the failure of the search every item comes from into
+// the run's error.
+func (e *exporter) searchFailed(ctx context.Context, endpoint string, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if reason, fatal := fatalReason(e.c, err); fatal {
+		return &FatalError{Err: errors.New(reason)}
+	}
+	return &FatalError{Err: fmt.Errorf("%s: %w", endpoint, err)}
+}
+
+// Export runs an export mapping: it reads the items from the API, writes
+// the spreadsheet and files into the output folder, and the run's
+// summary.json (and errors.csv when items could not be read). With Since
+// "last", only the items changed since the last successful run (less the
+// mapping's overlap) are read; rows and files are keyed, so the items read
+// again replace their earlier version.
+func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportSummary, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	start := now()
+	sum := &ExportSummary{Mapping: m.File, Export: m.Kind.name}
+	if opts.Client == nil {
+		return nil, errors.New("export: no API client")
+	}
+	if err := writers.EnsureDir(filepath.Join(opts.OutDir, stateDir)); err != nil {
+		return nil, err
+	}
+	state, err := loadExportState(opts.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	e := &exporter{c: opts.Client, m: m, conc: opts.Concurrency, records: map[string]*record{}, progress: opts.Progress}
+	if e.conc < 1 {
+		e.conc = 8
+	}
+	mark := state.Exports[m.Name]
+	switch opts.Since {
+	case "":
+	case "last":
+		if m.Kind.since == "" {
+			return nil, fmt.Errorf("%s: --since: the API cannot tell which %s changed; export them all (without --since)", m.File, m.Kind.name)
+		}
+		if mark != nil && !mark.LastSuccess.IsZero() {
+			e.since = mark.LastSuccess.Add(-m.Overlap)
+		} else if opts.Log != nil {
+			fmt.Fprintf(opts.Log, "%s: no earlier successful run in %s: exporting everything\n", m.File, opts.OutDir)
+		}
+	default:
+		if m.Kind.since == "" {
+			return nil, fmt.Errorf("%s: --since: the API cannot tell which %s changed; export them all (without --since)", m.File, m.Kind.name)
+		}
+		t, err := synchroteam.ParseTime(opts.Since)
+		if err != nil {
+			return nil, fmt.Errorf("--since: %w", err)
+		}
+		e.since = t
+	}
+	if !e.since.IsZero() {
+		if t, ok := m.Filters.time(m.Kind.since); !ok || t.Before(e.since) {
+			sum.Since = e.since.Format(synchroteam.TimeLayout)
+		}
+	}
+	prev, err := loadRecords(opts.OutDir, m.Name)
+	if err != nil {
+		return nil, err
+	}
+	if e.folder, err = writers.OpenFolder(opts.OutDir); err != nil {
+		return nil, err
+	}
+	defer e.folder.Close()
+
+	runErr := m.Kind.fetch(ctx, e)
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		sum.Stopped = "interrupted"
+	case runErr != nil:
+		sum.Stopped = runErr.Error()
+	}
+
+	// Merge: the items read replace their earlier version. A complete full
+	// export also drops the items that no longer match.
+	complete := runErr == nil && len(e.failures) == 0
+	exported := len(e.records)
+	merged := e.records
+	if !e.since.IsZero() || !complete {
+		for k, r := range prev {
+			if _, ok := merged[k]; !ok {
+				merged[k] = r
+				sum.Kept++
+			}
+		}
+	}
+	sum.Found, sum.Exported, sum.Failed = e.found, exported, len(e.failures)
+	var writeErr error
+	if m.Spreadsheet != "" && (runErr == nil || exported > 0) {
+		sum.Rows, writeErr = e.writeSpreadsheet(merged)
+	}
+	if writeErr == nil {
+		writeErr = saveRecords(opts.OutDir, m.Name, merged)
+	}
+	if err := e.folder.SaveManifest(); err != nil && writeErr == nil {
+		writeErr = err
+	}
+	if err := writeExportErrors(opts.OutDir, e.failures); err != nil && writeErr == nil {
+		writeErr = err
+	}
+	switch {
+	case m.Kind.since == "":
+		sum.State = "not incremental: the API cannot tell which " + m.Kind.name + " changed"
+	case complete && writeErr == nil:
+		if state.Exports == nil {
+			state.Exports = map[string]*exportMark{}
+		}
+		state.Exports[m.Name] = &exportMark{Mapping: m.File, Export: m.Kind.name, LastSuccess: start.UTC()}
+		if err := writers.WriteJSON(filepath.Join(opts.OutDir, stateDir, stateFile), state); err != nil {
+			writeErr = err
+		} else {
+			sum.State = "next --since last reads changes from " + start.Add(-m.Overlap).UTC().Format(time.RFC3339)
+		}
+	case mark != nil:
+		sum.State = "kept: the next --since last reads again from " + mark.LastSuccess.Add(-m.Overlap).UTC().Format(time.RFC3339) + ", as this run did not end cleanly"
+	default:
+		sum.State = "none: this run did not end cleanly, so the next --since last exports everything"
+	}
+	sum.FilesWritten, sum.FilesUnchanged = e.filesWritten, e.filesUnchanged
+	sum.Warnings, sum.TotalMismatches = e.warnings, e.mismatches
+	if e.moreWarnings > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("… and %d more warnings", e.moreWarnings))
+	}
+	cnt := opts.Client.Counters()
+	sum.Requests, sum.Retries, sum.RateLimited = cnt.Requests, cnt.Retries, cnt.RateLimited
+	if q, ok := opts.Client.QuotaRemaining(); ok {
+		sum.QuotaRemaining = &q
+	}
+	sum.DurationSeconds = now().Sub(start).Seconds()
+	if err := writers.WriteJSON(filepath.Join(opts.OutDir, summaryFile), sum); err != nil && writeErr == nil {
+		writeErr = err
+	}
+	if runErr != nil {
+		return sum, runErr
+	}
+	return sum, writeErr
+}
+
+// NotExported is the number of items that could not be read.
+func (s *ExportSummary) NotExported() int { return s.Failed }
+
+func loadExportState(dir string) (*exportState, error) {
+	st := &exportState{Exports: map[string]*exportMark{}}
+	p := filepath.Join(dir, stateDir, stateFile)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, st); err != nil {
+		return nil, fmt.Errorf("%s: not a state file of stbulk export (%v): remove it to export everything again", p, err)
+	}
+	if st.Exports == nil {
+		st.Exports = map[string]*exportMark{}
+	}
+	return st, nil
+}
+
+type recordsFile struct {
+	Records []*record `json:"records"`
+}
+
+func recordsPath(dir, name string) string {
+	return filepath.Join(dir, stateDir, writers.SafeName(name)+".records.json")
+}
+
+func loadRecords(dir, name string) (map[string]*record, error) {
+	out := map[string]*record{}
+	p := recordsPath(dir, name)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var f recordsFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("%s: unreadable (%v): remove it and export without --since", p, err)
+	}
+	for _, r := range f.Records {
+		if r != nil && r.Key != "" {
+			out[r.Key] = r
+		}
+	}
+	return out, nil
+}
+
+func saveRecords(dir, name string, recs map[string]*record) error {
+	return writers.WriteJSON(recordsPath(dir, name), recordsFile{Records: sortedRecords(recs)})
+}
+
+func sortedRecords(recs map[string]*record) []*record {
+	out := make([]*record, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b *record) int { return compareKeys(a.Key, b.Key) })
+	return out
+}
+
+// writeExportErrors writes errors.csv (item, error) when items failed, and
+// removes the one of an earlier run otherwise.
+func writeExportErrors(dir string, failures [][2]string) error {
+	p := filepath.Join(dir, exportErrFile)
+	if len(failures) == 0 {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	sort.Slice(failures, func(i, j int) bool { return compareKeys(failures[i][0], failures[j][0]) < 0 })
+	f, err := os.Create(p)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"item", "error"})
+	for _, fl := range failures {
+		_ = w.Write([]string{fl[0], fl[1]})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", p, err)
+	}
+	return f.Close()
+}
+
+// writeSpreadsheet writes the sheets of the records, sorted by key, and
+// returns the rows written per sheet.
+func (e *exporter) writeSpreadsheet(recs map[string]*record) (map[string]int, error) {
+	m := e.m
+	sorted := sortedRecords(recs)
+	target := filepath.Join(e.folder.Root(), filepath.FromSlash(m.Spreadsheet))
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return nil, err
+	}
+	wb, err := writers.CreateWorkbook(target, m.Format)
+	if err != nil {
+		return nil, err
+	}
+	defer wb.Abort()
+	counts := map[string]int{}
+	for _, s := range m.Sheets {
+		if s.Omit {
+			continue
+		}
+		cols := s.resolve(sorted)
+		header := make([]writers.Column, len(cols))
+		for i, c := range cols {
+			header[i] = writers.Column{Header: c.Header, Kind: c.Kind}
+		}
+		sh, err := wb.Sheet(s.Name, header)
+		if err != nil {
+			return nil, err
+		}
+		cells := make([]writers.Cell, len(cols))
+		for _, r := range sorted {
+			for _, rw := range r.Rows[s.Name] {
+				for i, c := range cols {
+					cells[i] = c.cell(rw[c.Field])
+				}
+				if err := sh.Write(cells); err != nil {
+					return nil, err
+				}
+				counts[s.Name]++
+			}
+		}
+	}
+	if err := wb.Close(); err != nil {
+		return nil, err
+	}
+	for _, f := range wb.Files() {
+		rel, err := filepath.Rel(e.folder.Root(), f)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.folder.Record(filepath.ToSlash(rel)); err != nil {
+			return nil, err
+		}
+	}
+	return counts, nil
+}
+
+// resolve returns the sheet's columns for these records: the configured
+// ones with their wildcards (customFieldValues.*, report.*) expanded, or
+// every field, those found in the data last.
+func (s *SheetSpec) resolve(recs []*record) []ColumnSpec {
+	found := map[string][]string{} // dynamic prefix → field names, in order of appearance
+	seen := map[string]bool{}
+	for _, r := range recs {
+		for _, rw := range r.Rows[s.Name] {
+			for _, p := range s.def.dynamic {
+				var names []string
+				for k := range rw {
+					if strings.HasPrefix(k, p) && !seen[k] {
+						names = append(names, k)
+					}
+				}
+				sort.Strings(names)
+				for _, k := range names {
+					seen[k] = true
+					found[p] = append(found[p], k)
+				}
+			}
+		}
+	}
+	dyn := func(p string) []ColumnSpec {
+		var out []ColumnSpec
+		for _, k := range found[p] {
+			out = append(out, ColumnSpec{Field: k, Header: k[len(p):], Kind: writers.KindText})
+		}
+		return out
+	}
+	if s.Columns == nil {
+		var out []ColumnSpec
+		for _, f := range s.def.fields {
+			out = append(out, ColumnSpec{Field: f.name, Header: f.name, Kind: f.kind})
+		}
+		for _, p := range s.def.dynamic {
+			out = append(out, dyn(p)...)
+		}
+		return out
+	}
+	var out []ColumnSpec
+	for _, c := range s.Columns {
+		if p, ok := strings.CutSuffix(c.Field, "*"); ok {
+			for _, d := range s.def.dynamic {
+				if strings.EqualFold(p, d) {
+					out = append(out, dyn(d)...)
+				}
+			}
+			continue
+		}
+		// A field is matched without regard to case, as in the mapping.
+		c.Field = s.def.canonical(c.Field)
+		out = append(out, c)
+	}
+	return out
+}
+
+// canonical returns the name under which rows hold a field.
+func (d *sheetDef) canonical(field string) string {
+	for _, f := range d.fields {
+		if strings.EqualFold(f.name, field) {
+			return f.name
+		}
+	}
+	for _, p := range d.dynamic {
+		if len(field) > len(p) && strings.EqualFold(field[:len(p)], p) {
+			return p + field[len(p):]
+		}
+	}
+	return field
+}
+
+// cell converts a value to the column's kind when the mapping gave one.
+func (c ColumnSpec) cell(v writers.Cell) writers.Cell {
+	if !c.kindOf || v.Kind == c.Kind || v.IsEmpty() {
+		return v
+	}
+	switch c.Kind {
+	case writers.KindText:
+		return writers.TextCell(v.String())
+	case writers.KindDate, writers.KindDateTime:
+		if v.Kind == writers.KindDate || v.Kind == writers.KindDateTime {
+			v.Kind = c.Kind
+			return v
+		}
+		if t, err := synchroteam.ParseTime(v.Text); err == nil {
+			v = writers.DateTimeCell(t)
+			v.Kind = c.Kind
+		}
+	case writers.KindNumber:
+		if n, err := synchroteam.ParseNumber(v.Text); err == nil {
+			if f, ok := n.Float64(); ok {
+				return writers.NumberCell(f)
+			}
+		}
+	}
+	return v
+}
