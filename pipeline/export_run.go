@@ -299,6 +299,10 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 		sum.State = "none: this run did not end cleanly, so the next --since last exports everything"
 	}
 	sum.FilesWritten, sum.FilesUnchanged = e.filesWritten, e.filesUnchanged
+	slices.SortFunc(e.mismatches, func(a, b Mismatch) int {
+		return compareKeys(strings.ToLower(a.Type)+":"+a.Num, strings.ToLower(b.Type)+":"+b.Num)
+	})
+	slices.Sort(e.warnings) // items are read concurrently: keep the report stable
 	sum.Warnings, sum.TotalMismatches = e.warnings, e.mismatches
 	if e.moreWarnings > 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf("… and %d more warnings", e.moreWarnings))
