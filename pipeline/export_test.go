@@ -292,9 +292,9 @@ const invoicesJSON = `[
 func TestExportInvoicesForAccountants(t *testing.T) {
 	t.Parallel()
 	c, api := fakeClient(t, map[string]string{
-		"POST /Api/v2/Invoices/List":        invoicesJSON,
-		"GET /Api/v2/Customer/Details?id=7": `{"id":7,"name":"Boulangerie Dupont","myId":"C7"}`,
-		"GET /Api/v2/Site/Details?id=62611": `{"id":62611,"name":"Atelier Nord"}`,
+		"POST /Api/v2/Invoices/List":                  invoicesJSON,
+		"GET /Api/v2/Customer/Details?id=7":           `{"id":7,"name":"Boulangerie Dupont","myId":"C7"}`,
+		"GET /Api/v2/Site/Details?id=62611":           `{"id":62611,"name":"Atelier Nord"}`,
 		"GET /Api/v2/Jobs/Detail?id=_150604144935321": `{"idJob":"_150604144935321","num":"13425"}`,
 	})
 	m, err := ParseExport("invoices.yaml", []byte("version: 1\nexport: invoices\nspreadsheet: invoices.xlsx\n"))
