@@ -21,6 +21,14 @@ package pipeline_test
 //     client's burst and the requests in flight, to compare settings; the
 //     log line of each iteration says when the 429s came.
 //
+//   - BenchmarkExportPhotos: jobs exported with 5 photos of 256 KB each and a
+//     PDF, from a local server answering as the API does (base64 in JSON).
+//     Reports jobs/s, peak-heap-MB and peak-rss-MB. Goal: memory flat in the
+//     number of jobs (it depends on the requests in flight, not on the jobs
+//     done), stated at 1,000 jobs × 5 photos.
+//
+//     STBULK_BENCH_JOBS=1000 go test -run '^$' -bench ExportPhotos -benchtime 1x ./pipeline/
+//
 // Speed and memory are goals of these benchmarks, not of the unit tests:
 // nothing here fails because a machine is slow. Run each benchmark alone
 // (see peakRSS) and with -benchtime 1x: one iteration is already a whole
@@ -29,10 +37,12 @@ package pipeline_test
 import (
 	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -417,4 +427,97 @@ func BenchmarkSandboxRate(b *testing.B) {
 	b.ReportMetric(float64(sent)/elapsed.Seconds()/benchRate, "sent-ratio") // rows that made it, per second, ÷ 50
 	b.ReportMetric(float64(client429)/float64(iter), "429s")
 	b.ReportMetric(float64(server429)/float64(iter), "server-429s")
+}
+
+// photoAPI answers Jobs/Search with n jobs, and for each Jobs/Detail, 5
+// photos of size bytes and a PDF, each response built when asked, as a
+// server streams them.
+func photoAPI(n, size int) http.Handler {
+	rng := rand.New(rand.NewPCG(1, 2))
+	img := make([]byte, size)
+	for i := range img {
+		img[i] = byte(rng.Uint32())
+	}
+	b64 := base64.StdEncoding.EncodeToString(img)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		num := r.URL.Query().Get("num")
+		switch r.URL.Path {
+		case "/Api/v2/Jobs/Search":
+			fmt.Fprint(w, "[")
+			for i := range n {
+				if i > 0 {
+					fmt.Fprint(w, ",")
+				}
+				fmt.Fprintf(w, `{"id":"_%d","num":"%d"}`, i, 10000+i)
+			}
+			fmt.Fprint(w, "]")
+		case "/Api/v2/Jobs/Detail":
+			fmt.Fprintf(w, `{"idJob":"_%s","num":"%s","customerName":"Client %s","status":5}`, num, num, num)
+		case "/Api/v2/Jobs/Photos":
+			fmt.Fprint(w, "[")
+			for k := range 5 {
+				if k > 0 {
+					fmt.Fprint(w, ",")
+				}
+				fmt.Fprintf(w, `{"job":{"num":"%s"},"iteration":0,"fileName":"image.png","comment":"","imageData":"%s"}`, num, b64)
+			}
+			fmt.Fprint(w, "]")
+		case "/Api/v2/Jobs/PDF":
+			fmt.Fprintf(w, `{"pdfData":"%s"}`, b64[:len(b64)/4])
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
+// BenchmarkExportPhotos exports STBULK_BENCH_JOBS jobs (default 100; the
+// goal is stated at 1,000) with their photos and PDFs.
+func BenchmarkExportPhotos(b *testing.B) {
+	jobs := envInt(b, "STBULK_BENCH_JOBS", 100)
+	const photoSize = 256 << 10
+	srv := httptest.NewServer(photoAPI(jobs, photoSize))
+	defer srv.Close()
+	m, err := pipeline.ParseExport("jobs.yaml", []byte("version: 1\nexport: jobs\nspreadsheet: jobs.xlsx\n"+
+		"photos: \"photos/{num}/{fileName}\"\npdf: \"pdf/{num}.pdf\"\n"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := synchroteam.NewClient(synchroteam.WithBaseURL(srv.URL), synchroteam.WithCredentials("acme", "k"),
+		synchroteam.WithRateLimit(1e6, 1000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	runtime.GC()
+	rssReset := resetPeakRSS()
+	heap := startHeapSampler()
+	iter := 0
+	var sum *pipeline.ExportSummary
+	for b.Loop() {
+		out := filepath.Join(dir, fmt.Sprintf("run-%d", iter))
+		sum, err = pipeline.Export(context.Background(), m, pipeline.ExportOptions{Client: c, OutDir: out, Concurrency: 8})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Exported != jobs || sum.FilesWritten != jobs*6 {
+			b.Fatalf("exported %d of %d jobs, %d files written", sum.Exported, jobs, sum.FilesWritten)
+		}
+		b.StopTimer()
+		if err := os.RemoveAll(out); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		iter++
+	}
+	peak := heap.Stop()
+	b.ReportMetric(float64(jobs)*float64(iter)/b.Elapsed().Seconds(), "jobs/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	if rss, ok := peakRSS(); ok {
+		b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")
+	}
+	if !rssReset {
+		b.Logf("VmHWM could not be reset: peak-rss-MB covers the whole process")
+	}
+	b.Logf("%d jobs × 5 photos of %d KB: %d files written", jobs, photoSize>>10, sum.FilesWritten)
 }
