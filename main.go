@@ -563,7 +563,9 @@ func runExport(ctx context.Context, file string, opts *exportOptions, std stream
 	if out == "" {
 		out = filepath.Join("stbulk-exports", m.Name)
 	}
-	if err := writers.EnsureDir(out); err != nil {
+	// The output folder is kept from run to run: what it holds is replaced
+	// item by item.
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return usageError{err}
 	}
 	prog := newExportProgress(std.err, opts.quiet, m.KindName())

@@ -30,6 +30,9 @@ type ExportMapping struct {
 	Photos      *writers.Template
 	PDF         *writers.Template
 	Overlap     time.Duration // re-read window of incremental runs
+	// Location is the account's time zone, in which the API reads the
+	// dates of filters; nil when the mapping does not say.
+	Location *time.Location
 }
 
 // SheetSpec is one sheet of an export's spreadsheet.
@@ -85,7 +88,7 @@ func readMappingFile(p string) ([]byte, error) {
 	return data, nil
 }
 
-var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap"}
+var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap", "timezone"}
 
 // ParseExport checks an export mapping file's content.
 func ParseExport(p string, data []byte) (*ExportMapping, error) {
@@ -208,6 +211,16 @@ func (l *exportLoader) top(root *yaml.Node) {
 				l.add(p[1], "overlap must be a duration such as 5m or 1h, got %q", s)
 			} else {
 				l.m.Overlap = d
+			}
+		}
+	}
+	if p, ok := kv["timezone"]; ok {
+		if s, ok := l.scalar(p[1], "timezone"); ok {
+			loc, err := time.LoadLocation(s)
+			if err != nil || s == "" || s == "Local" {
+				l.add(p[1], "timezone %q: name a time zone such as Europe/Paris, America/New_York or UTC", s)
+			} else {
+				l.m.Location = loc
 			}
 		}
 	}

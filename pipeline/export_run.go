@@ -217,7 +217,7 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 			return nil, fmt.Errorf("%s: --since: the API cannot tell which %s changed; export them all (without --since)", m.File, m.Kind.name)
 		}
 		if mark != nil && !mark.LastSuccess.IsZero() {
-			e.since = mark.LastSuccess.Add(-m.Overlap)
+			e.since = sinceWallClock(mark.LastSuccess.Add(-m.Overlap), m.Location)
 		} else if opts.Log != nil {
 			fmt.Fprintf(opts.Log, "%s: no earlier successful run in %s: exporting everything\n", m.File, opts.OutDir)
 		}
@@ -291,10 +291,10 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 		if err := writers.WriteJSON(filepath.Join(opts.OutDir, stateDir, stateFile), state); err != nil {
 			writeErr = err
 		} else {
-			sum.State = "next --since last reads changes from " + start.Add(-m.Overlap).UTC().Format(time.RFC3339)
+			sum.State = "next --since last reads changes from " + sinceWallClock(start.Add(-m.Overlap), m.Location).Format(synchroteam.TimeLayout) + zoneNote(m.Location)
 		}
 	case mark != nil:
-		sum.State = "kept: the next --since last reads again from " + mark.LastSuccess.Add(-m.Overlap).UTC().Format(time.RFC3339) + ", as this run did not end cleanly"
+		sum.State = "kept: the next --since last reads again from " + sinceWallClock(mark.LastSuccess.Add(-m.Overlap), m.Location).Format(synchroteam.TimeLayout) + zoneNote(m.Location) + ", as this run did not end cleanly"
 	default:
 		sum.State = "none: this run did not end cleanly, so the next --since last exports everything"
 	}
@@ -320,6 +320,29 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 		return sum, runErr
 	}
 	return sum, writeErr
+}
+
+func zoneNote(loc *time.Location) string {
+	if loc == nil {
+		return " (the account's time, with 14 hours more for any time zone: set timezone: in the mapping)"
+	}
+	return " (" + loc.String() + ")"
+}
+
+// maxZoneOffset is the largest offset of a time zone from UTC (UTC-12 to
+// UTC+14).
+const maxZoneOffset = 14 * time.Hour
+
+// sinceWallClock is the instant t as the API reads filter dates: the wall
+// clock of the account's time zone. When the mapping does not name it,
+// the filter starts early enough for any time zone: items read again are
+// replaced, never duplicated, while an item missed would be lost.
+func sinceWallClock(t time.Time, loc *time.Location) time.Time {
+	if loc != nil {
+		w := t.In(loc)
+		return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, time.UTC)
+	}
+	return t.UTC().Add(-maxZoneOffset)
 }
 
 // NotExported is the number of items that could not be read.
