@@ -224,7 +224,10 @@ func (l *exportLoader) top(root *yaml.Node) {
 			}
 		}
 	}
-	if l.m.Spreadsheet == "" && l.m.Photos == nil && l.m.PDF == nil {
+	_, hasSheet := kv["spreadsheet"]
+	_, hasPhotos := kv["photos"]
+	_, hasPDF := kv["pdf"]
+	if !hasSheet && !hasPhotos && !hasPDF {
 		what := "spreadsheet: " + k.name + ".xlsx"
 		if k.files {
 			what += ", photos: or pdf:"
@@ -370,7 +373,7 @@ func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
 	for _, item := range n.Content {
 		item = deref(item)
 		var c ColumnSpec
-		at := item
+		at, headerAt := item, item
 		switch item.Kind {
 		case yaml.ScalarNode:
 			c.Field, _ = l.scalar(item, "a column")
@@ -383,8 +386,10 @@ func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
 			}
 			at = p[1]
 			c.Field, _ = l.scalar(p[1], "field")
+			headerAt = p[1]
 			if p, ok := kv["header"]; ok {
 				c.Header, _ = l.scalar(p[1], "header")
+				headerAt = p[1]
 			}
 			if p, ok := kv["type"]; ok {
 				if t, ok := l.scalar(p[1], "type"); ok {
@@ -420,7 +425,7 @@ func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
 			c.Header = header
 		}
 		if line, dup := seen[strings.ToLower(c.Header)]; dup && !strings.HasSuffix(c.Field, "*") {
-			l.add(at, "two columns of sheet %s are headed %q (the first at line %d): give one a header:", s.Name, c.Header, line)
+			l.add(headerAt, "two columns of sheet %s are headed %q (the first at line %d): give one a header:", s.Name, c.Header, line)
 		}
 		seen[strings.ToLower(c.Header)] = at.Line
 		s.Columns = append(s.Columns, c)
@@ -444,6 +449,10 @@ func (l *exportLoader) template(key string, n *yaml.Node) {
 	fields := l.m.Kind.templateFields(key)
 	keyed := false
 	for _, f := range t.Fields() {
+		if key == "pdf" && !slices.Contains(fields, f) && slices.Contains(l.m.Kind.templateFields("photos"), f) {
+			l.add(n, "pdf %q: {%s} names a photo; a PDF's name can use %s", s, f, strings.Join(fields, ", "))
+			return
+		}
 		if !slices.Contains(fields, f) {
 			msg := fmt.Sprintf("%s %q: no field {%s}", key, s, f)
 			if sug := transforms.Suggest(f, fields); sug != "" {

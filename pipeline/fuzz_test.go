@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -87,4 +88,41 @@ func yamlLines(data []byte) int {
 		n++
 	}
 	return n
+}
+
+// FuzzParseExport feeds arbitrary bytes to the export mapping loader: it
+// must never panic; an accepted mapping has a kind and something to write,
+// and every error is located Problems.
+func FuzzParseExport(f *testing.F) {
+	files, _ := exampleFiles(true)
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, s := range brokenExportMappings {
+		f.Add([]byte(s.src))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseExport("maps/fuzz.yaml", data)
+		if err == nil {
+			if m == nil || m.Kind == nil || (m.Spreadsheet == "" && m.Photos == nil && m.PDF == nil) {
+				t.Fatalf("no error, but mapping %+v", m)
+			}
+			if m.Spreadsheet != "" && !filepath.IsLocal(filepath.FromSlash(m.Spreadsheet)) {
+				t.Fatalf("spreadsheet %q leaves the output folder", m.Spreadsheet)
+			}
+			return
+		}
+		var ps Problems
+		if !errors.As(err, &ps) || len(ps) == 0 {
+			t.Fatalf("error %T %q is not Problems", err, err)
+		}
+		last := yamlLines(data) + 1
+		for _, p := range ps {
+			if p.File != "maps/fuzz.yaml" || p.Line < 0 || p.Line > last || p.Col < 0 || p.Msg == "" {
+				t.Errorf("problem %#v: want the file, a message, a line from 0 to %d and a column ≥ 0", p, last)
+			}
+		}
+	})
 }
