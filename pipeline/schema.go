@@ -119,3 +119,115 @@ func Schema() ([]byte, error) {
 	}
 	return append(b, '\n'), nil
 }
+
+// ExportSchema returns the JSON Schema of export mapping files, built from
+// the export kinds: their sheets, fields and filters.
+func ExportSchema() ([]byte, error) {
+	str := map[string]any{"type": "string"}
+	var perKind []any
+	for _, k := range exportKinds {
+		filters := map[string]any{}
+		for _, f := range k.filters {
+			var s map[string]any
+			switch f.typ {
+			case filterBool:
+				s = map[string]any{"type": "boolean"}
+			case filterChoice:
+				s = map[string]any{"enum": f.choices}
+			case filterRef, filterJobRef:
+				keys := []string{"id", "myId", "name"}
+				if f.typ == filterJobRef {
+					keys = []string{"id", "myId", "num"}
+				}
+				props := map[string]any{}
+				for _, key := range keys {
+					props[key] = map[string]any{"type": []string{"string", "integer"}}
+				}
+				s = map[string]any{"type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1, "properties": props}
+			default:
+				s = str
+			}
+			filters[f.name] = s
+		}
+		sheets := map[string]any{}
+		for i := range k.sheets {
+			d := &k.sheets[i]
+			names := []string{}
+			for _, f := range d.fields {
+				names = append(names, f.name)
+			}
+			fieldName := map[string]any{"type": "string", "anyOf": []any{map[string]any{"enum": names}}}
+			for _, p := range d.dynamic {
+				fieldName["anyOf"] = append(fieldName["anyOf"].([]any), map[string]any{"pattern": "^(?i:" + p[:len(p)-1] + ")\\..+"})
+			}
+			column := map[string]any{"oneOf": []any{
+				fieldName,
+				map[string]any{
+					"type": "object", "additionalProperties": false, "required": []string{"field"},
+					"properties": map[string]any{
+						"field":  fieldName,
+						"header": str,
+						"type":   map[string]any{"enum": []string{"text", "number", "date", "datetime"}},
+					},
+				},
+			}}
+			columns := map[string]any{"type": "array", "minItems": 1, "items": column}
+			sheets[d.name] = map[string]any{"oneOf": []any{
+				map[string]any{"const": false},
+				columns,
+				map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{"columns": columns}},
+			}}
+		}
+		then := map[string]any{"properties": map[string]any{
+			"filters": map[string]any{"type": "object", "additionalProperties": false, "properties": filters},
+			"sheets":  map[string]any{"type": "object", "additionalProperties": false, "properties": sheets},
+		}}
+		if !k.files {
+			then["not"] = map[string]any{"anyOf": []any{
+				map[string]any{"required": []string{"photos"}}, map[string]any{"required": []string{"pdf"}},
+			}}
+		}
+		perKind = append(perKind, map[string]any{
+			"if":   map[string]any{"properties": map[string]any{"export": map[string]any{"const": k.name}}},
+			"then": then,
+		})
+	}
+	template := map[string]any{"type": "string", "pattern": "\\{(num|id)\\}", "description": "a path template with {num} or {id}"}
+	schema := map[string]any{
+		"$schema":              "https://json-schema.org/draft/2020-12/schema",
+		"$id":                  "https://github.com/stbulk/stbulk/export.schema.json",
+		"title":                "stbulk export mapping file",
+		"type":                 "object",
+		"required":             []string{"version", "export"},
+		"anyOf":                []any{map[string]any{"required": []string{"spreadsheet"}}, map[string]any{"required": []string{"photos"}}, map[string]any{"required": []string{"pdf"}}},
+		"additionalProperties": false,
+		"properties": map[string]any{
+			"version":     map[string]any{"const": 1},
+			"description": str,
+			"export":      map[string]any{"enum": exportKindNames()},
+			"filters":     map[string]any{"type": "object"},
+			"spreadsheet": map[string]any{"type": "string", "pattern": "(?i)\\.(xlsx|csv)$"},
+			"csv": map[string]any{
+				"type": "object", "additionalProperties": false,
+				"properties": map[string]any{
+					"delimiter": map[string]any{"enum": []string{",", ";", "|", "\t", "tab", `\t`}},
+					"decimal":   map[string]any{"enum": []string{".", ","}},
+					"bom":       map[string]any{"type": "boolean"},
+					"date":      str,
+					"datetime":  str,
+				},
+			},
+			"sheets":   map[string]any{"type": "object"},
+			"photos":   template,
+			"pdf":      template,
+			"timezone": str,
+			"overlap":  map[string]any{"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))*$"},
+		},
+		"allOf": perKind,
+	}
+	b, err := json.MarshalIndent(schema, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}

@@ -12,7 +12,12 @@ import (
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	raw, err := Schema()
+	return compile(t, Schema)
+}
+
+func compile(t *testing.T, schema func() ([]byte, error)) *jsonschema.Schema {
+	t.Helper()
+	raw, err := schema()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +90,35 @@ func TestSchemaRefusesMistakes(t *testing.T) {
 	} {
 		if err := sch.Validate(yamlAsJSON(t, []byte(src))); err == nil {
 			t.Errorf("%s: the schema accepts it", name)
+		}
+	}
+}
+
+func TestExportSchema(t *testing.T) {
+	t.Parallel()
+	sch := compile(t, ExportSchema)
+	files, err := exampleFiles(true)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no export examples: %v", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(yamlAsJSON(t, b)); err != nil {
+			t.Errorf("%s loads but the schema refuses it: %v", f, err)
+		}
+	}
+	for _, tc := range brokenExportMappings {
+		switch tc.name {
+		case "empty", "bad date layout", "bad timezone", "escaping spreadsheet", "template going up", "same header twice",
+			"csv options on xlsx", "decimal is the delimiter", "decimal comma, default delimiter", "main sheet left out",
+			"bad filter date", "photos unknown field", "pdf with a photo field":
+			continue // checked by the loader only
+		}
+		if err := sch.Validate(yamlAsJSON(t, []byte(tc.src))); err == nil {
+			t.Errorf("%s: the schema accepts it", tc.name)
 		}
 	}
 }
