@@ -599,7 +599,11 @@ func printExportSummary(w io.Writer, s *pipeline.ExportSummary, dir string) {
 	if s.Since != "" {
 		since = " changed since " + s.Since
 	}
-	fmt.Fprintf(w, "%s%s: found %d, exported %d, failed %d, kept from earlier runs %d\n", s.Export, since, s.Found, s.Exported, s.Failed, s.Kept)
+	notRead := ""
+	if s.NotRead > 0 {
+		notRead = fmt.Sprintf(", not read %d", s.NotRead)
+	}
+	fmt.Fprintf(w, "%s%s: found %d, exported %d, failed %d%s, kept from earlier runs %d\n", s.Export, since, s.Found, s.Exported, s.Failed, notRead, s.Kept)
 	if len(s.Rows) > 0 {
 		var parts []string
 		for _, name := range slices.Sorted(maps.Keys(s.Rows)) {

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -79,15 +82,18 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"api":          cmdAPI,
-			"waitfor":      cmdWaitFor,
-			"burst":        cmdBurst,
-			"exitcode":     cmdExitCode,
-			"reportrows":   cmdReportRows,
-			"fixcsv":       cmdFixCSV,
-			"fixxlsx":      cmdFixXLSX,
-			"summarycheck": cmdSummaryCheck,
-			"waitok":       cmdWaitOK,
+			"api":           cmdAPI,
+			"waitfor":       cmdWaitFor,
+			"burst":         cmdBurst,
+			"exitcode":      cmdExitCode,
+			"reportrows":    cmdReportRows,
+			"fixcsv":        cmdFixCSV,
+			"fixxlsx":       cmdFixXLSX,
+			"summarycheck":  cmdSummaryCheck,
+			"waitok":        cmdWaitOK,
+			"xlsxcell":      cmdXLSXCell,
+			"xlsxrows":      cmdXLSXRows,
+			"manifestcheck": cmdManifestCheck,
 		},
 	})
 }
@@ -636,4 +642,214 @@ func cmdWaitOK(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// openXLSX opens a workbook for the xlsx commands and checks that it has
+// the sheet.
+func openXLSX(ts *testscript.TestScript, file, sheet string) *excelize.File {
+	f, err := excelize.OpenFile(ts.MkAbs(file))
+	ts.Check(err)
+	if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
+		sheets := f.GetSheetList()
+		f.Close()
+		ts.Fatalf("%s has no sheet %q (sheets: %q)", file, sheet, sheets)
+	}
+	return f
+}
+
+// cmdXLSXCell prints one cell of a workbook as "TYPE RAW FORMATTED": TYPE
+// is what a spreadsheet program holds, number (a numeric cell), date (a
+// numeric cell whose number format shows a date), text, bool, error,
+// formula, or empty; RAW the value as stored (an Excel serial number for a
+// date); FORMATTED the value as the cell's number format shows it. The
+// cell is named by its reference (B7), or by the first row whose first
+// cell is KEY and the column whose header (first row) is HEADER:
+//
+//	xlsxcell FILE SHEET CELL
+//	xlsxcell FILE SHEET KEY HEADER
+//
+// prints, for instance, "number 213.65 213.65" or
+// "date 45414 2024-05-02".
+func cmdXLSXCell(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 || len(args) > 4 {
+		ts.Fatalf("usage: xlsxcell FILE SHEET CELL | xlsxcell FILE SHEET KEY HEADER")
+	}
+	f := openXLSX(ts, args[0], args[1])
+	defer f.Close()
+	sheet, cell := args[1], args[2]
+	if len(args) == 4 {
+		cell = findCell(ts, f, args[0], sheet, args[2], args[3])
+	}
+	raw, err := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+	ts.Check(err)
+	shown, err := f.GetCellValue(sheet, cell)
+	ts.Check(err)
+	t, err := f.GetCellType(sheet, cell)
+	ts.Check(err)
+	var typ string
+	switch t {
+	case excelize.CellTypeUnset, excelize.CellTypeNumber:
+		// a cell without a type attribute is numeric, unless it is empty
+		typ = "number"
+		if raw == "" {
+			typ = "empty"
+		}
+	case excelize.CellTypeDate:
+		typ = "date" // ISO 8601 date cells, which Excel reads as dates
+	case excelize.CellTypeSharedString, excelize.CellTypeInlineString:
+		typ = "text"
+	case excelize.CellTypeBool:
+		typ = "bool"
+	case excelize.CellTypeError:
+		typ = "error"
+	case excelize.CellTypeFormula:
+		typ = "formula"
+	default:
+		typ = fmt.Sprintf("type%d", t)
+	}
+	if typ == "number" {
+		id, err := f.GetCellStyle(sheet, cell)
+		ts.Check(err)
+		st, err := f.GetStyle(id)
+		ts.Check(err)
+		if dateFormat(st) {
+			typ = "date"
+		}
+	}
+	if formula, err := f.GetCellFormula(sheet, cell); err == nil && formula != "" {
+		typ = "formula"
+	}
+	fmt.Fprintf(ts.Stdout(), "%s %s %s\n", typ, raw, shown)
+}
+
+// findCell returns the reference of the cell in the column headed header,
+// in the first row whose first cell shows key.
+func findCell(ts *testscript.TestScript, f *excelize.File, file, sheet, key, header string) string {
+	rows, err := f.GetRows(sheet)
+	ts.Check(err)
+	if len(rows) == 0 {
+		ts.Fatalf("sheet %q of %s has no header row", sheet, file)
+	}
+	col := slices.Index(rows[0], header)
+	if col < 0 {
+		ts.Fatalf("sheet %q of %s has no column %q (header: %q)", sheet, file, header, rows[0])
+	}
+	for i, r := range rows[1:] {
+		if len(r) > 0 && r[0] == key {
+			cell, err := excelize.CoordinatesToCellName(col+1, i+2)
+			ts.Check(err)
+			return cell
+		}
+	}
+	ts.Fatalf("sheet %q of %s has no row %q", sheet, file, key)
+	return ""
+}
+
+// dateFormat reports whether a cell style shows numbers as dates: one of
+// Excel's built-in date formats (14 to 22, 45 to 47), or a custom format
+// with a day, month or year code outside quoted text.
+func dateFormat(st *excelize.Style) bool {
+	if st.CustomNumFmt == nil {
+		return st.NumFmt >= 14 && st.NumFmt <= 22 || st.NumFmt >= 45 && st.NumFmt <= 47
+	}
+	quoted := false
+	for _, r := range strings.ToLower(*st.CustomNumFmt) {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case !quoted && (r == 'y' || r == 'd' || r == 'm'):
+			return true
+		}
+	}
+	return false
+}
+
+// cmdXLSXRows prints the number of data rows of a sheet (the rows after
+// its header row, the first), as "rows: N", and with a column header, the
+// values of that column in sheet order, as "COLUMN: V1 V2 ...":
+//
+//	xlsxrows FILE SHEET [COLUMN]
+func cmdXLSXRows(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: xlsxrows FILE SHEET [COLUMN]")
+	}
+	f := openXLSX(ts, args[0], args[1])
+	defer f.Close()
+	rows, err := f.GetRows(args[1], excelize.Options{RawCellValue: true})
+	ts.Check(err)
+	if len(rows) == 0 {
+		ts.Fatalf("sheet %q of %s has no header row", args[1], args[0])
+	}
+	fmt.Fprintf(ts.Stdout(), "rows: %d\n", len(rows)-1)
+	if len(args) == 3 {
+		col := slices.Index(rows[0], args[2])
+		if col < 0 {
+			ts.Fatalf("sheet %q of %s has no column %q (header: %q)", args[1], args[0], args[2], rows[0])
+		}
+		var vals []string
+		for _, r := range rows[1:] {
+			v := ""
+			if col < len(r) {
+				v = r[col]
+			}
+			vals = append(vals, v)
+		}
+		fmt.Fprintf(ts.Stdout(), "%s: %s\n", args[2], strings.Join(vals, " "))
+	}
+}
+
+// cmdManifestCheck checks an export folder against its manifest: every
+// file DIR/manifest.json lists exists, with that size and SHA-256, and
+// every regular file under DIR is listed, but for manifest.json,
+// summary.json, errors.csv and the .stbulk folder of the run's state. It
+// prints the number of files listed:
+//
+//	manifestcheck DIR
+func cmdManifestCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: manifestcheck DIR")
+	}
+	dir := ts.MkAbs(args[0])
+	var m struct {
+		Files []writers.ManifestEntry `json:"files"`
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(args[0], "manifest.json"))), &m))
+	listed := map[string]bool{}
+	for _, e := range m.Files {
+		if listed[e.Path] {
+			ts.Fatalf("manifest: %s is listed twice", e.Path)
+		}
+		listed[e.Path] = true
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(e.Path)))
+		if err != nil {
+			ts.Fatalf("manifest: %s: %v", e.Path, err)
+		}
+		sum := sha256.Sum256(b)
+		if int64(len(b)) != e.Size || hex.EncodeToString(sum[:]) != e.SHA256 {
+			ts.Fatalf("manifest: %s: listed with %d bytes, SHA-256 %s; the file has %d bytes, SHA-256 %x",
+				e.Path, e.Size, e.SHA256, len(b), sum)
+		}
+	}
+	ts.Check(filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir() && rel == ".stbulk":
+			return filepath.SkipDir
+		case d.IsDir(), rel == "manifest.json", rel == "summary.json", rel == "errors.csv":
+			return nil
+		case !d.Type().IsRegular():
+			return fmt.Errorf("%s is not a regular file (%s)", rel, d.Type())
+		case !listed[rel]:
+			return fmt.Errorf("%s is not in the manifest", rel)
+		}
+		return nil
+	}))
+	fmt.Fprintf(ts.Stdout(), "files: %d\n", len(m.Files))
 }

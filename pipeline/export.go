@@ -250,6 +250,10 @@ func (l *exportLoader) spreadsheet(n *yaml.Node) {
 		l.add(n, "spreadsheet %q: a file name, without {placeholders}", s)
 		return
 	}
+	if reservedName(t.Expand(func(string) string { return "" })) {
+		l.add(n, "spreadsheet %q: that name is taken by the export's own files (summary.json, errors.csv, manifest.json, .stbulk/)", s)
+		return
+	}
 	switch strings.ToLower(path.Ext(s)) {
 	case ".xlsx":
 	case ".csv":

@@ -3,11 +3,15 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
@@ -129,9 +133,11 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 		if err != nil {
 			return fmt.Errorf("Jobs/Photos: %w", err)
 		}
-		if err := e.writePhotos(j, vals, photos); err != nil {
+		files, err := e.writePhotos("job "+key, vals, photos)
+		if err != nil {
 			return err
 		}
+		r.Files = append(r.Files, files...)
 		rw["photos"] = writers.NumberCell(float64(len(photos)))
 	}
 	if e.m.PDF != nil {
@@ -139,12 +145,19 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 		if err != nil {
 			return fmt.Errorf("Jobs/PDF: %w", err)
 		}
-		rel := e.m.PDF.Expand(func(f string) string { return vals[f] })
+		rel := e.m.PDF.Expand(func(f string) string { return capValue(f, vals[f]) })
+		if reservedName(rel) {
+			return fmt.Errorf("PDF: the name %q is the export's own file", rel)
+		}
+		if err := e.claim(rel, "job "+key); err != nil {
+			return fmt.Errorf("PDF: %w", err)
+		}
 		changed, err := e.folder.WriteFile(rel, bytes.NewReader(pdf))
 		if err != nil {
 			return fmt.Errorf("PDF: %w", err)
 		}
 		e.wrote(changed)
+		r.Files = append(r.Files, rel)
 	}
 	r.add("Jobs", rw)
 	for _, it := range j.Report {
@@ -163,7 +176,7 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 // writePhotos writes a job's photos, decoding each as it is written. Names
 // are made distinct within the job in the API's order, so the same job
 // exported again gets the same names.
-func (e *exporter) writePhotos(j *synchroteam.Job, vals map[string]string, photos []synchroteam.Photo) error {
+func (e *exporter) writePhotos(owner string, vals map[string]string, photos []synchroteam.Photo) ([]string, error) {
 	paths := make([]string, len(photos))
 	for i, p := range photos {
 		v := func(f string) string {
@@ -183,17 +196,44 @@ func (e *exporter) writePhotos(j *synchroteam.Job, vals map[string]string, photo
 			}
 			return vals[f]
 		}
-		paths[i] = e.m.Photos.Expand(v)
+		paths[i] = e.m.Photos.Expand(func(f string) string { return capValue(f, v(f)) })
 	}
 	paths = writers.Unique(paths)
 	for i := range photos {
+		if reservedName(paths[i]) {
+			return nil, fmt.Errorf("photo %d: the name %q is the export's own file", i+1, paths[i])
+		}
+		if err := e.claim(paths[i], owner); err != nil {
+			return nil, fmt.Errorf("photo %d: %w", i+1, err)
+		}
 		changed, err := e.folder.WriteFile(paths[i], photos[i].Reader())
 		if err != nil {
-			return fmt.Errorf("photo %d (%q): %w", i+1, photos[i].FileName, err)
+			return nil, fmt.Errorf("photo %d (%q): %w", i+1, photos[i].FileName, err)
 		}
 		e.wrote(changed)
 	}
-	return nil
+	return paths, nil
+}
+
+// maxValueBytes bounds a value put in a file name (but num and id), so
+// that a long customer name cannot push the job's num out of a name cut to
+// writers' 120 bytes.
+const maxValueBytes = 60
+
+func capValue(field, s string) string {
+	if field == "num" || field == "id" || len(s) <= maxValueBytes {
+		return s
+	}
+	ext := path.Ext(s)
+	if len(ext) > 10 || len(ext) == len(s) {
+		ext = ""
+	}
+	stem := s[:len(s)-len(ext)]
+	cut := maxValueBytes - len(ext)
+	for cut > 0 && !utf8.RuneStart(stem[cut]) {
+		cut--
+	}
+	return stem[:cut] + ext
 }
 
 // jobValues are the fields file name templates can use.
@@ -209,16 +249,30 @@ func jobValues(j *synchroteam.Job) map[string]string {
 		"num": string(j.Num), "id": string(j.ID), "myId": j.MyID,
 		"customerName": j.CustomerName, "customerMyId": j.CustomerMyID,
 		"siteName": j.SiteName, "siteMyId": j.SiteMyID, "equipmentName": j.EquipmentName,
-		"technician": j.Login, "status": synchroteam.JobStatusName(st), "type": j.JobTypeName,
+		"technician": j.Login, "status": synchroteam.JobStatusName(st), "type": j.JobTypeName, "typeId": string(j.JobTypeID),
 		"scheduledDate": day(j.ScheduledBegin), "realDate": day(j.RealBegin),
 	}
 }
 
+// statusCell names a status, or keeps its number when it has no name;
+// an unset status is an empty cell. Both are reported.
+func statusCell(v synchroteam.Int, name func(int64) string, warn func(string)) writers.Cell {
+	n, ok := v.Int64()
+	if !ok {
+		warn("no status")
+		return writers.Cell{}
+	}
+	if s := name(n); s != "" {
+		return textCell(s)
+	}
+	warn(fmt.Sprintf("status %d is not a known status: kept as a number", n))
+	return textCell(fmt.Sprint(n))
+}
+
 func jobRow(j *synchroteam.Job, warn func(string)) row {
-	st, _ := j.Status.Int64()
 	rw := row{
 		"num": idCell(string(j.Num)), "id": textCell(string(j.ID)), "myId": textCell(j.MyID),
-		"status": textCell(synchroteam.JobStatusName(st)), "type": textCell(j.JobTypeName),
+		"status": statusCell(j.Status, synchroteam.JobStatusName, warn), "type": textCell(j.JobTypeName), "typeId": textCell(string(j.JobTypeID)),
 		"description":  textCell(j.Description),
 		"customerMyId": textCell(j.CustomerMyID), "customerName": textCell(j.CustomerName),
 		"siteMyId": textCell(j.SiteMyID), "siteName": textCell(j.SiteName),
@@ -238,7 +292,12 @@ func jobRow(j *synchroteam.Job, warn func(string)) row {
 		"tags": textCell(strings.Join(j.Tags, ", ")), "publicLink": textCell(j.PublicLink),
 	}
 	if p, ok := j.Priority.Int64(); ok {
-		rw["priority"] = textCell([]string{"low", "medium", "high"}[min(max(p, 0), 2)])
+		if p >= 0 && p <= 2 {
+			rw["priority"] = textCell([]string{"low", "medium", "high"}[p])
+		} else {
+			rw["priority"] = textCell(fmt.Sprint(p))
+			warn(fmt.Sprintf("priority %d is not low (0), medium (1) or high (2): kept as a number", p))
+		}
 	}
 	positionCells(rw, j.Position, warn)
 	customCells(rw, j.CustomFieldValues)
@@ -280,9 +339,13 @@ func fetchInvoices(ctx context.Context, e *exporter) error {
 	var keep []*synchroteam.Invoice
 	for i := range invs {
 		inv := &invs[i]
-		st, _ := inv.Status.Int64()
-		if (typ == "" || strings.EqualFold(inv.Type, typ)) && (status == "" || synchroteam.InvoiceStatusName(inv.Type, st) == status) {
+		st, ok := inv.Status.Int64()
+		if (typ == "" || strings.EqualFold(inv.Type, typ)) && (status == "" || ok && synchroteam.InvoiceStatusName(inv.Type, st) == status) {
 			keep = append(keep, inv)
+		} else {
+			// Read, but left out by the mapping's filters: an earlier
+			// row of it (a draft since paid) goes.
+			e.drop(invoiceRecordKey(inv))
 		}
 	}
 	names := &names{c: e.c}
@@ -293,24 +356,34 @@ func fetchInvoices(ctx context.Context, e *exporter) error {
 }
 
 func invoiceKey(inv *synchroteam.Invoice) string {
+	if inv.Num == "" {
+		return strings.ToLower(inv.Type) + " id " + string(inv.ID)
+	}
 	return strings.ToLower(inv.Type) + " " + string(inv.Num)
+}
+
+// invoiceRecordKey keys an invoice's rows: its type and num (invoices and
+// quotations are numbered apart), or its id when it has no num.
+func invoiceRecordKey(inv *synchroteam.Invoice) string {
+	if inv.Num == "" {
+		return strings.ToLower(inv.Type) + ":id:" + string(inv.ID)
+	}
+	return strings.ToLower(inv.Type) + ":" + string(inv.Num)
 }
 
 func (e *exporter) exportInvoice(ctx context.Context, inv *synchroteam.Invoice, nm *names) error {
 	label := invoiceKey(inv)
 	warn := e.warn(label)
-	st, _ := inv.Status.Int64()
-	r := newRecord(strings.ToLower(inv.Type) + ":" + string(inv.Num))
+	if inv.Num == "" && inv.ID == "" {
+		return errors.New("the API gave neither a num nor an id")
+	}
+	r := newRecord(invoiceRecordKey(inv))
 	rw := row{
 		"num": idCell(string(inv.Num)), "type": textCell(inv.Type),
-		"status":     textCell(synchroteam.InvoiceStatusName(inv.Type, st)),
+		"status":     statusCell(inv.Status, func(n int64) string { return synchroteam.InvoiceStatusName(inv.Type, n) }, warn),
 		"dueDate":    timeCell(inv.DueDate, date, "dueDate", warn),
 		"total":      numberCell(inv.Total, "total", warn),
 		"customerId": textCell(string(inv.CustomerID)), "jobId": textCell(string(inv.JobID)), "siteId": textCell(string(inv.SiteID)),
-	}
-	if v, ok := inv.Status.Int64(); ok && synchroteam.InvoiceStatusName(inv.Type, v) == "" {
-		rw["status"] = textCell(fmt.Sprint(v))
-		warn(fmt.Sprintf("status %d is not a known status: kept as a number", v))
 	}
 	var err error
 	if rw["customer"], err = nm.get(ctx, "customer", inv.CustomerID, warn); err != nil {
@@ -337,11 +410,12 @@ func (e *exporter) exportInvoice(ctx context.Context, inv *synchroteam.Invoice, 
 		}
 		sumLines += t
 	}
-	if readable {
-		rw["linesTotal"] = writers.NumberCell(math.Round(sumLines*100) / 100)
-		if total, ok := inv.Total.Float64(); ok && math.Abs(total-sumLines) > 0.01 {
+	sumLines = cents(sumLines)
+	if readable && !math.IsInf(sumLines, 0) && !math.IsNaN(sumLines) {
+		rw["linesTotal"] = writers.NumberCell(sumLines)
+		if total, ok := inv.Total.Float64(); ok && !math.IsInf(total, 0) && cents(total) != sumLines {
 			e.mu.Lock()
-			e.mismatches = append(e.mismatches, Mismatch{Num: string(inv.Num), Type: inv.Type, Total: total, LinesTotal: math.Round(sumLines*100) / 100})
+			e.mismatches = append(e.mismatches, Mismatch{Num: string(inv.Num), Type: inv.Type, Total: total, LinesTotal: sumLines})
 			e.mu.Unlock()
 		}
 	} else {
@@ -352,11 +426,21 @@ func (e *exporter) exportInvoice(ctx context.Context, inv *synchroteam.Invoice, 
 	return nil
 }
 
+// cents rounds an amount to the cent.
+func cents(f float64) float64 { return math.Round(f*100) / 100 }
+
 // lineTotal is a line's total as the API gives it, or computed from its
-// price, quantity, discount and tax (percentages) when it gives none.
+// price, quantity, discount and tax (percentages) when it gives none, to
+// the cent; false when it cannot be read or is not finite.
 func lineTotal(l synchroteam.InvoiceLine) (float64, bool) {
+	finite := func(f float64, ok bool) (float64, bool) {
+		if !ok || math.IsInf(f, 0) || math.IsNaN(f) {
+			return 0, false
+		}
+		return cents(f), true
+	}
 	if !l.Total.IsZero() {
-		return l.Total.Float64()
+		return finite(l.Total.Float64())
 	}
 	val := func(n synchroteam.Number) (float64, bool) {
 		if n.IsZero() {
@@ -371,7 +455,7 @@ func lineTotal(l synchroteam.InvoiceLine) (float64, bool) {
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return 0, false
 	}
-	return price * qty * (1 - disc/100) * (1 + tax/100), true
+	return finite(price*qty*(1-disc/100)*(1+tax/100), true)
 }
 
 // names looks up the names of customers and sites and the nums of jobs,
@@ -414,8 +498,10 @@ func (n *names) get(ctx context.Context, kind string, id synchroteam.ID, warn fu
 		}
 	}
 	if ent.err != nil {
-		if _, fatal := fatalReason(n.c, ent.err); fatal || ctx.Err() != nil {
-			return writers.Cell{}, ent.err
+		// A record that is gone leaves its name empty; any other failure
+		// fails the item, to be read again by the next run.
+		if !errors.Is(ent.err, synchroteam.ErrNotFound) || ctx.Err() != nil {
+			return writers.Cell{}, fmt.Errorf("%s %s: %w", kind, id, ent.err)
 		}
 		warn(fmt.Sprintf("%s %s: %v", kind, id, ent.err))
 		return writers.Cell{}, nil
@@ -447,14 +533,51 @@ func (n *names) lookup(ctx context.Context, kind string, id synchroteam.ID) (wri
 
 // Customers: Customer/List.
 
+// needsDetails tells whether a sheet writes fields that lists leave out
+// (custom fields, tags, position): then each record is read in full.
+func (e *exporter) needsDetails(sheet int, fields ...string) bool {
+	s := e.m.Sheets[sheet]
+	if s.Columns == nil {
+		return true
+	}
+	for _, c := range s.Columns {
+		if strings.HasPrefix(strings.ToLower(c.Field), "customfieldvalues.") || slices.Contains(fields, s.def.canonical(c.Field)) {
+			return true
+		}
+	}
+	return false
+}
+
 func fetchCustomers(ctx context.Context, e *exporter) error {
 	list, err := e.c.Customers.List(ctx, optDate(e.sinceOr("changedFrom")))
 	if err != nil {
 		return e.searchFailed(ctx, "Customer/List", err)
 	}
 	e.setFound(len(list))
+	// Customer/List leaves out custom fields and tags: Customer/Details
+	// has them.
+	if e.needsDetails(0, "tags") {
+		return each(ctx, e, list, func(c synchroteam.Customer) string { return "customer " + recordKey(c.ID, c.MyID) },
+			func(ctx context.Context, c synchroteam.Customer) error {
+				d, err := e.c.Customers.Get(ctx, synchroteam.ByID(c.ID))
+				if err != nil {
+					return fmt.Errorf("Customer/Details: %w", err)
+				}
+				if d.Position == nil {
+					d.Position = c.Position
+				}
+				e.customer(d)
+				return nil
+			})
+	}
 	for i := range list {
-		c := &list[i]
+		e.customer(&list[i])
+	}
+	return ctx.Err()
+}
+
+func (e *exporter) customer(c *synchroteam.Customer) {
+	{
 		key := recordKey(c.ID, c.MyID)
 		warn := e.warn("customer " + key)
 		rw := row{"id": textCell(string(c.ID)), "myId": textCell(c.MyID), "name": textCell(c.Name),
@@ -467,7 +590,6 @@ func fetchCustomers(ctx context.Context, e *exporter) error {
 		r.add("Customers", rw)
 		e.emit(r)
 	}
-	return ctx.Err()
 }
 
 func recordKey(id synchroteam.ID, myID string) string {
@@ -491,30 +613,61 @@ func contactCells(rw row, v ...string) {
 
 // Sites: Site/List of each customer (or of the customer of the filter).
 
+// siteOwner is a customer whose sites are exported.
+type siteOwner struct {
+	by   synchroteam.Lookup
+	id   synchroteam.ID
+	myID string
+}
+
 func fetchSites(ctx context.Context, e *exporter) error {
-	var owners []synchroteam.Lookup
+	var owners []siteOwner
 	if l, ok := e.m.Filters["customer"].(synchroteam.Lookup); ok {
-		owners = []synchroteam.Lookup{l}
+		c, err := e.c.Customers.Get(ctx, l)
+		if err != nil {
+			return e.searchFailed(ctx, "Customer/Details", err)
+		}
+		owners = []siteOwner{{by: synchroteam.ByID(c.ID), id: c.ID, myID: c.MyID}}
 	} else {
 		list, err := e.c.Customers.List(ctx, synchroteam.Date{})
 		if err != nil {
 			return e.searchFailed(ctx, "Customer/List", err)
 		}
 		for _, c := range list {
-			owners = append(owners, synchroteam.ByID(c.ID))
+			owners = append(owners, siteOwner{by: synchroteam.ByID(c.ID), id: c.ID, myID: c.MyID})
 		}
 	}
+	// Site/List leaves out custom fields, tags and the position:
+	// Site/Details has them.
+	details := e.needsDetails(0, "tags", "latitude", "longitude")
 	// Sites are counted as they are found; a customer whose sites cannot
 	// be read counts as one item failed.
-	return each(ctx, e, owners, func(l synchroteam.Lookup) string { return "customer " + l.Param + " " + l.Value },
-		func(ctx context.Context, l synchroteam.Lookup) error {
-			sites, err := e.c.Sites.ListByCustomer(ctx, l)
+	return each(ctx, e, owners, func(o siteOwner) string { return "customer id " + string(o.id) },
+		func(ctx context.Context, o siteOwner) error {
+			sites, err := e.c.Sites.ListByCustomer(ctx, o.by)
 			if err != nil {
+				e.setFound(1) // the customer, failed
 				return fmt.Errorf("Site/List: %w", err)
 			}
 			e.setFound(len(sites))
 			for i := range sites {
 				s := &sites[i]
+				if details {
+					d, err := e.c.Sites.Get(ctx, synchroteam.ByID(s.ID))
+					if err != nil {
+						return fmt.Errorf("site %s: Site/Details: %w", s.ID, err)
+					}
+					if d.CustomerName == "" {
+						d.CustomerName = s.CustomerName
+					}
+					s = d
+				}
+				if s.CustomerID == "" {
+					s.CustomerID = o.id
+				}
+				if s.CustomerMyID == "" {
+					s.CustomerMyID = o.myID
+				}
 				key := recordKey(s.ID, s.MyID)
 				warn := e.warn("site " + key)
 				rw := row{"id": textCell(string(s.ID)), "myId": textCell(s.MyID), "name": textCell(s.Name),

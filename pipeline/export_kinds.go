@@ -122,7 +122,7 @@ type exportKind struct {
 
 // templateFields are the fields the photos: and pdf: templates can use.
 func (k *exportKind) templateFields(key string) []string {
-	fields := []string{"num", "id", "myId", "customerName", "customerMyId", "siteName", "siteMyId", "equipmentName", "technician", "status", "type", "scheduledDate", "realDate"}
+	fields := []string{"num", "id", "myId", "customerName", "customerMyId", "siteName", "siteMyId", "equipmentName", "technician", "status", "type", "typeId", "scheduledDate", "realDate"}
 	if key == "photos" {
 		fields = append(fields, "iteration", "index", "fileName", "comment")
 	}
@@ -179,7 +179,7 @@ func init() {
 			sheets: []sheetDef{
 				{name: "Jobs", dynamic: []string{"customFieldValues.", "report."}, fields: concat(
 					[]exportField{{"num", number}},
-					fields(text, "id", "myId", "status", "type", "priority", "description", "customerMyId", "customerName",
+					fields(text, "id", "myId", "status", "type", "typeId", "priority", "description", "customerMyId", "customerName",
 						"siteMyId", "siteName", "equipmentMyId", "equipmentName", "technician", "otherTechnicians"),
 					fields(datetime, "scheduledBegin", "scheduledEnd", "realBegin", "realEnd", "validationDate"),
 					[]exportField{{"duration", number}},
@@ -257,8 +257,9 @@ type row map[string]writers.Cell
 // record is what one exported item writes: its row of the main sheet and
 // its rows of the other sheets. Key identifies it across runs.
 type record struct {
-	Key  string           `json:"key"`
-	Rows map[string][]row `json:"rows"`
+	Key   string           `json:"key"`
+	Rows  map[string][]row `json:"rows"`
+	Files []string         `json:"files,omitempty"` // photos and PDFs written for it
 }
 
 func newRecord(key string) *record { return &record{Key: key, Rows: map[string][]row{}} }

@@ -207,3 +207,23 @@ func TestIsExport(t *testing.T) {
 		t.Errorf("customers.yaml read as an export mapping (%v)", err)
 	}
 }
+
+func TestSinceWallClockDST(t *testing.T) {
+	t.Parallel()
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2026-10-25: at 03:00 CEST the clocks go back to 02:00 CET. After a
+	// run at 02:30 CEST (00:30 UTC), an edit at 02:10 CET (01:10 UTC) came
+	// later but reads earlier: the filter starts at 01:30.
+	at := time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)
+	if got := sinceWallClock(at, paris); !got.Equal(time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)) {
+		t.Errorf("wall clock after the clocks went back: %v", got)
+	}
+	// On an ordinary day, the wall clock itself.
+	at = time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)
+	if got := sinceWallClock(at, paris); !got.Equal(time.Date(2026, 11, 27, 4, 0, 0, 0, time.UTC)) {
+		t.Errorf("ordinary day: %v", got)
+	}
+}

@@ -36,12 +36,13 @@ type ExportOptions struct {
 type ExportSummary struct {
 	Mapping         string         `json:"mapping"`
 	Export          string         `json:"export"`
-	Since           string         `json:"since,omitempty"` // the change filter used, when incremental
-	Found           int            `json:"found"`           // items the search returned
-	Exported        int            `json:"exported"`        // items written this run
-	Failed          int            `json:"failed"`          // items that could not be read (see errors.csv)
-	Kept            int            `json:"kept"`            // items kept from earlier runs
-	Rows            map[string]int `json:"rows,omitempty"`  // rows per sheet
+	Since           string         `json:"since,omitempty"`    // the change filter used, when incremental
+	Found           int            `json:"found"`              // items the search returned
+	Exported        int            `json:"exported"`           // items written this run
+	Failed          int            `json:"failed"`             // items that could not be read (see errors.csv)
+	NotRead         int            `json:"not_read,omitempty"` // items found but not read, the run having stopped
+	Kept            int            `json:"kept"`               // items kept from earlier runs
+	Rows            map[string]int `json:"rows,omitempty"`     // rows per sheet
 	FilesWritten    int            `json:"files_written"`
 	FilesUnchanged  int            `json:"files_unchanged"`
 	Warnings        []string       `json:"warnings,omitempty"`
@@ -97,7 +98,9 @@ type exporter struct {
 
 	mu             sync.Mutex
 	records        map[string]*record
-	failures       [][2]string // key, reason
+	dropped        map[string]bool   // items read but left out by the mapping's filters
+	claims         map[string]string // file (lower case) → the item writing it
+	failures       [][2]string       // key, reason
 	warnings       []string
 	moreWarnings   int
 	mismatches     []Mismatch
@@ -110,8 +113,32 @@ type exporter struct {
 func (e *exporter) emit(r *record) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if _, dup := e.records[r.Key]; dup {
+		e.warnLocked(r.Key, "two items have this key: the rows of the last read are kept")
+	}
 	e.records[r.Key] = r
 	e.tick()
+}
+
+// drop says that an item read is left out by the mapping's own filters:
+// rows of it from earlier runs go.
+func (e *exporter) drop(key string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.dropped[key] = true
+}
+
+// claim reserves the file rel for the item key: two items never write the
+// same file.
+func (e *exporter) claim(rel, key string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k := strings.ToLower(rel)
+	if other, ok := e.claims[k]; ok && other != key {
+		return fmt.Errorf("the file %q is also that of %s: put {num} where it is not cut (names are cut to 120 bytes)", rel, other)
+	}
+	e.claims[k] = key
+	return nil
 }
 
 func (e *exporter) tick() {
@@ -131,11 +158,15 @@ func (e *exporter) warn(key string) func(string) {
 	return func(msg string) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		if len(e.warnings) < maxWarnings {
-			e.warnings = append(e.warnings, key+": "+msg)
-		} else {
-			e.moreWarnings++
-		}
+		e.warnLocked(key, msg)
+	}
+}
+
+func (e *exporter) warnLocked(key, msg string) {
+	if len(e.warnings) < maxWarnings {
+		e.warnings = append(e.warnings, key+": "+msg)
+	} else {
+		e.moreWarnings++
 	}
 }
 
@@ -205,11 +236,15 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	if err != nil {
 		return nil, err
 	}
-	e := &exporter{c: opts.Client, m: m, conc: opts.Concurrency, records: map[string]*record{}, progress: opts.Progress}
+	e := &exporter{c: opts.Client, m: m, conc: opts.Concurrency, records: map[string]*record{},
+		dropped: map[string]bool{}, claims: map[string]string{}, progress: opts.Progress}
 	if e.conc < 1 {
 		e.conc = 8
 	}
 	mark := state.Exports[m.Name]
+	if mark != nil && mark.Export != m.Kind.name {
+		return nil, fmt.Errorf("%s holds the export of %s by %s: choose another --out for %s (%s)", opts.OutDir, mark.Export, mark.Mapping, m.File, m.Kind.name)
+	}
 	switch opts.Since {
 	case "":
 	case "last":
@@ -258,15 +293,24 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	complete := runErr == nil && len(e.failures) == 0
 	exported := len(e.records)
 	merged := e.records
-	if !e.since.IsZero() || !complete {
-		for k, r := range prev {
-			if _, ok := merged[k]; !ok {
-				merged[k] = r
-				sum.Kept++
-			}
+	full := e.since.IsZero() && complete
+	for k, old := range prev {
+		r, again := merged[k]
+		switch {
+		case again:
+			// Files the item no longer writes (a photo gone, a name
+			// changed) go with its old rows.
+			e.removeFiles(old.Files, r.Files)
+		case full || e.dropped[k]:
+			// A complete full run mirrors what matches the filters.
+			e.removeFiles(old.Files, nil)
+		default:
+			merged[k] = old
+			sum.Kept++
 		}
 	}
 	sum.Found, sum.Exported, sum.Failed = e.found, exported, len(e.failures)
+	sum.NotRead = max(sum.Found-sum.Exported-sum.Failed, 0)
 	var writeErr error
 	if m.Spreadsheet != "" && (runErr == nil || exported > 0) {
 		sum.Rows, writeErr = e.writeSpreadsheet(merged)
@@ -283,6 +327,14 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	switch {
 	case m.Kind.since == "":
 		sum.State = "not incremental: the API cannot tell which " + m.Kind.name + " changed"
+	case complete && writeErr == nil && opts.Since != "" && opts.Since != "last":
+		// --since DATE read nothing before DATE: the mark of what has been
+		// read in full stays.
+		if mark != nil {
+			sum.State = "kept: --since " + opts.Since + " does not move it; the next --since last reads from " + sinceWallClock(mark.LastSuccess.Add(-m.Overlap), m.Location).Format(synchroteam.TimeLayout) + zoneNote(m.Location)
+		} else {
+			sum.State = "none: --since " + opts.Since + " read only the changes since then, so the next --since last exports everything"
+		}
 	case complete && writeErr == nil:
 		if state.Exports == nil {
 			state.Exports = map[string]*exportMark{}
@@ -329,6 +381,17 @@ func zoneNote(loc *time.Location) string {
 	return " (" + loc.String() + ")"
 }
 
+// reservedName reports whether a path of the output folder is one of the
+// export's own files.
+func reservedName(rel string) bool {
+	switch strings.ToLower(rel) {
+	case summaryFile, exportErrFile, "manifest.json":
+		return true
+	}
+	first, _, _ := strings.Cut(rel, "/")
+	return strings.EqualFold(first, stateDir)
+}
+
 // maxZoneOffset is the largest offset of a time zone from UTC (UTC-12 to
 // UTC+14).
 const maxZoneOffset = 14 * time.Hour
@@ -338,11 +401,35 @@ const maxZoneOffset = 14 * time.Hour
 // the filter starts early enough for any time zone: items read again are
 // replaced, never duplicated, while an item missed would be lost.
 func sinceWallClock(t time.Time, loc *time.Location) time.Time {
-	if loc != nil {
+	if loc == nil {
+		return t.UTC().Add(-maxZoneOffset)
+	}
+	wall := func(t time.Time) time.Time {
 		w := t.In(loc)
 		return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, time.UTC)
 	}
-	return t.UTC().Add(-maxZoneOffset)
+	// When the clocks go back soon after t, an edit made after t can
+	// bear an earlier wall clock than t's: start from the earliest.
+	w := wall(t)
+	for _, d := range []time.Duration{30 * time.Minute, time.Hour, 2 * time.Hour} {
+		if e := wall(t.Add(d)).Add(-d); e.Before(w) {
+			w = e
+		}
+	}
+	return w
+}
+
+// removeFiles removes the files of old that are not in keep, warning when
+// one cannot be removed.
+func (e *exporter) removeFiles(old, keep []string) {
+	for _, f := range old {
+		if slices.Contains(keep, f) || reservedName(f) {
+			continue
+		}
+		if err := e.folder.Remove(f); err != nil {
+			e.warn(f)("cannot remove a file the export no longer writes: " + err.Error())
+		}
+	}
 }
 
 // NotExported is the number of items that could not be read.

@@ -184,19 +184,26 @@ func TestExportHostileJobsStayInside(t *testing.T) {
 		}
 		return v, typ
 	}
+	// A text a spreadsheet could read as a formula keeps its value in a
+	// string cell marked quotePrefix: it stays text even once edited.
 	for _, tc := range []struct {
 		col, want string
+		quoted    bool
 	}{
-		{"description", `'=HYPERLINK("http://evil.example","click")`},
-		{"Sector", "'@SUM(A1)"},
-		{"Checks / Pressure", "2,5"},
-		{"Checks / Pressure [1]", "'+3"},
-		{"status", "completed"},
-		{"priority", "high"},
-		{"customerName", "../../etc"},
+		{"description", `=HYPERLINK("http://evil.example","click")`, true},
+		{"Sector", "@SUM(A1)", true},
+		{"Checks / Pressure", "2,5", false},
+		{"Checks / Pressure [1]", "+3", true},
+		{"status", "completed", false},
+		{"priority", "high", false},
+		{"customerName", "../../etc", false},
 	} {
-		if v, _ := cell("Jobs", 1, col(tc.col)); v != tc.want {
-			t.Errorf("Jobs %s = %q, want %q", tc.col, v, tc.want)
+		v, typ := cell("Jobs", 1, col(tc.col))
+		if v != tc.want || (typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString) {
+			t.Errorf("Jobs %s = %q (type %v), want the text %q", tc.col, v, typ, tc.want)
+		}
+		if got := quotePrefixed(t, f, "Jobs", 1, col(tc.col)); got != tc.quoted {
+			t.Errorf("Jobs %s: quotePrefix %v, want %v", tc.col, got, tc.quoted)
 		}
 	}
 	if v, typ := cell("Jobs", 1, col("duration")); v != "90" || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
@@ -220,6 +227,19 @@ func TestExportHostileJobsStayInside(t *testing.T) {
 	}
 }
 
+// quotePrefixed tells whether a cell (0-based row and column) carries the
+// quotePrefix mark.
+func quotePrefixed(t *testing.T, f *excelize.File, sheet string, row, col int) bool {
+	t.Helper()
+	name, _ := excelize.CoordinatesToCellName(col+1, row+1)
+	id, err := f.GetCellStyle(sheet, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xf := f.Styles.CellXfs.Xf[id]
+	return xf.QuotePrefix != nil && *xf.QuotePrefix
+}
+
 func TestExportPhotoNamesStable(t *testing.T) {
 	t.Parallel()
 	c, api := fakeClient(t, hostileJobs())
@@ -233,7 +253,7 @@ func TestExportPhotoNamesStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	if first.FilesWritten != 7 || first.FilesUnchanged != 0 {
-		t.Errorf("first run: %d written, %d unchanged; want 7, 0", first.FilesWritten, first.FilesUnchanged)
+		t.Errorf("first run: %d written, %d unchanged; want 7 (6 photos, a PDF), 0", first.FilesWritten, first.FilesUnchanged)
 	}
 	before := manifestOf(t, out)
 	api.mu.Lock()
@@ -392,12 +412,19 @@ func TestExportInvoicesForAccountants(t *testing.T) {
 		{lcols["quantity"] + "2", "8.5", false},
 		{lcols["total"] + "2", "139.4", false},
 		{lcols["price"] + "4", "abc", true},
-		{lcols["description"] + "4", "'=cmd|' /C calc'!A0", true},
+		{lcols["description"] + "4", "=cmd|' /C calc'!A0", true},
 	} {
 		v, typ, _ := raw("Lines", tc.at)
 		if v != tc.raw || isText(typ) != tc.text {
 			t.Errorf("Lines!%s = %q (type %v), want %q (text %v)", tc.at, v, typ, tc.raw, tc.text)
 		}
+		if formula, _ := f.GetCellFormula("Lines", tc.at); formula != "" {
+			t.Errorf("Lines!%s holds the formula %q", tc.at, formula)
+		}
+	}
+	dc, dr, _ := excelize.CellNameToCoordinates(lcols["description"] + "4")
+	if !quotePrefixed(t, f, "Lines", dr-1, dc-1) {
+		t.Errorf("the description =cmd|… is not marked quotePrefix")
 	}
 }
 
@@ -509,5 +536,165 @@ func TestExportInterruptedKeepsState(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "summary.json")); err != nil {
 		t.Errorf("no summary.json after an interrupt: %v", err)
+	}
+}
+
+func exportOnce(t *testing.T, c *synchroteam.Client, src, out string, opts ExportOptions) *ExportSummary {
+	t.Helper()
+	m, err := ParseExport("m.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Client, opts.OutDir = c, out
+	sum, err := Export(context.Background(), m, opts)
+	if err != nil {
+		t.Fatalf("Export: %v", err)
+	}
+	return sum
+}
+
+// TestExportSinceDateKeepsState: --since DATE reads nothing before DATE, so
+// it does not move the mark of what was read in full.
+func TestExportSinceDateKeepsState(t *testing.T) {
+	t.Parallel()
+	c, _ := fakeClient(t, map[string]string{"POST /Api/v2/Invoices/List": "[]"})
+	out := t.TempDir()
+	src := "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n"
+	jan := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	exportOnce(t, c, src, out, ExportOptions{Now: func() time.Time { return jan }})
+	sum := exportOnce(t, c, src, out, ExportOptions{Since: "2026-03-01", Now: func() time.Time { return jan.AddDate(0, 3, 0) }})
+	if !strings.HasPrefix(sum.State, "kept:") {
+		t.Errorf("state after --since DATE: %q", sum.State)
+	}
+	st, err := loadExportState(out)
+	if err != nil || !st.Exports["m"].LastSuccess.Equal(jan) {
+		t.Errorf("mark %+v (%v), want it left at %v", st.Exports["m"], err, jan)
+	}
+}
+
+func TestExportRefusesAnotherExportsFolder(t *testing.T) {
+	t.Parallel()
+	c, _ := fakeClient(t, map[string]string{"POST /Api/v2/Invoices/List": "[]", "POST /Api/v2/Jobs/Search": "[]"})
+	out := t.TempDir()
+	exportOnce(t, c, "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n", out, ExportOptions{})
+	m, err := ParseExport("m.yaml", []byte("version: 1\nexport: jobs\nspreadsheet: j.xlsx\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Export(context.Background(), m, ExportOptions{Client: c, OutDir: out, Since: "last"})
+	if err == nil || !strings.Contains(err.Error(), "holds the export of invoices") {
+		t.Errorf("err %v, want the folder refused", err)
+	}
+}
+
+// TestExportFilesFollowTheirJob: a long customer name cannot push the num
+// out of a file name, and files a job no longer writes are removed.
+func TestExportFilesFollowTheirJob(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("A", 130)
+	routes := map[string]string{
+		"POST /Api/v2/Jobs/Search":      `[{"num":"1"},{"num":"2"}]`,
+		"GET /Api/v2/Jobs/Detail?num=1": `{"num":"1","customerName":"` + long + `"}`,
+		"GET /Api/v2/Jobs/Detail?num=2": `{"num":"2","customerName":"` + long + `"}`,
+		"GET /Api/v2/Jobs/PDF?num=1":    `{"pdfData":"` + b64("one") + `"}`,
+		"GET /Api/v2/Jobs/PDF?num=2":    `{"pdfData":"` + b64("two") + `"}`,
+		"GET /Api/v2/Jobs/Photos?num=1": `[{"fileName":"a.png","imageData":"` + b64("a") + `"},{"fileName":"b.png","imageData":"` + b64("b") + `"}]`,
+		"GET /Api/v2/Jobs/Photos?num=2": `[]`,
+	}
+	c, api := fakeClient(t, routes)
+	out := t.TempDir()
+	src := "version: 1\nexport: jobs\npdf: \"pdf/{customerName}-{num}.pdf\"\nphotos: \"p/{num}/{fileName}\"\n"
+	sum := exportOnce(t, c, src, out, ExportOptions{})
+	if sum.Failed != 0 || sum.FilesWritten != 4 { // 2 PDFs, 2 photos
+		t.Fatalf("failed %d, files written %d; want 0, 4", sum.Failed, sum.FilesWritten)
+	}
+	files := manifestOf(t, out)
+	if len(files) != 4 {
+		t.Errorf("files %v, want two PDFs and two photos", files)
+	}
+	// Job 1's photo b.png is gone from the API: its file goes too.
+	api.mu.Lock()
+	api.routes["GET /Api/v2/Jobs/Photos?num=1"] = `[{"fileName":"a.png","imageData":"` + b64("a") + `"}]`
+	api.mu.Unlock()
+	exportOnce(t, c, src, out, ExportOptions{})
+	files = manifestOf(t, out)
+	if _, ok := files["p/1/b.png"]; ok || len(files) != 3 {
+		t.Errorf("files %v, want p/1/b.png removed", files)
+	}
+	if _, err := os.Stat(filepath.Join(out, "p", "1", "b.png")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("p/1/b.png still on disk: %v", err)
+	}
+}
+
+func TestExportInvoiceChecks(t *testing.T) {
+	t.Parallel()
+	c, _ := fakeClient(t, map[string]string{
+		"POST /Api/v2/Invoices/List": `[
+		  {"num":1,"type":"Invoice","status":0,"total":"10,00","lines":[{"total":"9,99"}]},
+		  {"num":2,"type":"Invoice","status":0,"total":"10,00","lines":[{"price":"1e200","quantity":"1e200"}]},
+		  {"num":3,"type":"Invoice","total":"5","lines":[{"price":"2,50","quantity":"2"}]},
+		  {"num":4,"type":"Invoice","status":1,"total":"5","idClient":9,"lines":[]}]`,
+		"GET /Api/v2/Customer/Details?id=9": `{"code":0,"message":"busy"}`,
+	})
+	sum := exportOnce(t, c, "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n", t.TempDir(), ExportOptions{})
+	want := []Mismatch{{Num: "1", Type: "Invoice", Total: 10, LinesTotal: 9.99}, {Num: "4", Type: "Invoice", Total: 5, LinesTotal: 0}}
+	if fmt.Sprint(sum.TotalMismatches) != fmt.Sprint(want) {
+		t.Errorf("mismatches %+v, want %+v (a cent is a mismatch; 2.50 × 2 is 5; no lines is 0)", sum.TotalMismatches, want)
+	}
+	for _, w := range []string{"invoice 2: the lines cannot all be read", "invoice 3: no status"} {
+		if !slices.ContainsFunc(sum.Warnings, func(s string) bool { return strings.HasPrefix(s, w) }) {
+			t.Errorf("no warning %q in %q", w, sum.Warnings)
+		}
+	}
+	// The customer of invoice 4 cannot be looked up (404 is "not found" for
+	// this fake API, so it is only a warning): the invoice is exported.
+	if sum.Exported != 4 || sum.Failed != 0 {
+		t.Errorf("exported %d, failed %d", sum.Exported, sum.Failed)
+	}
+}
+
+func TestExportNameLookupFailureFailsTheItem(t *testing.T) {
+	t.Parallel()
+	api := &fakeAPI{routes: map[string]string{
+		"POST /Api/v2/Invoices/List": `[{"num":4,"type":"Invoice","status":1,"total":"5","idClient":9,"lines":[]}]`,
+	}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/Api/v2/Customer/Details" {
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `{"code":0,"message":"database down"}`)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := synchroteam.NewClient(synchroteam.WithBaseURL(srv.URL), synchroteam.WithCredentials("acme", "k"),
+		synchroteam.WithRate(1000), synchroteam.WithRetryPolicy(synchroteam.RetryPolicy{MaxAttempts: 1, MaxElapsed: time.Second}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := exportOnce(t, c, "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n", t.TempDir(), ExportOptions{})
+	if sum.Failed != 1 || sum.Exported != 0 || !strings.HasPrefix(sum.State, "none:") {
+		t.Errorf("failed %d, exported %d, state %q; want the invoice failed and the state not moved", sum.Failed, sum.Exported, sum.State)
+	}
+}
+
+// TestExportDropsWhatTheFiltersLeaveOut: an invoice once a draft, now paid,
+// leaves a "status: draft" export at the next incremental run.
+func TestExportDropsWhatTheFiltersLeaveOut(t *testing.T) {
+	t.Parallel()
+	c, api := fakeClient(t, map[string]string{
+		"POST /Api/v2/Invoices/List": `[{"num":1,"type":"Invoice","status":0,"total":"5","lines":[]},{"num":2,"type":"Invoice","status":0,"total":"6","lines":[]}]`,
+	})
+	out := t.TempDir()
+	src := "version: 1\nexport: invoices\nspreadsheet: i.xlsx\nfilters: {status: draft}\n"
+	if sum := exportOnce(t, c, src, out, ExportOptions{Since: "last"}); sum.Exported != 2 {
+		t.Fatalf("exported %d", sum.Exported)
+	}
+	api.mu.Lock()
+	api.routes["POST /Api/v2/Invoices/List"] = `[{"num":1,"type":"Invoice","status":3,"total":"5","lines":[]}]`
+	api.mu.Unlock()
+	sum := exportOnce(t, c, src, out, ExportOptions{Since: "last"})
+	if sum.Exported != 0 || sum.Kept != 1 || sum.Rows["Invoices"] != 1 {
+		t.Errorf("exported %d, kept %d, rows %v; want invoice 1 gone, 2 kept", sum.Exported, sum.Kept, sum.Rows)
 	}
 }

@@ -776,3 +776,22 @@ func (f *Folder) Close() error {
 	}
 	return nil
 }
+
+// Remove deletes the file rel (a slash-separated relative path) from the
+// folder and from the manifest. A file already gone is not an error.
+func (f *Folder) Remove(rel string) error {
+	p, err := localPath(rel)
+	if err != nil {
+		return fmt.Errorf("remove: %w", err)
+	}
+	key := p
+	unlock := f.lock(key)
+	defer unlock()
+	if err := f.root.Remove(filepath.FromSlash(p)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", key, err)
+	}
+	f.mu.Lock()
+	delete(f.entries, key)
+	f.mu.Unlock()
+	return nil
+}

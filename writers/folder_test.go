@@ -946,3 +946,39 @@ func TestFolderClosed(t *testing.T) {
 		t.Error("SaveManifest after Close: no error")
 	}
 }
+
+func TestFolderRemove(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	f, err := OpenFolder(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range []string{"a/x.png", "a/y.png"} {
+		if _, err := f.WriteFile(p, strings.NewReader(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Remove("a/x.png"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Remove("a/x.png"); err != nil {
+		t.Errorf("removing a file already gone: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "a", "x.png")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a/x.png still there: %v", err)
+	}
+	var paths []string
+	for _, e := range f.Manifest() {
+		paths = append(paths, e.Path)
+	}
+	if !slices.Equal(paths, []string{"a/y.png"}) {
+		t.Errorf("manifest %v, want only a/y.png", paths)
+	}
+	for _, bad := range []string{"../x", "/etc/passwd", "manifest.json", ""} {
+		if err := f.Remove(bad); err == nil {
+			t.Errorf("Remove(%q) accepted", bad)
+		}
+	}
+}

@@ -7,11 +7,15 @@ package writers
 // widths follow the content.
 //
 // Text cells are neutralised against formula injection (OWASP, "CSV
-// Injection"): a text that starts with =, +, -, @, TAB or CR gets a single
-// quote in front, in XLSX as in CSV, so that no spreadsheet program ever
-// reads it as a formula, even once the cell is edited. XLSX text cells are
-// plain string cells, never formulas. Number and date cells are not
-// touched: NumberCell(-5) is written -5.
+// Injection"), so that no spreadsheet program ever reads a text that
+// starts with =, +, -, @, TAB or CR as a formula. In CSV, which a
+// spreadsheet parses field by field, such a text gets a single quote in
+// front. In XLSX, text cells are string cells, which are never evaluated;
+// such a text keeps its value (a phone number +33 4 78 42 10 11 reads back
+// as it came, and can be imported again) and its cell carries the
+// quotePrefix style, the mark Excel itself sets on a text typed after a
+// quote: the cell stays text even once edited. Number and date cells are
+// not touched: NumberCell(-5) is written -5.
 //
 // Files are written to temporary files in the folder of the export and
 // renamed into place by Close: an export that fails or is aborted leaves no
@@ -222,10 +226,12 @@ type csvPart struct {
 
 // xlsxStyles are the style ids of a workbook's cells.
 type xlsxStyles struct {
-	header   int
-	date     int
-	dateTime int
-	general  int // numbers in a column formatted otherwise
+	header       int
+	date         int
+	dateTime     int
+	general      int // numbers in a column formatted otherwise
+	quoted       int // texts a spreadsheet could read as formulas: quotePrefix
+	quotedHeader int
 }
 
 // CreateWorkbook starts an export to path: an XLSX file, or with f.CSV, CSV
@@ -299,8 +305,25 @@ func (w *Workbook) newStyles() (err error) {
 	if w.styles.dateTime, err = w.book.NewStyle(&excelize.Style{CustomNumFmt: &dateTime}); err != nil {
 		return err
 	}
-	w.styles.general, err = w.book.NewStyle(&excelize.Style{CustomNumFmt: &general})
-	return err
+	if w.styles.general, err = w.book.NewStyle(&excelize.Style{CustomNumFmt: &general}); err != nil {
+		return err
+	}
+	// The text format (49, "@"), with quotePrefix set on its cell format:
+	// excelize's Style has no field for it, its style sheet has.
+	if w.styles.quoted, err = w.book.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
+		return err
+	}
+	if w.styles.quotedHeader, err = w.book.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}}); err != nil {
+		return err
+	}
+	for _, id := range []int{w.styles.quoted, w.styles.quotedHeader} {
+		if st := w.book.Styles; st == nil || st.CellXfs == nil || id >= len(st.CellXfs.Xf) {
+			return fmt.Errorf("%s: no cell format %d for quoted texts", w.path, id)
+		}
+		quote := true
+		w.book.Styles.CellXfs.Xf[id].QuotePrefix = &quote
+	}
+	return nil
 }
 
 // usable returns why the workbook cannot be written to, if it cannot.
@@ -575,10 +598,15 @@ func (s *Sheet) where() string {
 // neutralise puts a single quote before a text a spreadsheet could take
 // for a formula.
 func neutralise(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+	if formulaLike(s) {
 		return "'" + s
 	}
 	return s
+}
+
+// formulaLike reports whether a spreadsheet could take s for a formula.
+func formulaLike(s string) bool {
+	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }
 
 // xmlChar reports whether XML 1.0 can hold r.
@@ -738,8 +766,12 @@ func (s *Sheet) startStreaming() error {
 	}
 	header := make([]any, n)
 	for i, c := range s.cols {
-		if h := neutralise(xmlText(c.Header)); h != "" {
-			header[i] = excelize.Cell{StyleID: w.styles.header, Value: h}
+		if h := xmlText(c.Header); h != "" {
+			style := w.styles.header
+			if formulaLike(h) {
+				style = w.styles.quotedHeader
+			}
+			header[i] = excelize.Cell{StyleID: style, Value: h}
 		}
 	}
 	if err := sw.SetRow("A1", header); err != nil {
@@ -818,7 +850,7 @@ func xlsxCellValue(c Cell) (any, bool) {
 	switch c.Kind {
 	case KindNumber:
 		if math.IsNaN(c.Number) || math.IsInf(c.Number, 0) {
-			return neutralise(c.String()), false
+			return c.String(), false
 		}
 		return c.Number, true
 	case KindDate, KindDateTime:
@@ -834,11 +866,11 @@ func xlsxCellValue(c Cell) (any, bool) {
 			t = time.Date(y, m, d, hh, mm, ss, c.Time.Nanosecond(), time.UTC)
 		}
 		if t.Before(firstXLSXDay) || !t.Before(endXLSXDays) {
-			return neutralise(c.String()), false
+			return c.String(), false
 		}
 		return t, true
 	default:
-		if v := neutralise(xmlText(c.Text)); v != "" {
+		if v := xmlText(c.Text); v != "" {
 			return v, false
 		}
 		return nil, false
@@ -866,6 +898,8 @@ func (s *Sheet) writeXLSX(row int, cells []Cell) error {
 			cell.StyleID = st.dateTime
 		case num && s.colStyle(i) != 0:
 			cell.StyleID = st.general // not the date format of its column
+		case !num && formulaLike(v.(string)):
+			cell.StyleID = st.quoted
 		}
 		vals[i] = cell
 	}
