@@ -631,32 +631,12 @@ func printExportSummary(w io.Writer, s *pipeline.ExportSummary, dir string) {
 // exportProgress shows an export's progress: a bar on a terminal, a log
 // line every few seconds otherwise, nothing with --quiet.
 type exportProgress struct {
-	w     io.Writer
-	what  string
-	bar   *progressbar.ProgressBar
-	quiet bool
-	last  time.Time
+	display
+	what string
 }
 
 func newExportProgress(w io.Writer, quiet bool, what string) *exportProgress {
-	p := &exportProgress{w: w, what: what, quiet: quiet, last: time.Now()}
-	if quiet {
-		return p
-	}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.bar = progressbar.NewOptions(-1,
-			progressbar.OptionSetWriter(w), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString(what), progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish())
-	}
-	return p
-}
-
-func (p *exportProgress) logWriter() io.Writer {
-	if p.quiet {
-		return nil
-	}
-	return p.w
+	return &exportProgress{display: newDisplay(w, quiet, what), what: what}
 }
 
 func (p *exportProgress) update(done, total int) {
@@ -667,15 +647,8 @@ func (p *exportProgress) update(done, total int) {
 			p.bar.ChangeMax(total)
 		}
 		_ = p.bar.Set(done)
-	case time.Since(p.last) >= 5*time.Second:
-		p.last = time.Now()
+	case p.due():
 		fmt.Fprintf(p.w, "%s %s: %d of %d\n", time.Now().Format("15:04:05"), p.what, done, total)
-	}
-}
-
-func (p *exportProgress) finish() {
-	if p.bar != nil {
-		_ = p.bar.Finish()
 	}
 }
 
@@ -741,13 +714,56 @@ func printSummary(w io.Writer, s *pipeline.Summary, dir string) {
 	fmt.Fprintf(w, "reports: %s\n", dir)
 }
 
-// progress shows a run's progress: a bar on a terminal, a log line every
-// few seconds otherwise (cron), nothing with --quiet.
-type progress struct {
+// display is what import and export show while they run: a progress bar
+// on a terminal, a log line every few seconds otherwise (cron), nothing
+// with --quiet.
+type display struct {
 	w     io.Writer
 	bar   *progressbar.ProgressBar
 	quiet bool
 	last  time.Time
+}
+
+func newDisplay(w io.Writer, quiet bool, unit string) display {
+	d := display{w: w, quiet: quiet, last: time.Now()}
+	if quiet {
+		return d
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		d.bar = progressbar.NewOptions(-1,
+			progressbar.OptionSetWriter(w), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString(unit), progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish())
+	}
+	return d
+}
+
+// logWriter is where the run's log lines go: nowhere with --quiet.
+func (d *display) logWriter() io.Writer {
+	if d.quiet {
+		return nil
+	}
+	return d.w
+}
+
+// due tells whether a log line is due (every 5 seconds).
+func (d *display) due() bool {
+	if time.Since(d.last) < 5*time.Second {
+		return false
+	}
+	d.last = time.Now()
+	return true
+}
+
+func (d *display) finish() {
+	if d.bar != nil {
+		_ = d.bar.Finish()
+	}
+}
+
+// progress shows an import's progress.
+type progress struct {
+	display
 	// done counts the rows of the mappings already finished, so that the
 	// bar goes on across mappings.
 	done    int
@@ -756,24 +772,7 @@ type progress struct {
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
-	p := &progress{w: w, quiet: quiet, last: time.Now()}
-	if quiet {
-		return p
-	}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.bar = progressbar.NewOptions(-1,
-			progressbar.OptionSetWriter(w), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("rows"), progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish())
-	}
-	return p
-}
-
-func (p *progress) logWriter() io.Writer {
-	if p.quiet {
-		return nil
-	}
-	return p.w
+	return &progress{display: newDisplay(w, quiet, "rows")}
 }
 
 func (p *progress) update(m *pipeline.Mapping, c pipeline.Counts) {
@@ -787,16 +786,9 @@ func (p *progress) update(m *pipeline.Mapping, c pipeline.Counts) {
 		p.read = c.Read
 		p.bar.Describe(fmt.Sprintf("%s: sent %d, not sent %d", m.Entity.Name, c.Sent, c.NotSent()))
 		_ = p.bar.Set(p.done + c.Read)
-	case time.Since(p.last) >= 5*time.Second:
-		p.last = time.Now()
+	case p.due():
 		fmt.Fprintf(p.w, "%s %s: read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d\n",
 			time.Now().Format("15:04:05"), m.Entity.Name, c.Read, c.Sent, c.Filtered, c.Rejected, c.Failed, c.Skipped)
-	}
-}
-
-func (p *progress) finish() {
-	if p.bar != nil {
-		_ = p.bar.Finish()
 	}
 }
 

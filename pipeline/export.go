@@ -92,35 +92,17 @@ var exportTopKeys = []string{"version", "description", "export", "filters", "spr
 
 // ParseExport checks an export mapping file's content.
 func ParseExport(p string, data []byte) (*ExportMapping, error) {
-	if len(data) > MaxMappingSize {
-		return nil, Problems{tooBig(p, int64(len(data)))}
-	}
-	if !utf8.Valid(data) {
-		return nil, Problems{{File: p, Msg: "the mapping file is not UTF-8 text"}}
-	}
-	l := &loader{file: p, m: &Mapping{File: p}, text: newSource(data)}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, Problems{l.yamlProblem(err)}
-	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, Problems{{File: p, Msg: "the mapping file is empty; it needs at least version and export"}}
-	}
-	if pr, ok := l.checkAliases(doc.Content[0]); !ok {
-		return nil, Problems{pr}
+	l, root, err := newLoader(p, data, "version and export")
+	if err != nil {
+		return nil, err
 	}
 	base := path.Base(strings.ReplaceAll(p, `\`, "/"))
 	el := &exportLoader{loader: l, m: &ExportMapping{File: p, Name: strings.TrimSuffix(base, path.Ext(base)), Overlap: DefaultOverlap}}
-	el.top(doc.Content[0])
-	if len(l.problems) == 0 {
-		return el.m, nil
+	el.top(root)
+	if err := l.result(); err != nil {
+		return nil, err
 	}
-	ps := l.problems.sorted()
-	if len(ps) > maxProblems {
-		more := len(ps) - maxProblems
-		ps = append(ps[:maxProblems:maxProblems], Problem{File: p, Msg: fmt.Sprintf("… and %d more problems", more)})
-	}
-	return nil, ps
+	return el.m, nil
 }
 
 type exportLoader struct {
@@ -130,25 +112,9 @@ type exportLoader struct {
 
 func (l *exportLoader) top(root *yaml.Node) {
 	root = deref(root)
-	if root.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			if k := deref(root.Content[i]); k.Value == "import" {
-				l.add(k, "this is an import mapping file: run it with stbulk import")
-				return
-			}
-		}
-	}
-	kv := l.pairs(root, "the export mapping file", exportTopKeys)
-	if root.Kind != yaml.MappingNode {
+	kv, ok := l.header(root, "the export mapping file", exportTopKeys, "import")
+	if !ok {
 		return
-	}
-	if p, ok := kv["version"]; !ok {
-		l.add(root, "missing \"version: 1\"")
-	} else if v, ok := l.scalar(p[1], "version"); ok && v != "1" {
-		l.add(p[1], "version %q is not supported: this stbulk reads version 1", v)
-	}
-	if p, ok := kv["description"]; ok {
-		l.scalar(p[1], "description")
 	}
 	names := exportKindNames()
 	p, ok := kv["export"]

@@ -577,19 +577,38 @@ func fetchCustomers(ctx context.Context, e *exporter) error {
 }
 
 func (e *exporter) customer(c *synchroteam.Customer) {
-	{
-		key := recordKey(c.ID, c.MyID)
-		warn := e.warn("customer " + key)
-		rw := row{"id": textCell(string(c.ID)), "myId": textCell(c.MyID), "name": textCell(c.Name),
-			"tags": textCell(strings.Join(c.Tags, ", "))}
-		addressCells(rw, c.Address, c.AddressComplement, c.AddressStreet, c.AddressZIP, c.AddressCity, c.AddressProvince, c.AddressCountry)
-		contactCells(rw, c.ContactName, c.ContactFirstName, c.ContactPhone, c.ContactMobile, c.ContactEmail, c.ContactFax)
-		positionCells(rw, c.Position, warn)
-		customCells(rw, c.CustomFieldValues)
-		r := newRecord(key)
-		r.add("Customers", rw)
-		e.emit(r)
+	// A customer has a site's fields, but for the customer's own.
+	e.place("Customers", "customer", &synchroteam.Site{
+		ID: c.ID, MyID: c.MyID, Name: c.Name, Address: c.Address, AddressComplement: c.AddressComplement,
+		AddressStreet: c.AddressStreet, AddressZIP: c.AddressZIP, AddressCity: c.AddressCity,
+		AddressProvince: c.AddressProvince, AddressCountry: c.AddressCountry,
+		ContactName: c.ContactName, ContactFirstName: c.ContactFirstName, ContactPhone: c.ContactPhone,
+		ContactMobile: c.ContactMobile, ContactEmail: c.ContactEmail, ContactFax: c.ContactFax,
+		CustomFieldValues: c.CustomFieldValues, Position: c.Position, Tags: c.Tags,
+	}, nil)
+}
+
+// place emits the row of a customer or a site (what is one of them in
+// words), with extra cells.
+func (e *exporter) place(sheet, what string, s *synchroteam.Site, extra row) {
+	key := recordKey(s.ID, s.MyID)
+	warn := e.warn(what + " " + key)
+	rw := row{"id": textCell(string(s.ID)), "myId": textCell(s.MyID), "name": textCell(s.Name),
+		"tags": textCell(strings.Join(s.Tags, ", "))}
+	for k, v := range extra {
+		rw[k] = v
 	}
+	for i, v := range []string{s.Address, s.AddressComplement, s.AddressStreet, s.AddressZIP, s.AddressCity, s.AddressProvince, s.AddressCountry} {
+		rw[addressFields[i].name] = textCell(v)
+	}
+	for i, v := range []string{s.ContactName, s.ContactFirstName, s.ContactPhone, s.ContactMobile, s.ContactEmail, s.ContactFax} {
+		rw[contactFields[i].name] = textCell(v)
+	}
+	positionCells(rw, s.Position, warn)
+	customCells(rw, s.CustomFieldValues)
+	r := newRecord(key)
+	r.add(sheet, rw)
+	e.emit(r)
 }
 
 func recordKey(id synchroteam.ID, myID string) string {
@@ -597,18 +616,6 @@ func recordKey(id synchroteam.ID, myID string) string {
 		return string(id)
 	}
 	return "myId:" + myID
-}
-
-func addressCells(rw row, v ...string) {
-	for i, f := range addressFields {
-		rw[f.name] = textCell(v[i])
-	}
-}
-
-func contactCells(rw row, v ...string) {
-	for i, f := range contactFields {
-		rw[f.name] = textCell(v[i])
-	}
 }
 
 // Sites: Site/List of each customer (or of the customer of the filter).
@@ -668,18 +675,8 @@ func fetchSites(ctx context.Context, e *exporter) error {
 				if s.CustomerMyID == "" {
 					s.CustomerMyID = o.myID
 				}
-				key := recordKey(s.ID, s.MyID)
-				warn := e.warn("site " + key)
-				rw := row{"id": textCell(string(s.ID)), "myId": textCell(s.MyID), "name": textCell(s.Name),
-					"customerId": textCell(string(s.CustomerID)), "customerMyId": textCell(s.CustomerMyID), "customerName": textCell(s.CustomerName),
-					"tags": textCell(strings.Join(s.Tags, ", "))}
-				addressCells(rw, s.Address, s.AddressComplement, s.AddressStreet, s.AddressZIP, s.AddressCity, s.AddressProvince, s.AddressCountry)
-				contactCells(rw, s.ContactName, s.ContactFirstName, s.ContactPhone, s.ContactMobile, s.ContactEmail, s.ContactFax)
-				positionCells(rw, s.Position, warn)
-				customCells(rw, s.CustomFieldValues)
-				r := newRecord(key)
-				r.add("Sites", rw)
-				e.emit(r)
+				e.place("Sites", "site", s, row{"customerId": textCell(string(s.CustomerID)),
+					"customerMyId": textCell(s.CustomerMyID), "customerName": textCell(s.CustomerName)})
 			}
 			return nil
 		})

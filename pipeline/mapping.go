@@ -384,34 +384,53 @@ func unwrapPathError(err error) string {
 // Parse checks a mapping file's content; path names it in problems and
 // anchors its relative source path.
 func Parse(path string, data []byte) (*Mapping, error) {
+	l, root, err := newLoader(path, data, "version, import and fields")
+	if err != nil {
+		return nil, err
+	}
+	l.top(root)
+	if err := l.result(); err != nil {
+		return nil, err
+	}
+	return l.m, nil
+}
+
+// newLoader reads a mapping file's YAML (import or export) and returns a
+// loader for it and the document's root. needs says what an empty file
+// lacks.
+func newLoader(path string, data []byte, needs string) (*loader, *yaml.Node, error) {
 	if len(data) > MaxMappingSize {
-		return nil, Problems{tooBig(path, int64(len(data)))}
+		return nil, nil, Problems{tooBig(path, int64(len(data)))}
 	}
-	l := &loader{file: path, m: &Mapping{File: path}}
 	if !utf8.Valid(data) {
-		return nil, Problems{{File: path, Msg: "the mapping file is not UTF-8 text"}}
+		return nil, nil, Problems{{File: path, Msg: "the mapping file is not UTF-8 text"}}
 	}
-	l.text = newSource(data)
+	l := &loader{file: path, m: &Mapping{File: path}, text: newSource(data)}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, Problems{l.yamlProblem(err)}
+		return nil, nil, Problems{l.yamlProblem(err)}
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, Problems{{File: path, Msg: "the mapping file is empty; it needs at least version, import and fields"}}
+		return nil, nil, Problems{{File: path, Msg: "the mapping file is empty; it needs at least " + needs}}
 	}
 	if p, ok := l.checkAliases(doc.Content[0]); !ok {
-		return nil, Problems{p}
+		return nil, nil, Problems{p}
 	}
-	l.top(doc.Content[0])
+	return l, doc.Content[0], nil
+}
+
+// result returns the problems found, sorted, at most maxProblems of them;
+// nil when there are none.
+func (l *loader) result() error {
 	if len(l.problems) == 0 {
-		return l.m, nil
+		return nil
 	}
 	ps := l.problems.sorted()
 	if len(ps) > maxProblems {
 		more := len(ps) - maxProblems
-		ps = append(ps[:maxProblems:maxProblems], Problem{File: path, Msg: fmt.Sprintf("… and %d more problems", more)})
+		ps = append(ps[:maxProblems:maxProblems], Problem{File: l.file, Msg: fmt.Sprintf("… and %d more problems", more)})
 	}
-	return nil, ps
+	return ps
 }
 
 // maxAliased bounds the nodes a mapping file reaches through aliases
@@ -586,23 +605,38 @@ func (l *loader) integer(n *yaml.Node, what string, min int) (int, bool) {
 
 var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "fields", "batch_size"}
 
-func (l *loader) top(root *yaml.Node) {
+// header checks what import and export mapping files share: the root is a
+// mapping of known keys, not a file of the other kind (other: its key and
+// command), with version 1. It returns the keys, or false when the file
+// cannot be read further.
+func (l *loader) header(root *yaml.Node, what string, known []string, other string) (map[string][2]*yaml.Node, bool) {
 	if r := deref(root); r.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(r.Content); i += 2 {
-			if k := deref(r.Content[i]); k.Value == "export" {
-				l.add(k, "this is an export mapping file: run it with stbulk export")
-				return
+			if k := deref(r.Content[i]); k.Value == other {
+				l.add(k, "this is an %s mapping file: run it with stbulk %s", other, other)
+				return nil, false
 			}
 		}
 	}
-	kv := l.pairs(root, "the mapping file", topKeys)
-	if root.Kind != yaml.MappingNode {
-		return
+	kv := l.pairs(root, what, known)
+	if deref(root).Kind != yaml.MappingNode {
+		return nil, false
 	}
 	if p, ok := kv["version"]; !ok {
 		l.add(root, "missing \"version: 1\"")
 	} else if v, ok := l.scalar(p[1], "version"); ok && v != "1" {
 		l.add(p[1], "version %q is not supported: this stbulk reads version 1", v)
+	}
+	if p, ok := kv["description"]; ok {
+		l.scalar(p[1], "description")
+	}
+	return kv, true
+}
+
+func (l *loader) top(root *yaml.Node) {
+	kv, ok := l.header(root, "the mapping file", topKeys, "export")
+	if !ok {
+		return
 	}
 	if p, ok := kv["import"]; !ok {
 		l.add(root, "missing \"import:\" (one of %s)", strings.Join(synchroteam.Entities(), ", "))
@@ -616,9 +650,6 @@ func (l *loader) top(root *yaml.Node) {
 			}
 			l.add(p[1], "%s", msg)
 		}
-	}
-	if p, ok := kv["description"]; ok {
-		l.scalar(p[1], "description")
 	}
 	if p, ok := kv["source"]; ok {
 		if s, ok := l.scalar(p[1], "source"); ok {
