@@ -322,7 +322,12 @@ type importOptions struct {
 	rate        float64
 	maxErrors   int
 	quiet       bool
+	resume      string
 }
+
+// resumeLatest is --resume without a folder: the newest unfinished run of
+// the same mapping files under stbulk-runs.
+const resumeLatest = "latest"
 
 func newImportCmd(std streams) *cobra.Command {
 	opts := &importOptions{}
@@ -358,7 +363,10 @@ interrupted.`,
   stbulk import mappings/equipment.yaml mappings/sites.yaml mappings/customers.yaml
 
   # re-import the rows that failed, once fixed
-  stbulk import mappings/customers.yaml --input stbulk-runs/2026-11-27T031500/errors.csv`,
+  stbulk import mappings/customers.yaml --input stbulk-runs/2026-11-27T031500/errors.csv
+
+  # the machine rebooted during a load: go on where it stopped
+  stbulk import mappings/parts.yaml mappings/inventory.yaml --resume`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("import needs at least one mapping file")
@@ -378,6 +386,8 @@ interrupted.`,
 	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
 	f.IntVar(&opts.maxErrors, "max-errors", 0, "stop once more than N rows were rejected or failed (0: never stop)")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	f.StringVar(&opts.resume, "resume", "", "go on with a run that stopped (crash, kill, interrupt): its folder, or without one the newest unfinished run of these mapping files; only rows without a final outcome are sent")
+	f.Lookup("resume").NoOptDefVal = resumeLatest
 	return cmd
 }
 
@@ -403,6 +413,22 @@ func loadMappings(paths []string) ([]*pipeline.Mapping, error) {
 }
 
 func runImport(ctx context.Context, args []string, opts *importOptions, std streams) error {
+	if opts.resume == resumeLatest {
+		// "--resume DIR" reaches here as --resume and a DIR argument (the
+		// folder is optional): a folder among the arguments is the run.
+		var mappings []string
+		for _, a := range args {
+			if fi, err := os.Stat(a); err == nil && fi.IsDir() && opts.resume == resumeLatest {
+				opts.resume = a
+				continue
+			}
+			mappings = append(mappings, a)
+		}
+		if len(mappings) == 0 {
+			return usagef("--resume %s: give the mapping files of the run too", opts.resume)
+		}
+		args = mappings
+	}
 	switch {
 	case opts.concurrency < 1 || opts.concurrency > maxConcurrency:
 		return usagef("--concurrency %d: must be between 1 and %d", opts.concurrency, maxConcurrency)
@@ -414,6 +440,10 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return usagef("--dry-run sends nothing, --sandbox sends to a local sandbox: choose one")
 	case opts.input != "" && len(args) > 1:
 		return usagef("--input replaces the source of one mapping file; %d were given", len(args))
+	case opts.resume != "" && opts.dryRun:
+		return usagef("--resume goes on with a run that sent rows; a dry run sends nothing")
+	case opts.resume != "" && opts.out != "":
+		return usagef("--resume writes into the folder of the run it resumes: drop --out")
 	}
 	maps, err := loadMappings(args)
 	if err != nil {
@@ -436,19 +466,29 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		}
 	}
 	out := opts.out
-	if out == "" {
+	switch {
+	case opts.resume == resumeLatest:
+		if out, err = pipeline.FindResumable("stbulk-runs", args, opts.input); err != nil {
+			return usageError{err}
+		}
+		fmt.Fprintf(std.err, "resuming the run in %s\n", out)
+	case opts.resume != "":
+		out = opts.resume
+	case out == "":
 		if out, err = writers.RunDir("stbulk-runs", time.Now()); err != nil {
 			return err
 		}
 		defer removeIfEmpty(out)
-	} else if err := writers.EnsureDir(out); err != nil {
-		return usageError{err}
+	default:
+		if err := writers.EnsureDir(out); err != nil {
+			return usageError{err}
+		}
 	}
 	prog := newProgress(std.err, opts.quiet)
 	sum, runErr := pipeline.Run(ctx, maps, pipeline.Options{
 		Client: client, Input: opts.input, OutDir: out,
 		Concurrency: opts.concurrency, MaxErrors: opts.maxErrors,
-		Progress: prog.update, Log: prog.logWriter(),
+		Progress: prog.update, Log: prog.logWriter(), Resume: opts.resume != "",
 	})
 	prog.finish()
 	if sum != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -117,6 +119,10 @@ type Options struct {
 	NotSent func(m *Mapping, row int, reason string)
 	// Log receives a line for each mapping started and for a stop.
 	Log io.Writer
+	// Resume goes on with the run whose folder is OutDir, from its journal:
+	// only the rows without a final outcome are sent, and the reports are
+	// written again whole, as if the run had not stopped.
+	Resume bool
 }
 
 // InterruptGrace is how long requests in flight may finish after an interrupt.
@@ -169,8 +175,13 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 
 	sum := &Summary{DryRun: opts.Client == nil, Started: start.UTC().Truncate(time.Second)}
 	r := &runner{opts: opts, failedKeys: map[string]map[string]string{}}
-	var runErr error
 	dirs := reportDirs(opts.OutDir, srcs)
+	if opts.Client != nil || opts.Resume {
+		if err := r.openJournal(srcs, dirs, start); err != nil {
+			return nil, err
+		}
+	}
+	var runErr error
 	for i, o := range srcs {
 		// After a stop (interrupt, fatal error, --max-errors) the mappings
 		// left are not imported, but their rows still go to their errors
@@ -181,7 +192,7 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 			cancel()
 			mctx = stopped
 		}
-		ms, err := r.runMapping(mctx, o, dirs[i])
+		ms, err := r.runMapping(mctx, i, o, dirs[i])
 		r.earlierErrors += ms.Rejected + ms.Failed
 		sum.Mappings = append(sum.Mappings, ms)
 		sum.Counts.plus(ms.Counts)
@@ -211,7 +222,56 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	if err := writers.WriteJSON(filepath.Join(opts.OutDir, "summary.json"), sum); err != nil && runErr == nil {
 		runErr = err
 	}
+	if r.journal != nil {
+		// The run ended when every row has its outcome: not after an
+		// interrupt or a stop, which --resume goes on with.
+		if err := r.journal.close(runErr == nil && sum.Stopped == ""); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
 	return sum, runErr
+}
+
+// openJournal starts the run's journal, or with Resume reads the one of
+// the run being resumed, checks that it is the same run, and removes the
+// reports it left, which the resumed run writes again whole.
+func (r *runner) openJournal(srcs []*opened, dirs []string, start time.Time) error {
+	domain := ""
+	if r.opts.Client != nil {
+		domain = r.opts.Client.Domain()
+	}
+	h, err := journalHeaderFor(srcs, domain, start)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(r.opts.OutDir, JournalName)
+	if !r.opts.Resume {
+		r.journal, err = createJournal(path, h)
+		return err
+	}
+	rp, err := readJournal(path)
+	if err != nil {
+		return fmt.Errorf("--resume %s: %w", r.opts.OutDir, err)
+	}
+	if rp.finished {
+		return fmt.Errorf("--resume %s: that run finished; nothing to resume (import the errors file to send its rows again)", r.opts.OutDir)
+	}
+	if why := rp.sameRun(h); why != "" {
+		return fmt.Errorf("--resume %s: not the same run: %s", r.opts.OutDir, why)
+	}
+	for _, d := range dirs {
+		for _, name := range []string{"errors.csv", "errors.xlsx", "success.csv", "payloads.jsonl", writers.SummaryName} {
+			if err := os.Remove(filepath.Join(d, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("--resume: %w", err)
+			}
+		}
+	}
+	if err := os.Remove(filepath.Join(r.opts.OutDir, writers.SummaryName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("--resume: %w", err)
+	}
+	r.replay = rp
+	r.journal, err = appendJournal(path, rp.validLen)
+	return err
 }
 
 // openAll opens every source and binds its mapping; every problem of every
@@ -290,12 +350,15 @@ type runner struct {
 	// earlierErrors counts the rows rejected or failed in the mappings
 	// already run: --max-errors is for the whole run.
 	earlierErrors int
+	journal       *journal  // nil in a dry run
+	replay        *replayed // the journal of the run resumed, if any
 }
 
 // job is one unit of work for the senders: one row, or a batch of rows.
 type job struct {
 	rows  []readers.Row
 	items []writers.Item
+	mi    int // the mapping's index in the run
 	// refused, when set, says why the batcher keeps these rows from the
 	// senders (a group with a rejected row).
 	refused string
@@ -312,9 +375,14 @@ type result struct {
 	err     error // the API's error, for fatal checks
 	// fatalRead is set, alone, when the source cannot be read further.
 	fatalRead error
+	replayed  bool   // the outcome comes from the journal of the run resumed
+	stopped   bool   // not sent because the run stopped: to send on resume
+	unknown   bool   // the request may have been applied
+	batch     string // the request of a batched row, and its rows
+	batchLen  int
 }
 
-func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (MappingSummary, error) {
+func (r *runner) runMapping(ctx context.Context, mi int, o *opened, dir string) (MappingSummary, error) {
 	m := o.m
 	ms := MappingSummary{Mapping: m.File, Entity: m.Entity.Name, Input: o.input}
 	if r.opts.Log != nil {
@@ -382,7 +450,7 @@ func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (Mapping
 	var g errgroup.Group
 	g.Go(func() error {
 		defer close(jobs)
-		r.produce(readCtx, o, api == nil, jobs, results)
+		r.produce(readCtx, mi, o, api == nil, jobs, results)
 		return nil
 	})
 	for range r.opts.Concurrency {
@@ -408,6 +476,12 @@ func (r *runner) runMapping(ctx context.Context, o *opened, dir string) (Mapping
 			continue
 		}
 		ms.Counts.add(res.outcome)
+		if r.journal != nil && !res.replayed {
+			if jerr := r.journal.add(entryOf(mi, res)); jerr != nil && writeErr == nil {
+				writeErr = jerr
+				stop("cannot write the journal: "+jerr.Error(), jerr)
+			}
+		}
 		if werr := rep.record(res); werr != nil && writeErr == nil {
 			writeErr = werr
 			stop("cannot write the reports: "+werr.Error(), werr)
@@ -465,7 +539,7 @@ func fatalReason(c *synchroteam.Client, err error) (string, bool) {
 // valid rows to the senders (grouped in batches for batched entities). Once
 // the run stops, the rows left are still read and recorded as not sent, so
 // that every row of the input is in a report.
-func (r *runner) produce(ctx context.Context, o *opened, dry bool, jobs chan<- job, results chan<- result) {
+func (r *runner) produce(ctx context.Context, mi int, o *opened, dry bool, jobs chan<- job, results chan<- result) {
 	m := o.m
 	b := &batcher{size: m.BatchSize, grouped: m.Entity.Name == "inventory"}
 	// hand gives jobs to the senders; once the run stops, their rows are
@@ -534,9 +608,13 @@ func (r *runner) produce(ctx context.Context, o *opened, dry bool, jobs chan<- j
 			results <- result{row: row, outcome: Sent, key: writers.Key(m.Entity, p), payload: p}
 			continue
 		}
+		if res, done := r.replayed(mi, m, row, p); done {
+			results <- res
+			continue
+		}
 		it := writers.Item{Row: row.Num, Payload: p}
 		if !m.Entity.Batch {
-			hand(job{rows: []readers.Row{row}, items: []writers.Item{it}})
+			hand(job{rows: []readers.Row{row}, items: []writers.Item{it}, mi: mi})
 			continue
 		}
 		hand(b.add(row, it, results)...)
@@ -560,10 +638,10 @@ func (r *runner) drain(o *opened, results chan<- result) {
 				results <- result{fatalRead: fmt.Errorf("%s cannot be read further: %w", o.input, err)}
 				return
 			}
-			results <- result{row: rowOf(re), outcome: Failed, reason: why + "; " + re.Err.Error()}
+			results <- result{row: rowOf(re), outcome: Failed, reason: why + "; " + re.Err.Error(), stopped: true}
 			continue
 		}
-		results <- result{row: row, outcome: Failed, reason: why}
+		results <- result{row: row, outcome: Failed, reason: why, stopped: true}
 	}
 }
 
@@ -702,7 +780,7 @@ func rowOf(re *readers.RowError) readers.Row {
 func (r *runner) notSent(j job, results chan<- result) {
 	why := r.stopReason()
 	for i, row := range j.rows {
-		results <- result{row: row, outcome: Failed, reason: "not sent: " + why, payload: j.items[i].Payload}
+		results <- result{row: row, outcome: Failed, reason: "not sent: " + why, payload: j.items[i].Payload, stopped: true}
 	}
 }
 
@@ -719,18 +797,40 @@ func (r *runner) send(ctx context.Context, halted func() bool, api *writers.API,
 		return
 	}
 	var res []writers.Result
+	batch := ""
 	if m.Entity.Batch {
+		if r.journal != nil {
+			batch = r.journal.batch()
+		}
 		res = api.SendBatch(ctx, j.items)
 	} else {
+		if r.journal != nil && !m.Entity.Keyed(j.items[0].Payload) {
+			// Sent again after a crash, a row without its key would be
+			// created twice: the journal notes it before it goes.
+			e := journalEntry{M: j.mi, Row: j.rows[0].Num, O: jSending, H: payloadHash(j.items[0].Payload)}
+			if err := r.journal.addNow(e); err != nil {
+				results <- result{row: j.rows[0], outcome: Failed, reason: "not sent: " + err.Error(), payload: j.items[0].Payload, stopped: true}
+				return
+			}
+		}
 		res = []writers.Result{api.Send(ctx, j.items[0])}
 	}
 	for i, rr := range res {
-		out := result{row: j.rows[i], outcome: Sent, key: rr.Key, id: rr.ID, payload: j.items[i].Payload}
+		out := result{row: j.rows[i], outcome: Sent, key: rr.Key, id: rr.ID, payload: j.items[i].Payload, batch: batch}
+		if batch != "" {
+			out.batchLen = len(res)
+		}
 		switch {
 		case errors.Is(rr.Err, synchroteam.ErrNotStarted):
-			out.outcome, out.reason = Failed, "not sent: "+r.stopReason()
+			out.outcome, out.reason, out.stopped = Failed, "not sent: "+r.stopReason(), true
 		case rr.Err != nil:
 			out.outcome, out.reason, out.err = Failed, rr.Err.Error(), rr.Err
+			// Not applied for sure: the outcome is unknown (cut after the
+			// grace period, or answered ambiguously), or the run stopped
+			// (authentication refused, API unreachable).
+			_, fatal := fatalReason(r.opts.Client, rr.Err)
+			out.unknown = errors.Is(rr.Err, synchroteam.ErrOutcome) || errors.Is(rr.Err, context.Canceled) || errors.Is(rr.Err, context.DeadlineExceeded)
+			out.stopped = fatal && !out.unknown
 		}
 		results <- out
 	}
@@ -789,4 +889,47 @@ func (r *runner) orphan(m *Mapping, p Payload) string {
 		}
 	}
 	return ""
+}
+
+// entryOf is the journal line of a row's outcome.
+func entryOf(mi int, res result) journalEntry {
+	e := journalEntry{M: mi, Row: res.row.Num, O: outcomeName(res.outcome), K: res.key, ID: res.id, B: res.batch, N: res.batchLen}
+	if res.payload != nil {
+		e.H = payloadHash(res.payload)
+	}
+	switch {
+	case res.stopped:
+		e.O = jStopped
+	case res.unknown:
+		e.O = jUnknown
+	}
+	if res.outcome != Sent {
+		e.R = res.reason
+	}
+	return e
+}
+
+// replayed returns the outcome the journal of the run resumed gives a row,
+// when it is final and the row is the same (same payload): the row is not
+// sent again. A row that may have been sent without its key is not sent
+// again either: its outcome is unknown.
+func (r *runner) replayed(mi int, m *Mapping, row readers.Row, p Payload) (result, bool) {
+	if r.replay == nil {
+		return result{}, false
+	}
+	e, ok := r.replay.outcomes[[2]int{mi, row.Num}]
+	if !ok || e.H != payloadHash(p) {
+		return result{}, false
+	}
+	switch {
+	case e.O == "sent":
+		return result{row: row, outcome: Sent, key: e.K, id: e.ID, payload: p, replayed: true}, true
+	case e.O == "failed":
+		return result{row: row, outcome: Failed, key: e.K, reason: e.R, payload: p, replayed: true}, true
+	case (e.O == jSending || e.O == jUnknown) && !m.Entity.Keyed(p):
+		return result{row: row, outcome: Failed, payload: p,
+			reason: "outcome unknown: the run stopped while this row was being sent, and it carries no key (" +
+				strings.Join(m.Entity.Keys, ", ") + "): check in Synchroteam before sending it again"}, true
+	}
+	return result{}, false
 }
