@@ -323,6 +323,7 @@ type importOptions struct {
 	maxErrors   int
 	quiet       bool
 	resume      string
+	minQuota    int64
 }
 
 // resumeLatest is --resume without a folder: the newest unfinished run of
@@ -388,6 +389,7 @@ interrupted.`,
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
 	f.StringVar(&opts.resume, "resume", "", "go on with a run that stopped (crash, kill, interrupt): its folder, or without one the newest unfinished run of these mapping files; only rows without a final outcome are sent")
 	f.Lookup("resume").NoOptDefVal = resumeLatest
+	f.Int64Var(&opts.minQuota, "min-quota", 0, "stop cleanly (exit 3, resumable with --resume) once the API's daily quota left falls below N requests (0: never)")
 	return cmd
 }
 
@@ -440,6 +442,8 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return usagef("--dry-run sends nothing, --sandbox sends to a local sandbox: choose one")
 	case opts.input != "" && len(args) > 1:
 		return usagef("--input replaces the source of one mapping file; %d were given", len(args))
+	case opts.minQuota < 0:
+		return usagef("--min-quota %d: must be 0 or more", opts.minQuota)
 	case opts.resume != "" && opts.dryRun:
 		return usagef("--resume goes on with a run that sent rows; a dry run sends nothing")
 	case opts.resume != "" && opts.out != "":
@@ -488,7 +492,7 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 	sum, runErr := pipeline.Run(ctx, maps, pipeline.Options{
 		Client: client, Input: opts.input, OutDir: out,
 		Concurrency: opts.concurrency, MaxErrors: opts.maxErrors,
-		Progress: prog.update, Log: prog.logWriter(), Resume: opts.resume != "",
+		Progress: prog.update, Log: prog.logWriter(), Resume: opts.resume != "", MinQuota: opts.minQuota,
 	})
 	prog.finish()
 	if sum != nil {
@@ -742,6 +746,12 @@ func printSummary(w io.Writer, s *pipeline.Summary, dir string) {
 		s.Read, s.Sent, s.Filtered, s.Rejected, s.Failed, s.Skipped, mode)
 	if !s.DryRun {
 		fmt.Fprintf(w, "requests %d, retries %d, rate limited %d, %.1fs\n", s.Requests, s.Retries, s.RateLimited, s.DurationSeconds)
+		if s.RateCuts > 0 {
+			fmt.Fprintf(w, "the API limited the rate: lowered %d time(s), down to %.1f requests/s\n", s.RateCuts, s.LowestRate)
+		}
+		if s.QuotaRemaining != nil {
+			fmt.Fprintf(w, "API quota left: %d requests\n", *s.QuotaRemaining)
+		}
 	}
 	if s.Stopped != "" {
 		fmt.Fprintf(w, "stopped: %s\n", s.Stopped)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,5 +170,44 @@ func TestResumeRefusesAnotherInput(t *testing.T) {
 	_, err = Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Resume: true})
 	if err == nil || !strings.Contains(err.Error(), "changed since the run") {
 		t.Errorf("resuming with a changed input: %v", err)
+	}
+}
+
+// TestMinQuotaStopsResumably: below --min-quota the run stops as a fatal
+// stop, every row not sent in the errors file, and --resume goes on with it.
+func TestMinQuotaStopsResumably(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{DailyQuota: 40})
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Code,Name\n")
+	for i := range 30 {
+		b.WriteString("Q-" + string(rune('A'+i%26)) + string(rune('a'+i/26)) + ",N\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "c.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(filepath.Join(dir, "m.yaml"), []byte("version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "run")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	first, err := Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Concurrency: 1, MinQuota: 30})
+	var fe *FatalError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "below --min-quota 30") {
+		t.Fatalf("err %v, want a fatal stop naming --min-quota", err)
+	}
+	if first.Sent == 0 || first.Sent > 11 || first.Read != 30 || first.Failed != 30-first.Sent {
+		t.Errorf("first run: %+v", first.Counts)
+	}
+	if first.QuotaRemaining == nil || *first.QuotaRemaining >= 30 {
+		t.Errorf("quota left %v", first.QuotaRemaining)
+	}
+	second, err := Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Resume: true})
+	if err != nil || second.Sent != 30 {
+		t.Errorf("resumed: %v, %+v", err, second.Counts)
 	}
 }

@@ -89,6 +89,8 @@ type Summary struct {
 	Requests        int64            `json:"requests"`
 	Retries         int64            `json:"retries"`
 	RateLimited     int64            `json:"rate_limited"`
+	RateCuts        int64            `json:"rate_cuts"`                // times a 429 lowered the rate
+	LowestRate      float64          `json:"lowest_rate,omitempty"`    // requests/s, after those cuts
 	QuotaRemaining  *int64           `json:"quota_remaining,omitempty"`
 	DurationSeconds float64          `json:"duration_seconds"`
 	DryRun          bool             `json:"dry_run"`
@@ -119,6 +121,9 @@ type Options struct {
 	NotSent func(m *Mapping, row int, reason string)
 	// Log receives a line for each mapping started and for a stop.
 	Log io.Writer
+	// MinQuota stops the run (a fatal stop: resumable) once the API's
+	// X-Quota-Remaining falls below it; 0: never.
+	MinQuota int64
 	// Resume goes on with the run whose folder is OutDir, from its journal:
 	// only the rows without a final outcome are sent, and the reports are
 	// written again whole, as if the run had not stopped.
@@ -214,6 +219,9 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	if c := opts.Client; c != nil {
 		cs := c.Counters()
 		sum.Requests, sum.Retries, sum.RateLimited = cs.Requests, cs.Retries, cs.RateLimited
+		if ps := c.Pace(); ps.Cuts > 0 {
+			sum.RateCuts, sum.LowestRate = ps.Cuts, ps.Lowest
+		}
 		if q, ok := c.QuotaRemaining(); ok {
 			sum.QuotaRemaining = &q
 		}
@@ -497,6 +505,10 @@ func (r *runner) runMapping(ctx context.Context, mi int, o *opened, dir string) 
 				stop(why, &FatalError{Err: errors.New(why)})
 			}
 		}
+		if q, ok := r.quotaLow(); ok {
+			why := fmt.Sprintf("the API quota left (%d requests) is below --min-quota %d: resume the run when the quota is renewed", q, r.opts.MinQuota)
+			stop(why, &FatalError{Err: errors.New(why)})
+		}
 		if n := r.opts.MaxErrors; n > 0 && r.earlierErrors+ms.Rejected+ms.Failed > n {
 			stop(fmt.Sprintf("more than %d rows were rejected or failed (--max-errors)", n), nil)
 		}
@@ -514,6 +526,15 @@ func (r *runner) runMapping(ctx context.Context, mi int, o *opened, dir string) 
 		return ms, writeErr
 	}
 	return ms, nil
+}
+
+// quotaLow reports the quota left when it is below --min-quota.
+func (r *runner) quotaLow() (int64, bool) {
+	if r.opts.MinQuota <= 0 || r.opts.Client == nil {
+		return 0, false
+	}
+	q, ok := r.opts.Client.QuotaRemaining()
+	return q, ok && q < r.opts.MinQuota
 }
 
 // fatalReason tells whether an API error must stop the whole run.
@@ -792,7 +813,7 @@ func (r *runner) stopReason() string {
 }
 
 func (r *runner) send(ctx context.Context, halted func() bool, api *writers.API, m *Mapping, j job, results chan<- result) {
-	if halted() {
+	if _, low := r.quotaLow(); halted() || low {
 		r.notSent(j, results)
 		return
 	}

@@ -51,6 +51,7 @@ type Client struct {
 	auth    *credentials // a pointer, so that %v of a Client never shows the key
 	http    *http.Client
 	limiter *rate.Limiter
+	pace    pace // adapts limiter to the server's 429s
 	retry   RetryPolicy
 	timeout time.Duration
 
@@ -440,6 +441,9 @@ func (r *retryable) exhausted(attempts int) error {
 // attempt sends one request. It returns the body of a successful answer, or
 // an error and, when that error may be retried, a non-nil *retryable.
 func (c *Client) attempt(ctx context.Context, cl call, target string, payload []byte) ([]byte, *retryable, error) {
+	if err := c.pace.wait(ctx); err != nil {
+		return nil, nil, fmt.Errorf("synchroteam: %s: waiting after a 429: %w: %w", cl.endpoint, ErrNotStarted, err)
+	}
 	if err := c.limiter.Wait(ctx); err != nil {
 		return nil, nil, fmt.Errorf("synchroteam: %s: waiting for the rate limiter: %w: %w", cl.endpoint, ErrNotStarted, err)
 	}
@@ -485,6 +489,7 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 		var rl *RateLimitError
 		if errors.As(cerr, &rl) {
 			c.limited.Add(1)
+			c.pace.limited(c.limiter, rl.RetryAfter)
 			return nil, &retryable{err: cerr, after: rl.RetryAfter}, cerr
 		}
 		if shouldRetryStatus(resp.StatusCode, cl.safe) {
@@ -497,6 +502,7 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 		}
 		return nil, nil, cerr
 	}
+	c.pace.succeeded(c.limiter)
 	return body, nil, nil
 }
 
