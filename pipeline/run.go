@@ -89,8 +89,8 @@ type Summary struct {
 	Requests        int64            `json:"requests"`
 	Retries         int64            `json:"retries"`
 	RateLimited     int64            `json:"rate_limited"`
-	RateCuts        int64            `json:"rate_cuts"`                // times a 429 lowered the rate
-	LowestRate      float64          `json:"lowest_rate,omitempty"`    // requests/s, after those cuts
+	RateCuts        int64            `json:"rate_cuts"`             // times a 429 lowered the rate
+	LowestRate      float64          `json:"lowest_rate,omitempty"` // requests/s, after those cuts
 	QuotaRemaining  *int64           `json:"quota_remaining,omitempty"`
 	DurationSeconds float64          `json:"duration_seconds"`
 	DryRun          bool             `json:"dry_run"`

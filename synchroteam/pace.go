@@ -28,8 +28,8 @@ type pace struct {
 const (
 	cutInterval = time.Second
 	maxPause    = 30 * time.Second // a longer Retry-After (a quota spent for the day) is left to the retry policy
-	minShare    = 1.0 / 50 // the rate is never cut below this share of the rate set
-	raiseShare  = 1.0 / 50 // what each second of successes adds back, as a share of the rate set
+	minShare    = 1.0 / 50         // the rate is never cut below this share of the rate set
+	raiseShare  = 1.0 / 50         // what each second of successes adds back, as a share of the rate set
 	cutFactor   = 0.7
 )
 
