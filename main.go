@@ -324,6 +324,8 @@ type importOptions struct {
 	quiet       bool
 	resume      string
 	minQuota    int64
+	changedOnly bool
+	ledger      string
 }
 
 // resumeLatest is --resume without a folder: the newest unfinished run of
@@ -389,6 +391,8 @@ interrupted.`,
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
 	f.StringVar(&opts.resume, "resume", "", "go on with a run that stopped (crash, kill, interrupt): its folder, or without one the newest unfinished run of these mapping files; only rows without a final outcome are sent")
 	f.Lookup("resume").NoOptDefVal = resumeLatest
+	f.BoolVar(&opts.changedOnly, "changed-only", false, "send only the rows whose payload changed since it was last sent (a ledger per domain and entity remembers it); the others are counted unchanged")
+	f.StringVar(&opts.ledger, "ledger", "", "folder of the --changed-only ledger (default: stbulk/ledger in the user cache folder)")
 	f.Int64Var(&opts.minQuota, "min-quota", 0, "stop cleanly (exit 3, resumable with --resume) once the API's daily quota left falls below N requests (0: never)")
 	return cmd
 }
@@ -444,6 +448,10 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return usagef("--input replaces the source of one mapping file; %d were given", len(args))
 	case opts.minQuota < 0:
 		return usagef("--min-quota %d: must be 0 or more", opts.minQuota)
+	case opts.ledger != "" && !opts.changedOnly:
+		return usagef("--ledger is the folder of --changed-only's ledger: add --changed-only")
+	case opts.changedOnly && opts.dryRun:
+		return usagef("--changed-only compares with what was sent; a dry run sends nothing")
 	case opts.resume != "" && opts.dryRun:
 		return usagef("--resume goes on with a run that sent rows; a dry run sends nothing")
 	case opts.resume != "" && opts.out != "":
@@ -488,8 +496,22 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 			return usageError{err}
 		}
 	}
+	ledger := opts.ledger
+	switch {
+	case !opts.changedOnly || ledger != "":
+	case opts.sandbox:
+		// A sandbox started for the run is new each time: so is its ledger.
+		ledger = filepath.Join(out, "ledger")
+	default:
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return usagef("--changed-only: no user cache folder for the ledger (%v): name one with --ledger", err)
+		}
+		ledger = filepath.Join(cache, "stbulk", "ledger")
+	}
 	prog := newProgress(std.err, opts.quiet)
 	sum, runErr := pipeline.Run(ctx, maps, pipeline.Options{
+		ChangedOnly: opts.changedOnly, LedgerDir: ledger,
 		Client: client, Input: opts.input, OutDir: out,
 		Concurrency: opts.concurrency, MaxErrors: opts.maxErrors,
 		Progress: prog.update, Log: prog.logWriter(), Resume: opts.resume != "", MinQuota: opts.minQuota,
@@ -742,8 +764,12 @@ func printSummary(w io.Writer, s *pipeline.Summary, dir string) {
 	if s.DryRun {
 		mode = " (dry run: \"sent\" means written to payloads.jsonl)"
 	}
-	fmt.Fprintf(w, "read %d: sent %d, filtered %d, rejected %d, failed %d, skipped %d%s\n",
-		s.Read, s.Sent, s.Filtered, s.Rejected, s.Failed, s.Skipped, mode)
+	unchanged := ""
+	if s.Unchanged > 0 {
+		unchanged = fmt.Sprintf(", unchanged %d", s.Unchanged)
+	}
+	fmt.Fprintf(w, "read %d: sent %d, filtered %d, rejected %d, failed %d, skipped %d%s%s\n",
+		s.Read, s.Sent, s.Filtered, s.Rejected, s.Failed, s.Skipped, unchanged, mode)
 	if !s.DryRun {
 		fmt.Fprintf(w, "requests %d, retries %d, rate limited %d, %.1fs\n", s.Requests, s.Retries, s.RateLimited, s.DurationSeconds)
 		if s.RateCuts > 0 {

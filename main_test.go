@@ -539,11 +539,15 @@ func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
 	var sum pipeline.Summary
 	ts.Check(json.Unmarshal([]byte(ts.ReadFile(filepath.Join(args[0], "summary.json"))), &sum))
 	line := func(c pipeline.Counts) string {
-		return fmt.Sprintf("read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d",
+		s := fmt.Sprintf("read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d",
 			c.Read, c.Sent, c.Filtered, c.Rejected, c.Failed, c.Skipped)
+		if c.Unchanged > 0 {
+			s += fmt.Sprintf(", unchanged %d", c.Unchanged)
+		}
+		return s
 	}
 	adds := func(c pipeline.Counts) bool {
-		return c.Read == c.Sent+c.Filtered+c.Rejected+c.Failed+c.Skipped
+		return c.Read == c.Sent+c.Filtered+c.Rejected+c.Failed+c.Skipped+c.Unchanged
 	}
 	var total pipeline.Counts
 	for _, m := range sum.Mappings {
@@ -581,6 +585,7 @@ func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
 		total.Rejected += m.Rejected
 		total.Failed += m.Failed
 		total.Skipped += m.Skipped
+		total.Unchanged += m.Unchanged
 	}
 	fmt.Fprintf(ts.Stdout(), "total: %s\n", line(sum.Counts))
 	if !adds(sum.Counts) || total != sum.Counts {

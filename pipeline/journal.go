@@ -90,7 +90,7 @@ const (
 )
 
 func outcomeName(o Outcome) string {
-	return [...]string{"sent", "filtered", "rejected", "failed", "skipped"}[o]
+	return [...]string{"sent", "filtered", "rejected", "failed", "skipped", "unchanged"}[o]
 }
 
 // createJournal starts the journal of a new run.

@@ -31,6 +31,7 @@ const (
 	Rejected                // not valid: unreadable row or field errors; nothing was sent
 	Failed                  // the API refused it, retries ran out, or the run stopped before it was sent
 	Skipped                 // its parent row failed in this run
+	Unchanged               // --changed-only: sent before with the same payload, not sent again
 )
 
 // Counts are the outcomes of a run's rows. Read is the sum of the others.
@@ -41,6 +42,9 @@ type Counts struct {
 	Rejected int `json:"rejected"`
 	Failed   int `json:"failed"`
 	Skipped  int `json:"skipped"`
+	// Unchanged rows were not sent: their payload is the one last sent
+	// (--changed-only).
+	Unchanged int `json:"unchanged"`
 }
 
 func (c *Counts) add(o Outcome) {
@@ -56,6 +60,8 @@ func (c *Counts) add(o Outcome) {
 		c.Failed++
 	case Skipped:
 		c.Skipped++
+	case Unchanged:
+		c.Unchanged++
 	}
 }
 
@@ -66,6 +72,7 @@ func (c *Counts) plus(o Counts) {
 	c.Rejected += o.Rejected
 	c.Failed += o.Failed
 	c.Skipped += o.Skipped
+	c.Unchanged += o.Unchanged
 }
 
 // NotSent is the number of rows read but not sent for a reason that needs
@@ -121,6 +128,11 @@ type Options struct {
 	NotSent func(m *Mapping, row int, reason string)
 	// Log receives a line for each mapping started and for a stop.
 	Log io.Writer
+	// ChangedOnly sends only the rows whose payload differs from the one
+	// last sent for their key, as the ledger in LedgerDir (per domain and
+	// entity) remembers it.
+	ChangedOnly bool
+	LedgerDir   string
 	// MinQuota stops the run (a fatal stop: resumable) once the API's
 	// X-Quota-Remaining falls below it; 0: never.
 	MinQuota int64
@@ -360,6 +372,7 @@ type runner struct {
 	earlierErrors int
 	journal       *journal  // nil in a dry run
 	replay        *replayed // the journal of the run resumed, if any
+	ledger        *ledger   // the mapping's, with --changed-only
 }
 
 // job is one unit of work for the senders: one row, or a batch of rows.
@@ -367,6 +380,8 @@ type job struct {
 	rows  []readers.Row
 	items []writers.Item
 	mi    int // the mapping's index in the run
+	// unchanged: the rows of an inventory group as last sent (--changed-only)
+	unchanged bool
 	// refused, when set, says why the batcher keeps these rows from the
 	// senders (a group with a rejected row).
 	refused string
@@ -403,6 +418,13 @@ func (r *runner) runMapping(ctx context.Context, mi int, o *opened, dir string) 
 	rep, err := openReports(dir, o, r.opts.Client == nil)
 	if err != nil {
 		return ms, err
+	}
+	r.ledger = nil
+	if r.opts.ChangedOnly && r.opts.Client != nil {
+		if r.ledger, err = openLedger(r.opts.LedgerDir, r.opts.Client.Domain(), m.Entity.Name); err != nil {
+			rep.close()
+			return ms, err
+		}
 	}
 	ms.Errors, ms.Success, ms.Payloads = rep.errorsPath, rep.successPath, rep.payloadsPath
 
@@ -519,6 +541,11 @@ func (r *runner) runMapping(ctx context.Context, mi int, o *opened, dir string) 
 	if err := rep.close(); err != nil && writeErr == nil {
 		writeErr = err
 	}
+	if r.ledger != nil {
+		if err := r.ledger.close(); err != nil && writeErr == nil {
+			writeErr = err
+		}
+	}
 	if fatal != nil {
 		return ms, fatal
 	}
@@ -563,6 +590,11 @@ func fatalReason(c *synchroteam.Client, err error) (string, bool) {
 func (r *runner) produce(ctx context.Context, mi int, o *opened, dry bool, jobs chan<- job, results chan<- result) {
 	m := o.m
 	b := &batcher{size: m.BatchSize, grouped: m.Entity.Name == "inventory"}
+	if led := r.ledger; led != nil && b.grouped {
+		b.unchanged = func(items []writers.Item) bool {
+			return led.unchanged(writers.Key(m.Entity, items[0].Payload), groupHash(items))
+		}
+	}
 	// hand gives jobs to the senders; once the run stops, their rows are
 	// recorded as not sent instead. A job the batcher refused is recorded
 	// as rejected with its reason.
@@ -573,6 +605,10 @@ func (r *runner) produce(ctx context.Context, mi int, o *opened, dry bool, jobs 
 			case j.refused != "":
 				for i, row := range j.rows {
 					results <- result{row: row, outcome: Rejected, payload: j.items[i].Payload, reason: j.refused}
+				}
+			case j.unchanged:
+				for i, row := range j.rows {
+					results <- result{row: row, outcome: Unchanged, key: writers.Key(m.Entity, j.items[i].Payload), payload: j.items[i].Payload}
 				}
 			default:
 				select {
@@ -633,6 +669,12 @@ func (r *runner) produce(ctx context.Context, mi int, o *opened, dry bool, jobs 
 			results <- res
 			continue
 		}
+		if r.ledger != nil && !b.grouped {
+			if key := writers.Key(m.Entity, p); r.ledger.unchanged(key, payloadHash(p)) {
+				results <- result{row: row, outcome: Unchanged, key: key, payload: p}
+				continue
+			}
+		}
 		it := writers.Item{Row: row.Num, Payload: p}
 		if !m.Entity.Batch {
 			hand(job{rows: []readers.Row{row}, items: []writers.Item{it}, mi: mi})
@@ -686,6 +728,8 @@ type batcher struct {
 	first   int    // the open group's first row
 	badRow  int    // the open group's first rejected row, 0 when none
 	closed  map[string]string
+	// unchanged, with --changed-only, tells a group sent before as it is
+	unchanged func([]writers.Item) bool
 }
 
 func groupKey(p map[string]any) (string, bool) {
@@ -770,6 +814,9 @@ func (b *batcher) closeGroup() []job {
 	b.closed[b.group] = fmt.Sprintf(
 		"part %v in depot %v was already sent with row %d, and a later request would replace its quantity: put the rows of one part and depot together, or raise batch_size",
 		b.pending.items[0].Payload["reference"], b.pending.items[0].Payload["depot"], b.first)
+	if b.unchanged != nil && b.unchanged(b.pending.items) {
+		return []job{{rows: b.pending.rows, items: b.pending.items, unchanged: true}}
+	}
 	var out []job
 	if len(b.batch.rows) > 0 && len(b.batch.rows)+len(b.pending.rows) > b.size {
 		out = append(out, b.take())
@@ -836,6 +883,7 @@ func (r *runner) send(ctx context.Context, halted func() bool, api *writers.API,
 		}
 		res = []writers.Result{api.Send(ctx, j.items[0])}
 	}
+	r.ledgerSent(m, j.items, res)
 	for i, rr := range res {
 		out := result{row: j.rows[i], outcome: Sent, key: rr.Key, id: rr.ID, payload: j.items[i].Payload, batch: batch}
 		if batch != "" {
@@ -910,6 +958,37 @@ func (r *runner) orphan(m *Mapping, p Payload) string {
 		}
 	}
 	return ""
+}
+
+// ledgerSent records in the ledger (--changed-only) the payloads sent: a
+// row's, or an inventory group's when all its rows went through.
+func (r *runner) ledgerSent(m *Mapping, items []writers.Item, res []writers.Result) {
+	if r.ledger == nil {
+		return
+	}
+	if m.Entity.Name != "inventory" {
+		for i, rr := range res {
+			if rr.Err == nil {
+				r.ledger.put(writers.Key(m.Entity, items[i].Payload), payloadHash(items[i].Payload))
+			}
+		}
+		return
+	}
+	for start := 0; start < len(items); {
+		g, _ := groupKey(items[start].Payload)
+		end, ok := start, true
+		for end < len(items) {
+			if h, _ := groupKey(items[end].Payload); h != g {
+				break
+			}
+			ok = ok && res[end].Err == nil
+			end++
+		}
+		if ok {
+			r.ledger.put(writers.Key(m.Entity, items[start].Payload), groupHash(items[start:end]))
+		}
+		start = end
+	}
 }
 
 // entryOf is the journal line of a row's outcome.
