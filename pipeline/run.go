@@ -26,12 +26,12 @@ type Outcome int
 
 // The outcomes of a row.
 const (
-	Sent     Outcome = iota // written through the API (in a dry run: written to payloads.jsonl)
-	Filtered                // left out by the mapping's where: filter
-	Rejected                // not valid: unreadable row or field errors; nothing was sent
-	Failed                  // the API refused it, retries ran out, or the run stopped before it was sent
-	Skipped                 // its parent row failed in this run
-	Unchanged               // --changed-only: sent before with the same payload, not sent again
+	Sent      Outcome = iota // written through the API (in a dry run: written to payloads.jsonl)
+	Filtered                 // left out by the mapping's where: filter
+	Rejected                 // not valid: unreadable row or field errors; nothing was sent
+	Failed                   // the API refused it, retries ran out, or the run stopped before it was sent
+	Skipped                  // its parent row failed in this run
+	Unchanged                // --changed-only: sent before with the same payload, not sent again
 )
 
 // Counts are the outcomes of a run's rows. Read is the sum of the others.
