@@ -247,6 +247,19 @@ func (s *source) blockScalar(line int, value string, literal bool) (int, int, []
 }
 
 // firstText is the first line from n that is not blank.
+// tabIndented returns the first line from n on (1-based) whose indentation
+// holds a tab, 0 when none.
+func (s *source) tabIndented(n int) int {
+	for i := max(n, 1); i <= len(s.lines); i++ {
+		line := s.line(i)
+		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		if strings.Contains(indent, "\t") {
+			return i
+		}
+	}
+	return 0
+}
+
 func (s *source) firstText(n int) int {
 	for n < len(s.lines) && strings.TrimSpace(s.line(n)) == "" {
 		n++
@@ -403,7 +416,8 @@ func newLoader(path string, data []byte, needs string) (*loader, *yaml.Node, err
 		return nil, nil, Problems{tooBig(path, int64(len(data)))}
 	}
 	if !utf8.Valid(data) {
-		return nil, nil, Problems{{File: path, Msg: "the mapping file is not UTF-8 text"}}
+		line, col := notUTF8At(data)
+		return nil, nil, Problems{{File: path, Line: line, Col: col, Msg: "the mapping file is not UTF-8 text: save it as UTF-8"}}
 	}
 	l := &loader{file: path, m: &Mapping{File: path}, text: newSource(data)}
 	var doc yaml.Node
@@ -494,6 +508,25 @@ var (
 	unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
 )
 
+// notUTF8At returns the line and column (in bytes, 1-based) of the first
+// byte of data that is not UTF-8.
+func notUTF8At(data []byte) (int, int) {
+	line, col := 1, 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			return line, col
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		data = data[size:]
+	}
+	return line, col
+}
+
 func (l *loader) yamlProblem(err error) Problem {
 	msg := err.Error()
 	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
@@ -510,6 +543,12 @@ func (l *loader) yamlProblem(err error) Problem {
 		// 1-based already.
 		if strings.HasPrefix(m[2], "did not find expected") {
 			line++
+		}
+		// A tab in the indentation is reported on the line before it.
+		if strings.HasPrefix(m[2], "found a tab character") {
+			if n := l.text.tabIndented(line); n > 0 {
+				return Problem{File: l.file, Line: n, Col: 1, Msg: "YAML: " + m[2] + ": indent with spaces"}
+			}
 		}
 		return Problem{File: l.file, Line: line, Msg: "YAML: " + m[2]}
 	}

@@ -642,7 +642,7 @@ func (r *runner) produce(ctx context.Context, mi int, o *opened, dry bool, jobs 
 			if row.Cells != nil {
 				p, _ = m.Build(row)
 			}
-			reject(result{row: row, outcome: Rejected, reason: re.Err.Error(), payload: p})
+			reject(result{row: row, outcome: Rejected, reason: rowErrorReason(re), payload: p})
 			continue
 		}
 		if ok, err := m.Match(row); err != nil {
@@ -701,7 +701,7 @@ func (r *runner) drain(o *opened, results chan<- result) {
 				results <- result{fatalRead: fmt.Errorf("%s cannot be read further: %w", o.input, err)}
 				return
 			}
-			results <- result{row: rowOf(re), outcome: Failed, reason: why + "; " + re.Err.Error(), stopped: true}
+			results <- result{row: rowOf(re), outcome: Failed, reason: why + "; " + rowErrorReason(re), stopped: true}
 			continue
 		}
 		results <- result{row: row, outcome: Failed, reason: why, stopped: true}
@@ -837,6 +837,16 @@ func (b *batcher) take() job {
 // never cut, so a grouped batch may hold more than size rows.
 func (b *batcher) flush() []job {
 	return append(b.closeGroup(), b.take())
+}
+
+// rowErrorReason is why a reader could not read a row, with its column
+// when the reader knows it (the file and row are in the report's columns).
+func rowErrorReason(re *readers.RowError) string {
+	msg := re.Err.Error()
+	if re.Column != "" && !strings.Contains(msg, re.Column) {
+		return "column " + re.Column + ": " + msg
+	}
+	return msg
 }
 
 // rowOf is the row a reader could not read, with what it could read of it.

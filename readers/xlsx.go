@@ -1,6 +1,7 @@
 package readers
 
 import (
+	"archive/zip"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -79,6 +80,9 @@ func openXLSX(path string, opts XLSXOptions, unzipLimit, spillSize int64) (src S
 			_ = f.Close()
 		}
 	}()
+	if err := checkZip(path, unzipLimit); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	f, err = excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: spillSize})
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable workbook: %w", path, err)
@@ -288,5 +292,42 @@ func (s *xlsxSource) Close() error {
 		err = cerr
 	}
 	s.f = nil
+	return err
+}
+
+// checkZip reads a workbook's zip directory and every part once, before
+// excelize opens it: the sizes the directory declares must add up to at
+// most limit (excelize checks them one part at a time, unpacking parts to
+// temporary files on the way), and each part must unpack to the size and
+// checksum it declares (excelize ignores a part longer than declared, and
+// would read a damaged sheet in part without a word).
+func checkZip(path string, limit int64) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("not a readable workbook: %w", err)
+	}
+	defer zr.Close()
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > uint64(limit) {
+			return fmt.Errorf("not a readable workbook: it unpacks to more than %d MiB (a damaged file, or one made to fill the disk)", limit>>20)
+		}
+	}
+	for _, f := range zr.File {
+		if err := checkPart(f); err != nil {
+			return fmt.Errorf("the workbook is damaged: part %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+func checkPart(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
 	return err
 }
