@@ -186,6 +186,8 @@ type sandboxOptions struct {
 	rate     float64
 	burst    int
 	failRate float64
+	limit    float64
+	drop     float64
 	latency  time.Duration
 	seed     int64
 	quota    int
@@ -209,8 +211,9 @@ writes its state to that file, and loads it on the next start.`,
 		Example: `  # a sandbox with demo data, as the acme domain
   stbulk sandbox --addr 127.0.0.1:8765 --domain acme --api-key K --demo
 
-  # rehearse a load under faults: 5 requests/s, 10% failures, 100 ms latency
-  stbulk sandbox --demo --rate 5 --fail-rate 0.1 --latency 100ms --seed 7
+  # rehearse a load under faults: 5 requests/s, 10% 5xx, 5% 429, 2% answers
+  # lost after the change was made, 100 ms latency
+  stbulk sandbox --demo --rate 5 --fail-rate 0.1 --limit-rate 0.05 --drop-rate 0.02 --latency 100ms --seed 7
 
   # keep the state between runs
   stbulk sandbox --demo --state sandbox-state.json`,
@@ -225,7 +228,9 @@ writes its state to that file, and loads it on the next start.`,
 	f.StringVar(&opts.apiKey, "api-key", "", "API key the server accepts (default $"+synchroteam.EnvAPIKey+")")
 	f.Float64Var(&opts.rate, "rate", 0, "requests per second before answering 429 (0: no limit)")
 	f.IntVar(&opts.burst, "burst", 0, "requests allowed at once above the rate (0: the rate, rounded up)")
-	f.Float64Var(&opts.failRate, "fail-rate", 0, "fraction of requests (0 to 1) that fail with 500, 503 or a dropped connection")
+	f.Float64Var(&opts.failRate, "fail-rate", 0, "fraction of requests (0 to 1) that fail with 500 or 503 (Retry-After 1), before any change")
+	f.Float64Var(&opts.limit, "limit-rate", 0, "fraction of requests (0 to 1) answered 429 (Retry-After 1), before any change, whatever --rate")
+	f.Float64Var(&opts.drop, "drop-rate", 0, "fraction of requests (0 to 1) whose connection is dropped after they were applied: the answer is lost")
 	f.DurationVar(&opts.latency, "latency", 0, "delay added to every request (e.g. 100ms)")
 	f.Int64Var(&opts.seed, "seed", 1, "seed of fault injection and generated ids (same seed, same faults)")
 	f.IntVar(&opts.quota, "quota", 0, "daily request quota announced in X-Quota-Remaining (0: 100000)")
@@ -251,6 +256,10 @@ func runSandbox(ctx context.Context, opts *sandboxOptions, std streams) error {
 		return usagef("sandbox: --rate %v: must be 0 or more", opts.rate)
 	case opts.failRate < 0 || opts.failRate > 1:
 		return usagef("sandbox: --fail-rate %v: must be between 0 and 1", opts.failRate)
+	case opts.limit < 0 || opts.limit > 1 || opts.drop < 0 || opts.drop > 1:
+		return usagef("sandbox: --limit-rate and --drop-rate must be between 0 and 1")
+	case opts.failRate+opts.limit+opts.drop > 1.000001:
+		return usagef("sandbox: --fail-rate + --limit-rate + --drop-rate is %v, more than 1", opts.failRate+opts.limit+opts.drop)
 	case opts.latency < 0:
 		return usagef("sandbox: --latency %v: must be 0 or more", opts.latency)
 	case opts.quota < 0:
@@ -258,7 +267,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions, std streams) error {
 	}
 	cfg := sandbox.Config{
 		Domain: opts.domain, APIKey: opts.apiKey,
-		Rate: opts.rate, Burst: opts.burst, FailRate: opts.failRate, Latency: opts.latency,
+		Rate: opts.rate, Burst: opts.burst, FailRate: opts.failRate, LimitRate: opts.limit, DropRate: opts.drop, Latency: opts.latency,
 		Seed: opts.seed, DailyQuota: opts.quota, StateFile: opts.state, Demo: opts.demo,
 	}
 	if opts.verbose {
@@ -289,7 +298,16 @@ func describeFaults(o *sandboxOptions) string {
 		parts = append(parts, fmt.Sprintf("rate limit %g/s", o.rate))
 	}
 	if o.failRate > 0 {
-		parts = append(parts, fmt.Sprintf("%.0f%% injected failures (seed %d)", o.failRate*100, o.seed))
+		parts = append(parts, fmt.Sprintf("%.0f%% injected 500/503", o.failRate*100))
+	}
+	if o.limit > 0 {
+		parts = append(parts, fmt.Sprintf("%.0f%% injected 429", o.limit*100))
+	}
+	if o.drop > 0 {
+		parts = append(parts, fmt.Sprintf("%.0f%% answers dropped after the change", o.drop*100))
+	}
+	if o.failRate+o.limit+o.drop > 0 {
+		parts = append(parts, fmt.Sprintf("faults seeded with %d", o.seed))
 	}
 	if o.latency > 0 {
 		parts = append(parts, fmt.Sprintf("latency %v", o.latency))

@@ -7,9 +7,11 @@
 // persisted to a JSON file), and reproduces the service's operating
 // conditions: Basic authentication, a per-second rate limit answered with 429
 // and Retry-After, a daily quota reported in X-Quota-Remaining, latency, and
-// injected faults (500, 503, dropped connections) that are reproducible from a
-// seed. Responses are JSON, or XML when the Accept header asks for it; request
-// bodies may be JSON or XML.
+// injected faults that are reproducible from a seed: 500 and 503 answers, 429
+// answers, and connections dropped after the request was applied (see
+// Config.FailRate, Config.LimitRate and Config.DropRate). Responses are JSON,
+// or XML when the Accept header asks for it; request bodies may be JSON or
+// XML.
 package sandbox
 
 import (
@@ -45,9 +47,26 @@ type Config struct {
 	Rate float64
 	// Burst is the token bucket size; 0 means max(1, ceil(Rate)).
 	Burst int
-	// FailRate (0..1) is the fraction of authenticated requests that fail
-	// with 500, 503 or a dropped connection, before any state change.
+	// FailRate, LimitRate and DropRate inject faults into authenticated
+	// requests that pass the rate limit. Each is a fraction (0..1) of those
+	// requests and their sum must not exceed 1: one draw of the seeded
+	// generator per request picks at most one kind, so the same Seed gives
+	// the same faults for the same sequence of requests. A request answered
+	// otherwise first (daily quota exhausted, 406) loses its 5xx or drop.
+	//
+	// FailRate is the fraction answered 500 (half of it) or 503 with
+	// "Retry-After: 1" (the other half), before any state change.
 	FailRate float64
+	// LimitRate is the fraction answered 429 with "Retry-After: 1", as the
+	// rate limit answers, before any state change and independently of Rate.
+	// Like the rate limit's 429s, these do not spend the daily quota.
+	LimitRate float64
+	// DropRate is the fraction whose connection is closed without an answer
+	// after the request was handled and its state change applied: the
+	// client cannot tell whether it was. A connection that cannot be taken
+	// over (HTTP/2, an httptest.ResponseRecorder) is not dropped: the
+	// request is answered normally and not counted in Stats.Dropped.
+	DropRate float64
 	// Latency is added to every request.
 	Latency time.Duration
 	// Seed makes injected faults, generated ids and demo data reproducible.
@@ -107,8 +126,9 @@ type Server struct {
 	mu sync.Mutex // guards st
 	st *state
 
-	faultMu  sync.Mutex
+	faultMu  sync.Mutex // guards faultRng and rates
 	faultRng *rand.Rand
+	rates    faultRates
 	quotaMu  sync.Mutex
 	quota    int       // left today
 	quotaDay time.Time // the UTC day quota counts
@@ -126,17 +146,24 @@ const maxBody = 64 << 20
 type Stats struct {
 	Requests      int            // every request received
 	Unauthorized  int            // answered 401
-	RateLimited   int            // answered 429 (rate limit or quota)
-	Faults        int            // injected 500, 503 and dropped connections
+	RateLimited   int            // answered 429 (rate limit, quota or LimitRate)
 	QuotaRejected int            // the part of RateLimited due to the daily quota
+	Faults        int            // injected faults of every kind: Failed + Limited + Dropped
+	Failed        int            // injected 500 and 503 answers (FailRate)
+	Limited       int            // injected 429 answers (LimitRate), also counted in RateLimited
+	Dropped       int            // connections dropped after the request was applied (DropRate)
 	ByEndpoint    map[string]int // authenticated requests per endpoint, e.g. "POST Customer/Send"
 }
 
 // New returns a Server for cfg. It loads cfg.StateFile when that file exists,
 // else the demo data when cfg.Demo is set, else starts empty.
 func New(cfg Config) (*Server, error) {
-	if cfg.Rate < 0 || cfg.FailRate < 0 || cfg.FailRate > 1 || cfg.DailyQuota < 0 || cfg.Burst < 0 {
-		return nil, errors.New("sandbox: Rate, Burst and DailyQuota must not be negative and FailRate must be within 0..1")
+	if cfg.Rate < 0 || cfg.DailyQuota < 0 || cfg.Burst < 0 {
+		return nil, errors.New("sandbox: Rate, Burst and DailyQuota must not be negative")
+	}
+	rates := faultRates{fail: cfg.FailRate, limit: cfg.LimitRate, drop: cfg.DropRate}
+	if err := rates.check(); err != nil {
+		return nil, err
 	}
 	key := cfg.APIKey
 	cfg.APIKey = ""
@@ -145,6 +172,7 @@ func New(cfg Config) (*Server, error) {
 		apiKey:   func() string { return key },
 		now:      func() time.Time { return time.Now().UTC().Truncate(time.Second) },
 		faultRng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5a17)),
+		rates:    rates,
 		quota:    cfg.DailyQuota,
 		maxBody:  maxBody,
 	}
@@ -418,6 +446,15 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 		writeMessage(w, f, http.StatusTooManyRequests, fmt.Sprintf("Too many requests: the limit is %g requests per second.", s.cfg.Rate))
 		return
 	}
+	fault := s.rollFault()
+	if fault == faultLimit {
+		// As the rate limit answers: before the quota is spent.
+		s.count(func(st *Stats) { st.RateLimited++; st.Limited++; st.Faults++ })
+		w.Header().Set("X-Quota-Remaining", strconv.Itoa(s.quotaLeft()))
+		w.Header().Set("Retry-After", "1")
+		writeMessage(w, f, http.StatusTooManyRequests, "Too many requests: the API rate limit was hit.")
+		return
+	}
 	left, allowed := s.spendQuota()
 	w.Header().Set("X-Quota-Remaining", strconv.Itoa(left))
 	if !allowed {
@@ -430,9 +467,28 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 		writeMessage(w, formatJSON, http.StatusNotAcceptable, "The requested format is not available: accept JSON (application/json, text/json) or XML (application/xml, text/xml).")
 		return
 	}
-	if s.injectFault(w, f) {
+	switch fault {
+	case fault500:
+		s.count(func(st *Stats) { st.Failed++; st.Faults++ })
+		writeMessage(w, f, http.StatusInternalServerError, "An error has occurred.")
+		return
+	case fault503:
+		s.count(func(st *Stats) { st.Failed++; st.Faults++ })
+		w.Header().Set("Retry-After", "1")
+		writeMessage(w, f, http.StatusServiceUnavailable, "The service is temporarily unavailable. Please try again later.")
+		return
+	case faultDrop:
+		held := &heldResponse{header: w.Header()}
+		s.apply(held, r, rt, params, f)
+		s.drop(w, held)
 		return
 	}
+	s.apply(w, r, rt, params, f)
+}
+
+// apply reads the request's query and body and runs its handler, which
+// changes the state, and writes the answer to w.
+func (s *Server) apply(w http.ResponseWriter, r *http.Request, rt *route, params []string, f format) {
 	c := &call{r: r, route: rt, params: params, mu: &s.mu}
 	query, order, err := lowerQuery(r.URL.RawQuery)
 	if err != nil {
@@ -552,38 +608,110 @@ func retryAfter(wait time.Duration) int {
 	return max(1, secs)
 }
 
-// injectFault decides, from the seeded generator, whether this request fails.
-// It reports whether it answered the request.
-func (s *Server) injectFault(w *statusRecorder, f format) bool {
-	if s.cfg.FailRate <= 0 {
-		return false
-	}
-	s.faultMu.Lock()
-	roll := s.faultRng.Float64()
-	kind := s.faultRng.IntN(3)
-	s.faultMu.Unlock()
-	if roll >= s.cfg.FailRate {
-		return false
-	}
-	s.count(func(st *Stats) { st.Faults++ })
-	switch kind {
-	case 0:
-		writeMessage(w, f, http.StatusInternalServerError, "An error has occurred.")
-	case 1:
-		w.Header().Set("Retry-After", "1")
-		writeMessage(w, f, http.StatusServiceUnavailable, "The service is temporarily unavailable. Please try again later.")
-	default:
-		if hj, ok := w.ResponseWriter.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				w.hijacked = true
-				conn.Close()
-				return true
-			}
+// fault is the injected fault a request gets, if any.
+type fault int
+
+const (
+	faultNone  fault = iota
+	fault500         // FailRate: 500
+	fault503         // FailRate: 503 with Retry-After
+	faultLimit       // LimitRate: 429 with Retry-After
+	faultDrop        // DropRate: connection dropped once the request is applied
+)
+
+// faultRates are the fractions of requests of each fault kind.
+type faultRates struct{ fail, limit, drop float64 }
+
+// check refuses a rate outside 0..1 (or NaN) and rates whose sum exceeds 1.
+// A sum over 1 by a rounding error only (0.1 + 0.2 + 0.7) is accepted.
+func (fr faultRates) check() error {
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"FailRate", fr.fail}, {"LimitRate", fr.limit}, {"DropRate", fr.drop}} {
+		if !(r.v >= 0 && r.v <= 1) {
+			return fmt.Errorf("sandbox: %s is %v: it must be within 0..1", r.name, r.v)
 		}
-		// Not a connection that can be dropped (HTTP/2, a recorder): a 503 instead.
-		writeMessage(w, f, http.StatusServiceUnavailable, "The service is temporarily unavailable. Please try again later.")
 	}
-	return true
+	if sum := fr.fail + fr.limit + fr.drop; sum > 1+1e-9 {
+		return fmt.Errorf("sandbox: FailRate + LimitRate + DropRate is %.4g, more than 1: each is a fraction of the requests and a request gets at most one fault", sum)
+	}
+	return nil
+}
+
+// active reports whether some fault is injected.
+func (fr faultRates) active() bool { return fr.fail > 0 || fr.limit > 0 || fr.drop > 0 }
+
+// rollFault picks the request's fault with one draw of the seeded generator
+// (none when no rate is set): a draw in [0, FailRate) is a 500 or 503 (the
+// first half a 500), [FailRate, FailRate+LimitRate) a 429,
+// [FailRate+LimitRate, FailRate+LimitRate+DropRate) a drop.
+func (s *Server) rollFault() fault {
+	s.faultMu.Lock()
+	fr := s.rates
+	if !fr.active() {
+		s.faultMu.Unlock()
+		return faultNone
+	}
+	roll := s.faultRng.Float64()
+	s.faultMu.Unlock()
+	switch {
+	case roll < fr.fail/2:
+		return fault500
+	case roll < fr.fail:
+		return fault503
+	case roll < fr.fail+fr.limit:
+		return faultLimit
+	case roll < fr.fail+fr.limit+fr.drop:
+		return faultDrop
+	}
+	return faultNone
+}
+
+// drop closes the request's connection instead of sending the answer held.
+// When the connection cannot be taken over (HTTP/2, a recorder), the held
+// answer is sent as it is.
+func (s *Server) drop(w *statusRecorder, held *heldResponse) {
+	conn, _, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		held.sendTo(w)
+		return
+	}
+	w.hijacked = true
+	s.count(func(st *Stats) { st.Dropped++; st.Faults++ })
+	conn.Close()
+}
+
+// heldResponse keeps an answer instead of sending it. Its header is the
+// real response's header map.
+type heldResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (h *heldResponse) Header() http.Header { return h.header }
+
+func (h *heldResponse) WriteHeader(code int) {
+	if h.status == 0 {
+		h.status = code
+	}
+}
+
+func (h *heldResponse) Write(b []byte) (int, error) {
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	return h.body.Write(b)
+}
+
+// sendTo writes the held answer to w (its header is already w's).
+func (h *heldResponse) sendTo(w http.ResponseWriter) {
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	w.WriteHeader(h.status)
+	w.Write(h.body.Bytes())
 }
 
 // maxQueryParams is the most parameters a query may have, as url.ParseQuery

@@ -416,12 +416,12 @@ func TestSandboxWrongKey(t *testing.T) {
 	}
 }
 
-// TestSandboxFaultsKeyedSendsExactlyOnce: under injected 5xx, dropped
-// connections and a rate limit, keyed creates from concurrent workers all end
-// applied, each exactly once.
+// TestSandboxFaultsKeyedSendsExactlyOnce: under injected 5xx, connections
+// dropped after the request was applied and a rate limit, keyed creates from
+// concurrent workers all end applied, each exactly once.
 func TestSandboxFaultsKeyedSendsExactlyOnce(t *testing.T) {
 	t.Parallel()
-	srv := startSandbox(t, sandbox.Config{FailRate: 0.2, Seed: 11, Rate: 200})
+	srv := startSandbox(t, sandbox.Config{FailRate: 0.2, DropRate: 0.05, Seed: 11, Rate: 200})
 	c := sandboxClient(t, srv, synchroteam.WithRateLimit(150, 10))
 	ctx := context.Background()
 	const n = 120
