@@ -3,12 +3,14 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stbulk/stbulk/readers"
 	"github.com/stbulk/stbulk/sandbox"
 )
 
@@ -209,5 +211,56 @@ func TestMinQuotaStopsResumably(t *testing.T) {
 	second, err := Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Resume: true})
 	if err != nil || second.Sent != 30 {
 		t.Errorf("resumed: %v, %+v", err, second.Counts)
+	}
+}
+
+// TestResumeUnkeyedInFlight: a row without its key that was being sent at
+// the crash is not sent again on resume: its outcome is unknown.
+func TestResumeUnkeyedInFlight(t *testing.T) {
+	t.Parallel()
+	sb, c := startSandbox(t, sandbox.Config{})
+	dir := t.TempDir()
+	// Row 3 has no myId: sent again, it would create a second customer.
+	if err := os.WriteFile(filepath.Join(dir, "c.csv"), []byte("Code,Name\nU-1,One\n,Two\nU-3,Three\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Parse(filepath.Join(dir, "m.yaml"), []byte("version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "run")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, []*Mapping{m}, Options{Client: c, OutDir: out}); err == nil {
+		t.Fatal("an interrupted run ended without error")
+	}
+	// As a crash leaves it: the row was journaled as being sent.
+	if err := m.Bind(filepath.Join(dir, "c.csv"), []string{"Code", "Name"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.Build(readers.Row{Num: 3, Cells: []string{"", "Two"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(out, JournalName), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, `{"row":3,"o":"sending","h":%q}`+"\n", payloadHash(p))
+	f.Close()
+	before := sb.Server.Stats().ByEndpoint["POST Customer/Send"]
+	sum, err := Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Resume: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := sb.Server.Stats().ByEndpoint["POST Customer/Send"] - before; sum.Sent != 2 || sum.Failed != 1 || sent != 2 {
+		t.Errorf("resumed: %+v, %d requests; want rows 2 and 4 sent, row 3 not", sum.Counts, sent)
+	}
+	errs, err := os.ReadFile(filepath.Join(out, "errors.csv"))
+	if err != nil || !strings.Contains(string(errs), "outcome unknown") || !strings.Contains(string(errs), "check in Synchroteam before sending it again") {
+		t.Errorf("errors.csv:\n%s (%v)", errs, err)
 	}
 }
