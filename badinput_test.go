@@ -437,7 +437,7 @@ func TestBadInputZipBomb(t *testing.T) {
 		if r.code != 2 {
 			t.Errorf("%s: exit code %d, want 2\nstdout:\n%s\nstderr:\n%s", cmd, r.code, r.stdout, r.stderr)
 		}
-		badMatch(t, cmd+": stderr", r.stderr, input, `FILE: not a readable workbook: it unpacks to more than 1024 MiB`)
+		badMatch(t, cmd+": stderr", r.stderr, input, `FILE: not a readable workbook: it unpacks to more than 1 GiB`)
 		if peak > badMemoryLimit || allocated > badMemoryLimit {
 			t.Errorf("%s: the heap grew %d MB and %d MB were allocated, want under %d MB", cmd, peak>>20, allocated>>20, badMemoryLimit>>20)
 		}

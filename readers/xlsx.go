@@ -311,7 +311,7 @@ func checkZip(path string, limit int64) error {
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if total > uint64(limit) {
-			return fmt.Errorf("not a readable workbook: it unpacks to more than %d MiB (a damaged file, or one made to fill the disk)", limit>>20)
+			return fmt.Errorf("not a readable workbook: it unpacks to more than %s (a damaged file, or one made to fill the disk)", byteSize(limit))
 		}
 	}
 	for _, f := range zr.File {
@@ -330,4 +330,18 @@ func checkPart(f *zip.File) error {
 	defer rc.Close()
 	_, err = io.Copy(io.Discard, rc)
 	return err
+}
+
+// byteSize writes n bytes in the largest binary unit it is a whole number
+// of, else in bytes.
+func byteSize(n int64) string {
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
