@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -456,8 +457,8 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 	switch {
 	case opts.concurrency < 1 || opts.concurrency > maxConcurrency:
 		return usagef("--concurrency %d: must be between 1 and %d", opts.concurrency, maxConcurrency)
-	case opts.rate <= 0:
-		return usagef("--rate %v: must be more than 0", opts.rate)
+	case !(opts.rate > 0) || math.IsInf(opts.rate, 0):
+		return usagef("--rate %v: must be a number more than 0", opts.rate)
 	case opts.maxErrors < 0:
 		return usagef("--max-errors %d: must be 0 or more", opts.maxErrors)
 	case opts.dryRun && opts.sandbox:
@@ -614,8 +615,8 @@ func runExport(ctx context.Context, file string, opts *exportOptions, std stream
 	switch {
 	case opts.concurrency < 1 || opts.concurrency > maxConcurrency:
 		return usagef("--concurrency %d: must be between 1 and %d", opts.concurrency, maxConcurrency)
-	case opts.rate <= 0:
-		return usagef("--rate %v: must be more than 0", opts.rate)
+	case !(opts.rate > 0) || math.IsInf(opts.rate, 0):
+		return usagef("--rate %v: must be a number more than 0", opts.rate)
 	}
 	if opts.since != "" && opts.since != "last" {
 		if _, err := synchroteam.ParseTime(opts.since); err != nil {

@@ -39,6 +39,7 @@ type journal struct {
 	err     error     // the first write error: the journal is then unusable
 	batches int       // batch numbers given so far
 	prefix  string    // makes batch names distinct across the attempts of a run
+	done    chan struct{}
 }
 
 // journalHeader identifies a run: its mappings, in the order they run, and
@@ -47,6 +48,7 @@ type journalHeader struct {
 	Version  int              `json:"stbulk_journal"`
 	Started  time.Time        `json:"started"`
 	Domain   string           `json:"domain,omitempty"`
+	Host     string           `json:"host,omitempty"` // the API's
 	Mappings []journalMapping `json:"mappings"`
 }
 
@@ -93,19 +95,26 @@ func outcomeName(o Outcome) string {
 	return [...]string{"sent", "filtered", "rejected", "failed", "skipped", "unchanged"}[o]
 }
 
-// createJournal starts the journal of a new run.
+// createJournal starts the journal of a new run. An empty journal (a run
+// stopped before its header was written, having sent nothing) is started
+// again.
 func createJournal(path string, h journalHeader) (*journal, error) {
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		_ = os.Remove(path)
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	j := &journal{f: f, w: bufio.NewWriter(f), synced: time.Now(), prefix: batchPrefix()}
+	j := newJournal(f)
 	h.Version = 1
 	if err := j.line(h); err != nil {
+		close(j.done)
 		f.Close()
 		return nil, err
 	}
 	if err := j.sync(); err != nil {
+		close(j.done)
 		f.Close()
 		return nil, err
 	}
@@ -127,7 +136,30 @@ func appendJournal(path string, validLen int64) (*journal, error) {
 		f.Close()
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	return &journal{f: f, w: bufio.NewWriter(f), synced: time.Now(), prefix: batchPrefix()}, nil
+	return newJournal(f), nil
+}
+
+// newJournal writes to f, and syncs what is pending every syncAfter even
+// when no outcome comes (long waits before a retry).
+func newJournal(f *os.File) *journal {
+	j := &journal{f: f, w: bufio.NewWriter(f), synced: time.Now(), prefix: batchPrefix(), done: make(chan struct{})}
+	go func() {
+		t := time.NewTicker(syncAfter)
+		defer t.Stop()
+		for {
+			select {
+			case <-j.done:
+				return
+			case <-t.C:
+				j.mu.Lock()
+				if j.err == nil && j.pending > 0 && time.Since(j.synced) >= syncAfter {
+					j.err = j.sync()
+				}
+				j.mu.Unlock()
+			}
+		}
+	}()
+	return j
 }
 
 func batchPrefix() string { return strconv.FormatInt(time.Now().UnixNano(), 36) }
@@ -205,6 +237,7 @@ func (j *journal) batch() string {
 
 // close syncs the journal; with end, it first notes that the run finished.
 func (j *journal) close(end bool) error {
+	close(j.done)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	err := j.err
@@ -358,8 +391,8 @@ func (rp *replayed) sameRun(h journalHeader) string {
 	if len(rp.header.Mappings) != len(h.Mappings) {
 		return fmt.Sprintf("it ran %d mapping file(s), not %d", len(rp.header.Mappings), len(h.Mappings))
 	}
-	if rp.header.Domain != h.Domain {
-		return fmt.Sprintf("it ran against domain %q, not %q", rp.header.Domain, h.Domain)
+	if rp.header.Domain != h.Domain || rp.header.Host != h.Host {
+		return fmt.Sprintf("it ran against domain %q at %s, not %q at %s", rp.header.Domain, rp.header.Host, h.Domain, h.Host)
 	}
 	for i, a := range rp.header.Mappings {
 		b := h.Mappings[i]
@@ -370,6 +403,8 @@ func (rp *replayed) sameRun(h journalHeader) string {
 			return fmt.Sprintf("%s read %s, not %s", a.File, a.Input, b.Input)
 		case a.Size != b.Size || a.SHA256 != b.SHA256:
 			return fmt.Sprintf("%s changed since the run (size or content): a resumed run must read the same rows", a.Input)
+		case a.Rules != "" && a.Rules != b.Rules:
+			return fmt.Sprintf("%s changed since the run: a resumed run must build the same payloads", a.File)
 		}
 	}
 	return ""

@@ -264,3 +264,174 @@ func TestResumeUnkeyedInFlight(t *testing.T) {
 		t.Errorf("errors.csv:\n%s (%v)", errs, err)
 	}
 }
+
+// writeFiles writes name → content under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// unfinish removes the end line of a run's journal, as a kill after the
+// last outcome was synced leaves it.
+func unfinish(t *testing.T, out string) {
+	t.Helper()
+	p := filepath.Join(out, JournalName)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.TrimSuffix(string(b), "{\"end\":true}\n")
+	if s == string(b) {
+		t.Fatalf("the journal has no end line:\n%s", b)
+	}
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func runIn(t *testing.T, out string, maps []*Mapping, opts Options) *Summary {
+	t.Helper()
+	opts.OutDir = out
+	if !opts.Resume {
+		if err := os.Mkdir(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := Run(context.Background(), maps, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return sum
+}
+
+func parseIn(t *testing.T, dir, name, src string) *Mapping {
+	t.Helper()
+	m, err := Parse(filepath.Join(dir, name), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestResumeInventoryClosedGroup: a row of a part and depot already sent
+// earlier in the file is refused, in a resumed run as in the run that
+// stopped — not sent alone to overwrite the quantity.
+func TestResumeInventoryClosedGroup(t *testing.T) {
+	t.Parallel()
+	sb, c := startSandbox(t, sandbox.Config{})
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"inv.csv": "DEPOT;REFERENCE;QTY\nstock;p11;12\nstock;458;3\nstock;p11;5\n"})
+	m := parseIn(t, dir, "m.yaml", "version: 1\nimport: inventory\nsource: inv.csv\nfields:\n  depot: DEPOT\n  reference: REFERENCE\n  quantity: { column: QTY, transform: [integer] }\n")
+	out := filepath.Join(dir, "run")
+	first := runIn(t, out, []*Mapping{m}, Options{Client: c})
+	if first.Sent != 2 || first.Rejected != 1 {
+		t.Fatalf("first run: %+v", first.Counts)
+	}
+	unfinish(t, out)
+	before := sb.Server.Stats().ByEndpoint["PUT Inventory/Quantities"]
+	second := runIn(t, out, []*Mapping{m}, Options{Client: c, Resume: true})
+	if second.Counts != first.Counts {
+		t.Errorf("resumed: %+v, want the first run's %+v", second.Counts, first.Counts)
+	}
+	if n := sb.Server.Stats().ByEndpoint["PUT Inventory/Quantities"] - before; n != 0 {
+		t.Errorf("the resumed run sent %d requests, want none", n)
+	}
+}
+
+// TestChangedOnlyKeepsChildren: an unchanged parent is not a failed one:
+// its children are sent.
+func TestChangedOnlyKeepsChildren(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{})
+	dir := t.TempDir()
+	cust := parseIn(t, dir, "customers.yaml", "version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n")
+	site := parseIn(t, dir, "sites.yaml", "version: 1\nimport: site\nsource: s.csv\nfields:\n  myId: Code\n  name: Name\n  customerMyId: Customer\n")
+	opts := Options{Client: c, ChangedOnly: true, LedgerDir: filepath.Join(dir, "ledger")}
+	writeFiles(t, dir, map[string]string{"c.csv": "Code,Name\nRC-1,One\n", "s.csv": "Code,Name,Customer\nRS-1,Site,RC-1\n"})
+	runIn(t, filepath.Join(dir, "first"), []*Mapping{cust, site}, opts)
+	writeFiles(t, dir, map[string]string{"s.csv": "Code,Name,Customer\nRS-1,Site renamed,RC-1\n"})
+	sum := runIn(t, filepath.Join(dir, "second"), []*Mapping{cust, site}, opts)
+	if sum.Unchanged != 1 || sum.Sent != 1 || sum.Skipped != 0 || sum.NotSent() != 0 {
+		t.Errorf("second run: %+v; want the customer unchanged and its site sent", sum.Counts)
+	}
+}
+
+// TestResumeMappingsInAnotherOrder: the same mapping files, given in
+// another order on the command line, are the same run.
+func TestResumeMappingsInAnotherOrder(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{})
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.csv": "Code,Name\nOA-1,A\n", "b.csv": "Code,Name\nOB-1,B\n"})
+	a := parseIn(t, dir, "a.yaml", "version: 1\nimport: customer\nsource: a.csv\nfields:\n  myId: Code\n  name: Name\n")
+	b := parseIn(t, dir, "b.yaml", "version: 1\nimport: customer\nsource: b.csv\nfields:\n  myId: Code\n  name: Name\n")
+	out := filepath.Join(dir, "run")
+	runIn(t, out, []*Mapping{a, b}, Options{Client: c})
+	unfinish(t, out)
+	sum := runIn(t, out, []*Mapping{b, a}, Options{Client: c, Resume: true})
+	if sum.Sent != 2 || sum.Mappings[0].Mapping != a.File {
+		t.Errorf("resumed: %+v, first mapping %s", sum.Counts, sum.Mappings[0].Mapping)
+	}
+}
+
+func TestResumeRefusesAnEditedMapping(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{})
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"a.csv": "Code,Name\nOE-1,A\n", "m.yaml": "version: 1\nimport: customer\nsource: a.csv\nfields:\n  myId: Code\n  name: Name\n"})
+	m, err := Load(filepath.Join(dir, "m.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "run")
+	runIn(t, out, []*Mapping{m}, Options{Client: c})
+	unfinish(t, out)
+	writeFiles(t, dir, map[string]string{"m.yaml": "version: 1\nimport: customer\nsource: a.csv\nfields:\n  myId: Code\n  name: { column: Name, transform: [upper] }\n"})
+	if m, err = Load(filepath.Join(dir, "m.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Resume: true})
+	if err == nil || !strings.Contains(err.Error(), "m.yaml changed since the run") {
+		t.Errorf("resuming with an edited mapping: %v", err)
+	}
+}
+
+// TestQuotaSpentStopsResumably: without --min-quota, a 429 asking to come
+// back in hours (the daily quota spent) stops the run, resumable, instead
+// of failing every row left.
+func TestQuotaSpentStopsResumably(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{DailyQuota: 5})
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Code,Name\n")
+	for i := range 12 {
+		fmt.Fprintf(&b, "QS-%02d,N\n", i)
+	}
+	writeFiles(t, dir, map[string]string{"c.csv": b.String()})
+	m := parseIn(t, dir, "m.yaml", "version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n")
+	out := filepath.Join(dir, "run")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	sum, err := Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Concurrency: 2})
+	var fe *FatalError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "resume the run") {
+		t.Fatalf("err %v, want a fatal stop", err)
+	}
+	if sum.Sent > 5 || sum.Read != 12 {
+		t.Errorf("%+v", sum.Counts)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("the stop took %v", d)
+	}
+	rp, err := readJournal(filepath.Join(out, JournalName))
+	if err != nil || rp.finished {
+		t.Errorf("journal finished %v (%v): the run must be resumable", rp != nil && rp.finished, err)
+	}
+}

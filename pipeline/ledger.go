@@ -29,10 +29,11 @@ type ledger struct {
 	err   error
 }
 
-// openLedger opens the ledger of entity for domain under dir, creating it
-// when missing. A torn last line (a crash) is ignored.
-func openLedger(dir, domain, entity string) (*ledger, error) {
-	folder := filepath.Join(dir, writers.SafeName(domain))
+// openLedger opens the ledger of entity for domain at the API's host under
+// dir, creating it when missing (a sandbox with the same domain name has a
+// ledger of its own). A torn last line (a crash) is ignored.
+func openLedger(dir, host, domain, entity string) (*ledger, error) {
+	folder := filepath.Join(dir, writers.SafeName(host), writers.SafeName(domain))
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}

@@ -13,7 +13,7 @@ import (
 func TestLedgerFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	l, err := openLedger(dir, "acme/../x", "customer")
+	l, err := openLedger(dir, "ws.synchroteam.com", "acme/../x", "customer")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestLedgerFile(t *testing.T) {
 	if err := l.close(); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "acme_.._x", "customer.jsonl")
+	path := filepath.Join(dir, "ws.synchroteam.com", "acme_.._x", "customer.jsonl")
 	// A torn last line, as a crash leaves it, is dropped.
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
@@ -31,7 +31,7 @@ func TestLedgerFile(t *testing.T) {
 	}
 	f.WriteString(`{"k":"myId=C","h":`)
 	f.Close()
-	l, err = openLedger(dir, "acme/../x", "customer")
+	l, err = openLedger(dir, "ws.synchroteam.com", "acme/../x", "customer")
 	if err != nil {
 		t.Fatal(err)
 	}

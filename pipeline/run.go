@@ -179,6 +179,9 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	if opts.Input != "" && len(maps) != 1 {
 		return nil, errors.New("--input replaces the source of one mapping; several mapping files were given")
 	}
+	if opts.Resume {
+		resumeOrder(maps, filepath.Join(opts.OutDir, JournalName))
+	}
 	SortByDependency(maps)
 	srcs, err := openAll(maps, opts.Input)
 	if err != nil {
@@ -238,6 +241,11 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 			sum.QuotaRemaining = &q
 		}
 	}
+	if c := opts.Client; c != nil && opts.MinQuota > 0 && opts.Log != nil {
+		if _, ok := c.QuotaRemaining(); !ok {
+			fmt.Fprintf(opts.Log, "--min-quota: the API sent no X-Quota-Remaining: there was no quota to watch\n")
+		}
+	}
 	sum.DurationSeconds = time.Since(start).Seconds()
 	if err := writers.WriteJSON(filepath.Join(opts.OutDir, "summary.json"), sum); err != nil && runErr == nil {
 		runErr = err
@@ -252,6 +260,28 @@ func Run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	return sum, runErr
 }
 
+// resumeOrder puts maps in the order the journal of the run resumed
+// lists them (the command line may give them in another order), so that
+// the mappings have the same index and report folder as in that run.
+func resumeOrder(maps []*Mapping, journalPath string) {
+	rp, err := readJournal(journalPath)
+	if err != nil {
+		return // openJournal says why
+	}
+	pos := map[string]int{}
+	for i, jm := range rp.header.Mappings {
+		pos[jm.File] = i
+	}
+	at := func(m *Mapping) int {
+		abs, err := filepath.Abs(m.File)
+		if i, ok := pos[abs]; ok && err == nil {
+			return i
+		}
+		return len(pos)
+	}
+	slices.SortStableFunc(maps, func(a, b *Mapping) int { return at(a) - at(b) })
+}
+
 // openJournal starts the run's journal, or with Resume reads the one of
 // the run being resumed, checks that it is the same run, and removes the
 // reports it left, which the resumed run writes again whole.
@@ -263,6 +293,9 @@ func (r *runner) openJournal(srcs []*opened, dirs []string, start time.Time) err
 	h, err := journalHeaderFor(srcs, domain, start)
 	if err != nil {
 		return err
+	}
+	if r.opts.Client != nil {
+		h.Host = r.opts.Client.Host()
 	}
 	path := filepath.Join(r.opts.OutDir, JournalName)
 	if !r.opts.Resume {
@@ -421,7 +454,7 @@ func (r *runner) runMapping(ctx context.Context, mi int, o *opened, dir string) 
 	}
 	r.ledger = nil
 	if r.opts.ChangedOnly && r.opts.Client != nil {
-		if r.ledger, err = openLedger(r.opts.LedgerDir, r.opts.Client.Domain(), m.Entity.Name); err != nil {
+		if r.ledger, err = openLedger(r.opts.LedgerDir, r.opts.Client.Host(), r.opts.Client.Domain(), m.Entity.Name); err != nil {
 			rep.close()
 			return ms, err
 		}
@@ -516,7 +549,7 @@ func (r *runner) runMapping(ctx context.Context, mi int, o *opened, dir string) 
 			writeErr = werr
 			stop("cannot write the reports: "+werr.Error(), werr)
 		}
-		if res.outcome != Sent && res.outcome != Filtered {
+		if res.outcome != Sent && res.outcome != Filtered && res.outcome != Unchanged {
 			r.remember(m, o.input, res)
 			if r.opts.NotSent != nil {
 				r.opts.NotSent(m, res.row.Num, res.reason)
@@ -564,6 +597,9 @@ func (r *runner) quotaLow() (int64, bool) {
 	return q, ok && q < r.opts.MinQuota
 }
 
+// quotaWait: a 429 asking to wait longer than this stops the run.
+const quotaWait = 10 * time.Minute
+
 // fatalReason tells whether an API error must stop the whole run.
 func fatalReason(c *synchroteam.Client, err error) (string, bool) {
 	domain := ""
@@ -572,6 +608,7 @@ func fatalReason(c *synchroteam.Client, err error) (string, bool) {
 	}
 	var te *synchroteam.TransportError
 	var re *synchroteam.RetriesExhaustedError
+	var rl *synchroteam.RateLimitError
 	switch {
 	case errors.Is(err, synchroteam.ErrUnauthorized):
 		return fmt.Sprintf("authentication refused for domain %q: check %s and %s", domain, synchroteam.EnvDomain, synchroteam.EnvAPIKey), true
@@ -579,6 +616,10 @@ func fatalReason(c *synchroteam.Client, err error) (string, bool) {
 		return fmt.Sprintf("access forbidden for domain %q: the API key lacks the right", domain), true
 	case errors.As(err, &re) && errors.As(err, &te):
 		return "the API is unreachable: " + te.Err.Error(), true
+	case errors.As(err, &re) && errors.As(err, &rl) && rl.RetryAfter > quotaWait:
+		// Every row left would meet the same answer: the daily quota is
+		// spent. The run stops, resumable once it is renewed.
+		return fmt.Sprintf("the API refuses requests for %v (its daily quota is spent?): resume the run with --resume then", rl.RetryAfter.Round(time.Minute)), true
 	}
 	return "", false
 }
@@ -666,6 +707,9 @@ func (r *runner) produce(ctx context.Context, mi int, o *opened, dry bool, jobs 
 			continue
 		}
 		if res, done := r.replayed(mi, m, row, p); done {
+			// An inventory group sent before the stop is closed as if it
+			// had been sent now: a later row of it is refused the same.
+			hand(b.replayedRow(row, p)...)
 			results <- res
 			continue
 		}
@@ -730,6 +774,27 @@ type batcher struct {
 	closed  map[string]string
 	// unchanged, with --changed-only, tells a group sent before as it is
 	unchanged func([]writers.Item) bool
+	// replayed: the open group's rows were sent before a stop (--resume)
+	replayed             bool
+	groupRef, groupDepot string
+}
+
+// replayedRow notes a row of a grouped entity sent before the run stopped
+// (--resume): its group is open, then closed as a group sent, so that a
+// later row of it is refused as in the run that stopped. It returns the
+// jobs to hand over when it closed the group before.
+func (b *batcher) replayedRow(row readers.Row, p map[string]any) []job {
+	if !b.grouped {
+		return nil
+	}
+	g, ok := groupKey(p)
+	if !ok || g == b.group {
+		return nil
+	}
+	out := b.open(g, row.Num)
+	b.replayed = true
+	b.groupRef, b.groupDepot = fmt.Sprint(p["reference"]), fmt.Sprint(p["depot"])
+	return out
 }
 
 func groupKey(p map[string]any) (string, bool) {
@@ -802,6 +867,15 @@ func (b *batcher) closeGroup() []job {
 	defer func() { b.pending, b.group, b.badRow = job{}, "", 0 }()
 	if b.closed == nil {
 		b.closed = map[string]string{}
+	}
+	if b.replayed {
+		b.closed[b.group] = fmt.Sprintf(
+			"part %s in depot %s was already sent with row %d, and a later request would replace its quantity: put the rows of one part and depot together, or raise batch_size",
+			b.groupRef, b.groupDepot, b.first)
+		b.replayed = false
+		if len(b.pending.rows) == 0 {
+			return nil
+		}
 	}
 	if b.badRow != 0 {
 		why := fmt.Sprintf("not sent: row %d of the same part and depot was not valid, and the quantity of a part is set by all its rows at once", b.badRow)
@@ -1036,6 +1110,8 @@ func (r *runner) replayed(mi int, m *Mapping, row readers.Row, p Payload) (resul
 		return result{row: row, outcome: Sent, key: e.K, id: e.ID, payload: p, replayed: true}, true
 	case e.O == "failed":
 		return result{row: row, outcome: Failed, key: e.K, reason: e.R, payload: p, replayed: true}, true
+	case e.O == "unchanged":
+		return result{row: row, outcome: Unchanged, key: e.K, payload: p, replayed: true}, true
 	case (e.O == jSending || e.O == jUnknown) && !m.Entity.Keyed(p):
 		return result{row: row, outcome: Failed, payload: p,
 			reason: "outcome unknown: the run stopped while this row was being sent, and it carries no key (" +

@@ -314,6 +314,9 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // Domain returns the Synchroteam domain of the credentials.
 func (c *Client) Domain() string { return c.auth.domain }
 
+// Host returns the host (and port) of the API's base URL.
+func (c *Client) Host() string { return c.base.Host }
+
 // String describes the client without its key.
 func (c *Client) String() string {
 	return "synchroteam.Client{" + c.base.String() + ", domain " + c.auth.domain + "}"
@@ -441,11 +444,18 @@ func (r *retryable) exhausted(attempts int) error {
 // attempt sends one request. It returns the body of a successful answer, or
 // an error and, when that error may be retried, a non-nil *retryable.
 func (c *Client) attempt(ctx context.Context, cl call, target string, payload []byte) ([]byte, *retryable, error) {
-	if err := c.pace.wait(ctx); err != nil {
-		return nil, nil, fmt.Errorf("synchroteam: %s: waiting after a 429: %w: %w", cl.endpoint, ErrNotStarted, err)
-	}
-	if err := c.limiter.Wait(ctx); err != nil {
-		return nil, nil, fmt.Errorf("synchroteam: %s: waiting for the rate limiter: %w: %w", cl.endpoint, ErrNotStarted, err)
+	// A pause after a 429 holds the requests already given their turn by
+	// the limiter too: they wait again until no pause is pending.
+	for {
+		if err := c.pace.wait(ctx); err != nil {
+			return nil, nil, fmt.Errorf("synchroteam: %s: waiting after a 429: %w: %w", cl.endpoint, ErrNotStarted, err)
+		}
+		if err := c.limiter.Wait(ctx); err != nil {
+			return nil, nil, fmt.Errorf("synchroteam: %s: waiting for the rate limiter: %w: %w", cl.endpoint, ErrNotStarted, err)
+		}
+		if !c.pace.paused() {
+			break
+		}
 	}
 	wire := wireContext(ctx)
 	actx, cancel := context.WithTimeout(wire, c.timeout)

@@ -58,6 +58,13 @@ func (p *pace) wait(ctx context.Context) error {
 	}
 }
 
+// paused reports whether a pause after a 429 is pending.
+func (p *pace) paused() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return time.Now().Before(p.until)
+}
+
 // limited lowers the rate after a 429 and pauses every request for after.
 func (p *pace) limited(l *rate.Limiter, after time.Duration) {
 	p.mu.Lock()

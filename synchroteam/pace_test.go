@@ -124,3 +124,47 @@ func TestPaceMeetsAServerBelowTheRate(t *testing.T) {
 		t.Errorf("%d of the requests met a 429: the rate did not come down to the server's", l)
 	}
 }
+
+// TestPauseHoldsQueuedRequests: after a 429 with Retry-After 2, no request
+// reaches the server before the 2 seconds are over, even those already
+// given their turn by the limiter.
+func TestPauseHoldsQueuedRequests(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var first time.Time
+	var early int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		mu.Lock()
+		defer mu.Unlock()
+		if first.IsZero() {
+			first = time.Now()
+			w.Header().Set("Retry-After", "2")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"Message":"Too many requests"}`)
+			return
+		}
+		if time.Since(first) < 1900*time.Millisecond {
+			early++
+		}
+		fmt.Fprint(w, `[]`)
+	}))
+	defer srv.Close()
+	c, err := NewClient(WithBaseURL(srv.URL), WithCredentials("acme", "k"), WithRate(5),
+		WithRetryPolicy(RetryPolicy{MaxAttempts: 3, MaxElapsed: time.Minute, BaseDelay: 10 * time.Millisecond, MaxDelay: 5 * time.Second}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if _, err := c.Customers.List(context.Background(), Date{}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if early > 0 {
+		t.Errorf("%d requests reached the server during the 2 s pause", early)
+	}
+}
