@@ -178,7 +178,13 @@ func (j *journal) line(v any) error {
 }
 
 // add appends an entry, and syncs when enough lines or time went by.
-func (j *journal) add(e journalEntry) error {
+func (j *journal) add(e journalEntry) error { return j.append(e, false) }
+
+// addNow appends an entry and syncs at once: for a line that must be on
+// disk before what follows it happens (an unkeyed row about to be sent).
+func (j *journal) addNow(e journalEntry) error { return j.append(e, true) }
+
+func (j *journal) append(e journalEntry, now bool) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.err != nil {
@@ -188,30 +194,11 @@ func (j *journal) add(e journalEntry) error {
 		j.err = err
 		return err
 	}
-	if j.pending >= syncEvery || time.Since(j.synced) >= syncAfter {
+	if now || j.pending >= syncEvery || time.Since(j.synced) >= syncAfter {
 		if err := j.sync(); err != nil {
 			j.err = err
 			return err
 		}
-	}
-	return nil
-}
-
-// addNow appends an entry and syncs at once: for a line that must be on
-// disk before what follows it happens (an unkeyed row about to be sent).
-func (j *journal) addNow(e journalEntry) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.err != nil {
-		return j.err
-	}
-	if err := j.line(e); err != nil {
-		j.err = err
-		return err
-	}
-	if err := j.sync(); err != nil {
-		j.err = err
-		return err
 	}
 	return nil
 }

@@ -85,24 +85,7 @@ func TestReadJournal(t *testing.T) {
 func TestResumeRun(t *testing.T) {
 	t.Parallel()
 	sb, c := startSandbox(t, sandbox.Config{})
-	dir := t.TempDir()
-	input := filepath.Join(dir, "c.csv")
-	var b strings.Builder
-	b.WriteString("Code,Name\n")
-	for i := range 30 {
-		b.WriteString("R-" + string(rune('A'+i%26)) + string(rune('a'+i/26)) + ",Name " + string(rune('A'+i%26)) + "\n")
-	}
-	if err := os.WriteFile(input, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := Parse(filepath.Join(dir, "m.yaml"), []byte("version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "run")
-	if err := os.Mkdir(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir, m, out := customersRun(t, 30, "R")
 	// The first run is interrupted once 10 rows were sent.
 	ctx, cancel := context.WithCancel(context.Background())
 	sent := 0
@@ -144,19 +127,8 @@ func TestResumeRun(t *testing.T) {
 func TestResumeRefusesAnotherInput(t *testing.T) {
 	t.Parallel()
 	_, c := startSandbox(t, sandbox.Config{})
-	dir := t.TempDir()
+	dir, m, out := customersRun(t, 1, "A")
 	input := filepath.Join(dir, "c.csv")
-	if err := os.WriteFile(input, []byte("Code,Name\nA,a\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := Parse(filepath.Join(dir, "m.yaml"), []byte("version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "run")
-	if err := os.Mkdir(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := Run(ctx, []*Mapping{m}, Options{Client: c, OutDir: out}); err == nil {
@@ -169,7 +141,7 @@ func TestResumeRefusesAnotherInput(t *testing.T) {
 	if err := os.WriteFile(input, []byte("Code,Name\nA,a\nB,b\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Resume: true})
+	_, err := Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Resume: true})
 	if err == nil || !strings.Contains(err.Error(), "changed since the run") {
 		t.Errorf("resuming with a changed input: %v", err)
 	}
@@ -180,23 +152,7 @@ func TestResumeRefusesAnotherInput(t *testing.T) {
 func TestMinQuotaStopsResumably(t *testing.T) {
 	t.Parallel()
 	_, c := startSandbox(t, sandbox.Config{DailyQuota: 40})
-	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("Code,Name\n")
-	for i := range 30 {
-		b.WriteString("Q-" + string(rune('A'+i%26)) + string(rune('a'+i/26)) + ",N\n")
-	}
-	if err := os.WriteFile(filepath.Join(dir, "c.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := Parse(filepath.Join(dir, "m.yaml"), []byte("version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "run")
-	if err := os.Mkdir(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	_, m, out := customersRun(t, 30, "Q")
 	first, err := Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Concurrency: 1, MinQuota: 30})
 	var fe *FatalError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "below --min-quota 30") {
@@ -263,6 +219,26 @@ func TestResumeUnkeyedInFlight(t *testing.T) {
 	if err != nil || !strings.Contains(string(errs), "outcome unknown") || !strings.Contains(string(errs), "check in Synchroteam before sending it again") {
 		t.Errorf("errors.csv:\n%s (%v)", errs, err)
 	}
+}
+
+// customersRun prepares a customer import of n rows (myId prefix-00, …)
+// in a new folder, and its run folder: the folder, the mapping and the run
+// folder.
+func customersRun(t *testing.T, n int, prefix string) (string, *Mapping, string) {
+	t.Helper()
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Code,Name\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%s-%02d,Name %d\n", prefix, i, i)
+	}
+	writeFiles(t, dir, map[string]string{"c.csv": b.String()})
+	m := parseIn(t, dir, "m.yaml", "version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n")
+	out := filepath.Join(dir, "run")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir, m, out
 }
 
 // writeFiles writes name → content under dir.
@@ -406,18 +382,7 @@ func TestResumeRefusesAnEditedMapping(t *testing.T) {
 func TestQuotaSpentStopsResumably(t *testing.T) {
 	t.Parallel()
 	_, c := startSandbox(t, sandbox.Config{DailyQuota: 5})
-	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("Code,Name\n")
-	for i := range 12 {
-		fmt.Fprintf(&b, "QS-%02d,N\n", i)
-	}
-	writeFiles(t, dir, map[string]string{"c.csv": b.String()})
-	m := parseIn(t, dir, "m.yaml", "version: 1\nimport: customer\nsource: c.csv\nfields:\n  myId: Code\n  name: Name\n")
-	out := filepath.Join(dir, "run")
-	if err := os.Mkdir(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	_, m, out := customersRun(t, 12, "QS")
 	start := time.Now()
 	sum, err := Run(context.Background(), []*Mapping{m}, Options{Client: c, OutDir: out, Concurrency: 2})
 	var fe *FatalError
