@@ -400,3 +400,31 @@ func TestQuotaSpentStopsResumably(t *testing.T) {
 		t.Errorf("journal finished %v (%v): the run must be resumable", rp != nil && rp.finished, err)
 	}
 }
+
+// BenchmarkJournalAdd measures the journal's cost per row outcome: lines
+// synced every 64 lines or 200 ms (add), or at once (addNow, rows without
+// their key).
+func BenchmarkJournalAdd(b *testing.B) {
+	for _, now := range []bool{false, true} {
+		name := "batched"
+		if now {
+			name = "immediate"
+		}
+		b.Run(name, func(b *testing.B) {
+			j, err := createJournal(filepath.Join(b.TempDir(), JournalName), journalHeader{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			e := journalEntry{Row: 2, O: "sent", H: "29cba7350f615c01ab369d0984ffbdc0", K: "myId=CLI-002", ID: "35614"}
+			for i := 0; b.Loop(); i++ {
+				e.Row = i
+				if err := j.append(e, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := j.close(true); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
