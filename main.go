@@ -367,7 +367,9 @@ Every row read ends as sent, filtered (where:), rejected (invalid, with every
 field error), failed (the API refused it) or skipped (its parent failed). The
 run folder holds errors.csv (errors.xlsx for an XLSX input: the rows not sent,
 their original columns plus _row and _error, ready to fix and import again
-with the same mapping), success.csv (_row, key, id) and summary.json.
+with the same mapping), success.csv (_row, key, id), summary.json and
+journal.jsonl, every row's outcome as it happens: after a crash, a kill or
+an interrupt, --resume sends only the rows left.
 
 Credentials come from SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY (and
 SYNCHROTEAM_URL), or use --sandbox to rehearse against a local sandbox.
