@@ -108,12 +108,13 @@ func createJournal(path string, h journalHeader) (*journal, error) {
 	}
 	j := newJournal(f)
 	h.Version = 1
-	if err := j.line(h); err != nil {
-		close(j.done)
-		f.Close()
-		return nil, err
+	j.mu.Lock()
+	err = j.line(h)
+	if err == nil {
+		err = j.sync()
 	}
-	if err := j.sync(); err != nil {
+	j.mu.Unlock()
+	if err != nil {
 		close(j.done)
 		f.Close()
 		return nil, err
