@@ -104,10 +104,11 @@ func exitCode(err error) int {
 	var rows rowsNotSentError
 	var items itemsNotExportedError
 	var fatal *pipeline.FatalError
+	var taken *pipeline.FolderTakenError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue), errors.As(err, &ps):
+	case errors.As(err, &ue), errors.As(err, &ps), errors.As(err, &taken):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
@@ -257,8 +258,10 @@ func runSandbox(ctx context.Context, opts *sandboxOptions, std streams) error {
 		return usagef("sandbox: --rate %v: must be 0 or more", opts.rate)
 	case opts.failRate < 0 || opts.failRate > 1:
 		return usagef("sandbox: --fail-rate %v: must be between 0 and 1", opts.failRate)
-	case opts.limit < 0 || opts.limit > 1 || opts.drop < 0 || opts.drop > 1:
-		return usagef("sandbox: --limit-rate and --drop-rate must be between 0 and 1")
+	case opts.limit < 0 || opts.limit > 1:
+		return usagef("sandbox: --limit-rate %v: must be between 0 and 1", opts.limit)
+	case opts.drop < 0 || opts.drop > 1:
+		return usagef("sandbox: --drop-rate %v: must be between 0 and 1", opts.drop)
 	case opts.failRate+opts.limit+opts.drop > 1.000001:
 		return usagef("sandbox: --fail-rate + --limit-rate + --drop-rate is %v, more than 1", opts.failRate+opts.limit+opts.drop)
 	case opts.latency < 0:

@@ -225,6 +225,8 @@ func TestExitCodes(t *testing.T) {
 		{"mapping problems", pipeline.Problems{{File: "m.yaml", Line: 3, Col: 1, Msg: "unknown field"}}, exitUsage},
 		{"wrapped mapping problems", fmt.Errorf("validate: %w", pipeline.Problems{{File: "m.yaml", Msg: "no source"}}), exitUsage},
 		{"rows not sent", rowsNotSentError{3}, exitRowsFailed},
+		{"export folder of another mapping", &pipeline.FolderTakenError{Dir: "out", Owner: "/m/jobs.yaml"}, exitUsage},
+		{"items not exported", itemsNotExportedError{2}, exitRowsFailed},
 		{"wrapped rows not sent", fmt.Errorf("import: %w", rowsNotSentError{1}), exitRowsFailed},
 		{"fatal stop", &pipeline.FatalError{Err: errors.New("authentication refused")}, exitFatal},
 		{"wrapped fatal stop", fmt.Errorf("import: %w", &pipeline.FatalError{Err: errors.New("the API is unreachable")}), exitFatal},

@@ -77,6 +77,9 @@ const (
 
 // exportState is the state of incremental runs, per export mapping.
 type exportState struct {
+	// Owner is the export mapping the folder serves (its absolute path),
+	// set by the first export into it.
+	Owner   string                 `json:"owner,omitempty"`
 	Exports map[string]*exportMark `json:"exports"`
 }
 
@@ -86,6 +89,14 @@ type exportMark struct {
 	// LastSuccess is the start of the last run that ended without a
 	// failure: every change before it has been exported.
 	LastSuccess time.Time `json:"last_success_start"`
+}
+
+// FolderTakenError refuses an export into a folder that serves another
+// export mapping.
+type FolderTakenError struct{ Dir, Owner string }
+
+func (e *FolderTakenError) Error() string {
+	return fmt.Sprintf("%s holds the export of %s: choose another --out (an output folder serves one export mapping)", e.Dir, e.Owner)
 }
 
 // exporter is one export run.
@@ -241,10 +252,26 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	if e.conc < 1 {
 		e.conc = 8
 	}
-	mark := state.Exports[m.Name]
-	if mark != nil && mark.Export != m.Kind.name {
-		return nil, fmt.Errorf("%s holds the export of %s by %s: choose another --out for %s (%s)", opts.OutDir, mark.Export, mark.Mapping, m.File, m.Kind.name)
+	// A folder serves one export mapping: its rows, files and state are
+	// that mapping's.
+	owner, err := filepath.Abs(m.File)
+	if err != nil {
+		return nil, err
 	}
+	adopt := state.Owner == ""
+	for name := range state.Exports {
+		adopt = adopt && name == m.Name
+	}
+	switch {
+	case adopt:
+		state.Owner = owner
+		if err := writers.WriteJSON(filepath.Join(opts.OutDir, stateDir, stateFile), state); err != nil {
+			return nil, err
+		}
+	case state.Owner != owner:
+		return nil, &FolderTakenError{Dir: opts.OutDir, Owner: state.Owner}
+	}
+	mark := state.Exports[m.Name]
 	switch opts.Since {
 	case "":
 	case "last":

@@ -576,14 +576,30 @@ func TestExportRefusesAnotherExportsFolder(t *testing.T) {
 	t.Parallel()
 	c, _ := fakeClient(t, map[string]string{"POST /Api/v2/Invoices/List": "[]", "POST /Api/v2/Jobs/Search": "[]"})
 	out := t.TempDir()
-	exportOnce(t, c, "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n", out, ExportOptions{})
-	m, err := ParseExport("m.yaml", []byte("version: 1\nexport: jobs\nspreadsheet: j.xlsx\n"))
-	if err != nil {
+	export := func(file, src string) error {
+		m, err := ParseExport(file, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Export(context.Background(), m, ExportOptions{Client: c, OutDir: out})
+		return err
+	}
+	if err := export("invoices.yaml", "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Export(context.Background(), m, ExportOptions{Client: c, OutDir: out, Since: "last"})
-	if err == nil || !strings.Contains(err.Error(), "holds the export of invoices") {
-		t.Errorf("err %v, want the folder refused", err)
+	// Another kind, or another mapping of the same kind: its rows and
+	// state would mix with the folder's.
+	for _, other := range [][2]string{
+		{"jobs.yaml", "version: 1\nexport: jobs\nspreadsheet: j.xlsx\n"},
+		{"invoices-paid.yaml", "version: 1\nexport: invoices\nspreadsheet: i.xlsx\nfilters: {status: paid}\n"},
+	} {
+		var taken *FolderTakenError
+		if err := export(other[0], other[1]); !errors.As(err, &taken) || !strings.Contains(err.Error(), "invoices.yaml") {
+			t.Errorf("%s into the folder of invoices.yaml: %v, want it refused", other[0], err)
+		}
+	}
+	if err := export("invoices.yaml", "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n"); err != nil {
+		t.Errorf("the folder's own mapping again: %v", err)
 	}
 }
 

@@ -302,15 +302,17 @@ func (r *runner) openJournal(srcs []*opened, dirs []string, start time.Time) err
 		r.journal, err = createJournal(path, h)
 		return err
 	}
+	// A run that cannot be resumed is a mistake in the command line:
+	// nothing is sent (exit code 2).
 	rp, err := readJournal(path)
 	if err != nil {
-		return fmt.Errorf("--resume %s: %w", r.opts.OutDir, err)
+		return Problems{{File: r.opts.OutDir, Msg: "--resume: " + err.Error()}}
 	}
 	if rp.finished {
-		return fmt.Errorf("--resume %s: that run finished; nothing to resume (import the errors file to send its rows again)", r.opts.OutDir)
+		return Problems{{File: r.opts.OutDir, Msg: "--resume: that run finished; nothing to resume (import the errors file to send its rows again)"}}
 	}
 	if why := rp.sameRun(h); why != "" {
-		return fmt.Errorf("--resume %s: not the same run: %s", r.opts.OutDir, why)
+		return Problems{{File: r.opts.OutDir, Msg: "--resume: not the same run: " + why}}
 	}
 	for _, d := range dirs {
 		for _, name := range []string{"errors.csv", "errors.xlsx", "success.csv", "payloads.jsonl", writers.SummaryName} {
@@ -939,6 +941,9 @@ func (r *runner) notSent(j job, results chan<- result) {
 func (r *runner) stopReason() string {
 	if why, ok := r.stopped.Load().(string); ok {
 		return "the run stopped (" + why + ")"
+	}
+	if q, low := r.quotaLow(); low {
+		return fmt.Sprintf("the run stopped (the API quota left (%d requests) is below --min-quota %d: resume the run when the quota is renewed)", q, r.opts.MinQuota)
 	}
 	return "the run was interrupted"
 }
