@@ -163,7 +163,7 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 	for _, it := range j.Report {
 		it := it
 		r.add("Report", row{"num": idCell(string(j.Num)), "category": textCell(it.CategoryName), "item": textCell(it.ItemName),
-			"iteration": intCell(it.Iteration), "value": textCell(string(it.Value))})
+			"iteration": intCell(it.Iteration, "report item "+it.ItemName+" iteration", warn), "value": textCell(string(it.Value))})
 	}
 	for _, p := range j.Parts {
 		r.add("Parts", row{"num": idCell(string(j.Num)), "reference": textCell(p.Reference),
@@ -257,6 +257,10 @@ func jobValues(j *synchroteam.Job) map[string]string {
 // statusCell names a status, or keeps its number when it has no name;
 // an unset status is an empty cell. Both are reported.
 func statusCell(v synchroteam.Int, name func(int64) string, warn func(string)) writers.Cell {
+	if v.Invalid() {
+		warn(fmt.Sprintf("status %q is not a number: kept as text", v.Raw()))
+		return textCell(v.Raw())
+	}
 	n, ok := v.Int64()
 	if !ok {
 		warn("no status")
@@ -283,13 +287,17 @@ func jobRow(j *synchroteam.Job, warn func(string)) row {
 		"realBegin":      timeCell(j.RealBegin, datetime, "realBeginDate", warn),
 		"realEnd":        timeCell(j.RealEnd, datetime, "realEndDate", warn),
 		"validationDate": timeCell(j.ValidationDate, datetime, "validationDate", warn),
-		"duration":       intCell(j.Duration),
+		"duration":       intCell(j.Duration, "duration", warn),
 		"globalAddress":  textCell(j.GlobalAddress), "complementAddress": textCell(j.ComplementAddress),
 		"adressStreet": textCell(j.AddressStreet), "adressZIP": textCell(j.AddressZIP), "adressCity": textCell(j.AddressCity),
 		"adressProvince": textCell(j.AddressProvince), "adressCountry": textCell(j.AddressCountry),
 		"contactName": textCell(j.ContactName), "contactFirstName": textCell(j.ContactFirstName),
 		"contactPhone": textCell(j.ContactPhone), "contactMobile": textCell(j.ContactMobile), "contactEmail": textCell(j.ContactEmail),
 		"tags": textCell(strings.Join(j.Tags, ", ")), "publicLink": textCell(j.PublicLink),
+	}
+	if j.Priority.Invalid() {
+		rw["priority"] = textCell(j.Priority.Raw())
+		warn(fmt.Sprintf("priority %q is not a number: kept as text", j.Priority.Raw()))
 	}
 	if p, ok := j.Priority.Int64(); ok {
 		if p >= 0 && p <= 2 {

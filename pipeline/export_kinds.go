@@ -306,7 +306,13 @@ func idCell(s string) writers.Cell {
 	return writers.TextCell(s)
 }
 
-func intCell(i synchroteam.Int) writers.Cell {
+// intCell writes an API integer; one that is not a whole number is kept
+// as text and reported through warn.
+func intCell(i synchroteam.Int, what string, warn func(string)) writers.Cell {
+	if i.Invalid() {
+		warn(fmt.Sprintf("%s %q is not a whole number: kept as text", what, i.Raw()))
+		return writers.TextCell(i.Raw())
+	}
 	v, ok := i.Int64()
 	if !ok {
 		return writers.Cell{}

@@ -714,3 +714,36 @@ func TestExportDropsWhatTheFiltersLeaveOut(t *testing.T) {
 		t.Errorf("exported %d, kept %d, rows %v; want invoice 1 gone, 2 kept", sum.Exported, sum.Kept, sum.Rows)
 	}
 }
+
+// TestExportUnreadableIntegers: a status, duration or priority that is
+// not a whole number is kept as text and reported; the list is read whole.
+func TestExportUnreadableIntegers(t *testing.T) {
+	t.Parallel()
+	c, _ := fakeClient(t, map[string]string{
+		"POST /Api/v2/Invoices/List":    `[{"num":1,"type":"Invoice","status":"1,5","total":"5","lines":[{"total":"5"}]},{"num":2,"type":"Invoice","status":1,"total":"6","lines":[{"total":"6"}]}]`,
+		"POST /Api/v2/Jobs/Search":      `[{"num":"9"}]`,
+		"GET /Api/v2/Jobs/Detail?num=9": `{"num":"9","status":"done","duration":"1h","priority":"high"}`,
+	})
+	sum := exportOnce(t, c, "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n", t.TempDir(), ExportOptions{})
+	if sum.Exported != 2 || !slices.ContainsFunc(sum.Warnings, func(w string) bool { return strings.HasPrefix(w, `invoice 1: status "1,5" is not a number`) }) {
+		t.Errorf("invoices: exported %d, warnings %q", sum.Exported, sum.Warnings)
+	}
+	out := t.TempDir()
+	sum = exportOnce(t, c, "version: 1\nexport: jobs\nspreadsheet: j.xlsx\n", out, ExportOptions{})
+	for _, w := range []string{`job 9: status "done" is not a number`, `job 9: duration "1h" is not a whole number`, `job 9: priority "high" is not a number`} {
+		if !slices.ContainsFunc(sum.Warnings, func(s string) bool { return strings.HasPrefix(s, w) }) {
+			t.Errorf("no warning %q in %q", w, sum.Warnings)
+		}
+	}
+	f, err := excelize.OpenFile(filepath.Join(out, "j.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Jobs")
+	for _, want := range []string{"done", "1h", "high"} {
+		if !slices.Contains(rows[1], want) {
+			t.Errorf("Jobs row %v does not keep %q", rows[1], want)
+		}
+	}
+}

@@ -12,8 +12,8 @@ import (
 type invoiceIn struct {
 	Type     *text            `json:"type"`
 	Action   *text            `json:"action"`
-	Status   synchroteam.Int  `json:"status"`
-	Num      synchroteam.Int  `json:"num"`
+	Status   wholeNumber      `json:"status"`
+	Num      wholeNumber      `json:"num"`
 	DueDate  synchroteam.Time `json:"dueDate"`
 	Job      *ref             `json:"job"`
 	Customer *ref             `json:"customer"`

@@ -39,9 +39,9 @@ type jobIn struct {
 	IDUser            synchroteam.ID   `json:"idUser"`
 	Login             *text            `json:"login"`
 	Description       *text            `json:"description"`
-	Priority          synchroteam.Int  `json:"priority"`
-	Status            synchroteam.Int  `json:"status"`
-	Duration          synchroteam.Int  `json:"duration"`
+	Priority          wholeNumber      `json:"priority"`
+	Status            wholeNumber      `json:"status"`
+	Duration          wholeNumber      `json:"duration"`
 	ScheduledBegin    synchroteam.Time `json:"scheduledBeginDate"`
 	ScheduledEnd      synchroteam.Time `json:"scheduledEndDate"`
 	RealBegin         synchroteam.Time `json:"realBeginDate"`
@@ -70,12 +70,12 @@ type jobPartIn struct {
 }
 
 type reportIn struct {
-	ID         synchroteam.ID  `json:"id"`
-	IDCategory synchroteam.ID  `json:"idCategory"`
-	NmCategory *text           `json:"nmCategory"`
-	NmItem     *text           `json:"nmItem"`
-	Iteration  synchroteam.Int `json:"iteration"`
-	Value      *text           `json:"value"`
+	ID         synchroteam.ID `json:"id"`
+	IDCategory synchroteam.ID `json:"idCategory"`
+	NmCategory *text          `json:"nmCategory"`
+	NmItem     *text          `json:"nmItem"`
+	Iteration  wholeNumber    `json:"iteration"`
+	Value      *text          `json:"value"`
 }
 
 // jobOut is a job as Jobs/Detail shows it: the keys of the reference's
@@ -635,7 +635,7 @@ type jobSearchIn struct {
 	MyID              *text            `json:"myId"`
 	UserName          *text            `json:"userName"`
 	UserID            synchroteam.ID   `json:"userId"`
-	Status            synchroteam.Int  `json:"status"`
+	Status            wholeNumber      `json:"status"`
 	Customer          *ref             `json:"customer"`
 	Site              *ref             `json:"site"`
 	Equipment         *ref             `json:"equipment"`
@@ -906,4 +906,19 @@ func (s *Server) customFieldSend(c *call) answer {
 	}
 	j.Modified = s.now()
 	return ok(codeMessage{Code: 1, Message: ""})
+}
+
+// wholeNumber is an integer field of a request (status, num, iteration):
+// it reads as synchroteam.Int does, and a value that is not a whole number
+// is refused, as the API refuses it.
+type wholeNumber struct{ synchroteam.Int }
+
+func (w *wholeNumber) UnmarshalJSON(data []byte) error {
+	if err := w.Int.UnmarshalJSON(data); err != nil {
+		return err
+	}
+	if w.Invalid() {
+		return fmt.Errorf("integer: %q is not a whole number", w.Raw())
+	}
+	return nil
 }

@@ -14,7 +14,7 @@ type partIn struct {
 	TaxID        synchroteam.ID     `json:"taxId"`
 	CategoryID   synchroteam.ID     `json:"categoryId"`
 	CategoryName *text              `json:"categoryName"`
-	MinQuantity  synchroteam.Int    `json:"minQuantity"`
+	MinQuantity  wholeNumber        `json:"minQuantity"`
 	Tracked      synchroteam.Bool   `json:"tracked"`
 	Serializable synchroteam.Bool   `json:"serializable"`
 }

@@ -180,11 +180,21 @@ func (n Number) MarshalJSON() ([]byte, error) {
 }
 
 // Int is an integer that the API sends as 1 or "1" (status, priority, num).
-// The zero Int is "not set"; NewInt(0) is a set zero.
+// The zero Int is "not set"; NewInt(0) is a set zero. A text that is not a
+// whole number ("1,5", "abc") is kept as it came and reported by Invalid,
+// rather than failing the whole response it is part of.
 type Int struct {
-	value int64
-	set   bool
+	value   int64
+	set     bool
+	raw     string
+	invalid bool
 }
+
+// Invalid reports whether the API sent a value that is not a whole number.
+func (i Int) Invalid() bool { return i.invalid }
+
+// Raw returns the text of a value that is not a whole number.
+func (i Int) Raw() string { return i.raw }
 
 // NewInt returns a set Int.
 func NewInt(v int64) Int { return Int{value: v, set: true} }
@@ -193,17 +203,23 @@ func NewInt(v int64) Int { return Int{value: v, set: true} }
 func (i Int) Int64() (int64, bool) { return i.value, i.set }
 
 // IsZero reports whether the value is unset (for `omitzero`).
-func (i Int) IsZero() bool { return !i.set }
+func (i Int) IsZero() bool { return !i.set && !i.invalid }
 
-// String returns the decimal text, or "" when unset.
+// String returns the decimal text, the text of a value that is not a whole
+// number, or "" when unset.
 func (i Int) String() string {
-	if !i.set {
+	switch {
+	case i.invalid:
+		return i.raw
+	case !i.set:
 		return ""
 	}
 	return strconv.FormatInt(i.value, 10)
 }
 
-// UnmarshalJSON accepts a number, a numeric string ("13461", "2,0"), "" or null.
+// UnmarshalJSON accepts a number, a numeric string ("13461", "2,0"), "" or
+// null; any other scalar is kept as an invalid value (see Invalid). Objects
+// and lists are errors.
 func (i *Int) UnmarshalJSON(data []byte) error {
 	s, isNull, err := scalarText(data)
 	if err != nil {
@@ -221,15 +237,20 @@ func (i *Int) UnmarshalJSON(data []byte) error {
 	n, err := ParseNumber(s)
 	f, ok := n.Float64()
 	if err != nil || !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return fmt.Errorf("integer: %q is not a whole number", s)
+		*i = Int{raw: s, invalid: true}
+		return nil
 	}
 	*i = NewInt(int64(f))
 	return nil
 }
 
-// MarshalJSON writes a JSON number, or null when unset.
+// MarshalJSON writes a JSON number, the text of an invalid value, or null
+// when unset.
 func (i Int) MarshalJSON() ([]byte, error) {
-	if !i.set {
+	switch {
+	case i.invalid:
+		return json.Marshal(i.raw)
+	case !i.set:
 		return []byte("null"), nil
 	}
 	return []byte(strconv.FormatInt(i.value, 10)), nil

@@ -221,10 +221,11 @@ func TestIntUnmarshal(t *testing.T) {
 		{`9007199254740993`, NewInt(9007199254740993), false},
 		{`""`, Int{}, false},
 		{`null`, Int{}, false},
-		{`"2,5"`, Int{}, true},
-		{`"abc"`, Int{}, true},
-		{`true`, Int{}, true},
-		{`"1e400"`, Int{}, true},
+		// Not whole numbers: kept as they came, for the caller to report.
+		{`"2,5"`, Int{raw: "2,5", invalid: true}, false},
+		{`"abc"`, Int{raw: "abc", invalid: true}, false},
+		{`true`, Int{raw: "true", invalid: true}, false},
+		{`"1e400"`, Int{raw: "1e400", invalid: true}, false},
 		{`{}`, Int{}, true},
 		{`[1]`, Int{}, true},
 	}
@@ -241,6 +242,26 @@ func TestIntUnmarshal(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got, scalarCmp); diff != "" {
 			t.Errorf("Unmarshal(%s) (-want +got):\n%s", tt.in, diff)
 		}
+	}
+}
+
+func TestIntInvalidKeepsItsText(t *testing.T) {
+	t.Parallel()
+	var i Int
+	if err := json.Unmarshal([]byte(`"1,5"`), &i); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := i.Int64(); ok || v != 0 || !i.Invalid() || i.Raw() != "1,5" || i.String() != "1,5" || i.IsZero() {
+		t.Errorf("Int from \"1,5\": %d %v invalid %v raw %q", v, ok, i.Invalid(), i.Raw())
+	}
+	b, err := json.Marshal(i)
+	if err != nil || string(b) != `"1,5"` {
+		t.Errorf("Marshal: %s %v", b, err)
+	}
+	// A response with an unreadable status is read whole.
+	var inv Invoice
+	if err := json.Unmarshal([]byte(`{"num":7,"status":"1,5","total":"10,00"}`), &inv); err != nil || !inv.Status.Invalid() || string(inv.Num) != "7" {
+		t.Errorf("invoice %+v (%v)", inv, err)
 	}
 }
 
