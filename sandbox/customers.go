@@ -108,11 +108,7 @@ type codeOnly struct {
 
 // customerDetails answers GET Customer/Details?{name|id|myId|email}=value.
 func (s *Server) customerDetails(c *call) answer {
-	name, value, bad := c.lookup("name", "id", "myId", "email")
-	if bad != nil {
-		return *bad
-	}
-	ids, a := s.customersBy(c, name, value)
+	ids, name, value, a := lookupRecords(c, s.customersBy, "name", "id", "myId", "email")
 	if a != nil {
 		return *a
 	}
@@ -127,6 +123,22 @@ func (s *Server) customersBy(c *call, by, value string) ([]int64, *answer) {
 	st := s.st
 	return recordsBy(c, by, value, func(id int64) bool { return st.Customers[id] != nil },
 		map[string]index{"myId": st.idx.customerMyID, "email": st.idx.customerEmail, "name": st.idx.customerName})
+}
+
+// lookupRecords reads the lookup parameter of a Details or Delete request
+// (one of keys) and lists the ids of the records it names, with find (one
+// of customersBy, sitesBy, …). The ids are a copy, safe to delete from the
+// indexes they came from.
+func lookupRecords(c *call, find func(c *call, by, value string) ([]int64, *answer), keys ...string) (ids []int64, by, value string, a *answer) {
+	by, value, a = c.lookup(keys...)
+	if a != nil {
+		return nil, by, value, a
+	}
+	ids, a = find(c, by, value)
+	if a != nil {
+		return nil, by, value, a
+	}
+	return append([]int64(nil), ids...), by, value, nil
 }
 
 // recordsBy lists the ids of the records whose key by (id, or the name of
@@ -281,15 +293,10 @@ func (in *addressIn) changes() bool {
 // customerDelete answers DELETE Customer/Delete?{name|id|myId}=value. Every
 // customer with that name is deleted, with its sites and equipment.
 func (s *Server) customerDelete(c *call) answer {
-	name, value, bad := c.lookup("name", "id", "myId")
-	if bad != nil {
-		return *bad
-	}
-	ids, a := s.customersBy(c, name, value)
+	ids, _, _, a := lookupRecords(c, s.customersBy, "name", "id", "myId")
 	if a != nil {
 		return *a
 	}
-	ids = append([]int64(nil), ids...)
 	st := s.st
 	for _, id := range ids {
 		for _, sid := range sortedKeys(st.Sites) {

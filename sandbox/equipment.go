@@ -63,11 +63,7 @@ func (s *Server) equipmentBy(c *call, by, value string) ([]int64, *answer) {
 
 // equipmentDetails answers GET Equipment/Details?{name|id|myId}=value.
 func (s *Server) equipmentDetails(c *call) answer {
-	by, value, bad := c.lookup("name", "id", "myId")
-	if bad != nil {
-		return *bad
-	}
-	ids, a := s.equipmentBy(c, by, value)
+	ids, by, value, a := lookupRecords(c, s.equipmentBy, "name", "id", "myId")
 	if a != nil {
 		return *a
 	}
@@ -196,15 +192,10 @@ func (st *state) deleteEquipment(id int64) {
 
 // equipmentDelete answers DELETE Equipment/Delete?{name|id|myId}=value.
 func (s *Server) equipmentDelete(c *call) answer {
-	by, value, bad := c.lookup("name", "id", "myId")
-	if bad != nil {
-		return *bad
-	}
-	ids, a := s.equipmentBy(c, by, value)
+	ids, _, _, a := lookupRecords(c, s.equipmentBy, "name", "id", "myId")
 	if a != nil {
 		return *a
 	}
-	ids = append([]int64(nil), ids...)
 	for _, id := range ids {
 		s.st.deleteEquipment(id)
 	}

@@ -57,11 +57,7 @@ func (s *Server) partsBy(c *call, by, value string) ([]int64, *answer) {
 
 // partDetails answers GET Part/Details?{reference|id}=value.
 func (s *Server) partDetails(c *call) answer {
-	by, value, bad := c.lookup("reference", "id")
-	if bad != nil {
-		return *bad
-	}
-	ids, a := s.partsBy(c, by, value)
+	ids, by, value, a := lookupRecords(c, s.partsBy, "reference", "id")
 	if a != nil {
 		return *a
 	}
@@ -185,15 +181,10 @@ func (s *Server) partSend(c *call) answer {
 
 // partDelete answers DELETE Part/Delete?{reference|id}=value.
 func (s *Server) partDelete(c *call) answer {
-	by, value, bad := c.lookup("reference", "id")
-	if bad != nil {
-		return *bad
-	}
-	ids, a := s.partsBy(c, by, value)
+	ids, _, _, a := lookupRecords(c, s.partsBy, "reference", "id")
 	if a != nil {
 		return *a
 	}
-	ids = append([]int64(nil), ids...)
 	for _, id := range ids {
 		s.st.idx.partRef.remove(s.st.Parts[id].Reference, id)
 		delete(s.st.Parts, id)

@@ -77,11 +77,7 @@ func (s *Server) sitesBy(c *call, by, value string) ([]int64, *answer) {
 
 // siteDetails answers GET Site/Details?{name|id|myId}=value.
 func (s *Server) siteDetails(c *call) answer {
-	by, value, bad := c.lookup("name", "id", "myId")
-	if bad != nil {
-		return *bad
-	}
-	ids, a := s.sitesBy(c, by, value)
+	ids, by, value, a := lookupRecords(c, s.sitesBy, "name", "id", "myId")
 	if a != nil {
 		return *a
 	}
@@ -220,15 +216,10 @@ func (st *state) deleteSite(id int64) {
 
 // siteDelete answers DELETE Site/Delete?{name|id|myId}=value.
 func (s *Server) siteDelete(c *call) answer {
-	by, value, bad := c.lookup("name", "id", "myId")
-	if bad != nil {
-		return *bad
-	}
-	ids, a := s.sitesBy(c, by, value)
+	ids, _, _, a := lookupRecords(c, s.sitesBy, "name", "id", "myId")
 	if a != nil {
 		return *a
 	}
-	ids = append([]int64(nil), ids...)
 	for _, id := range ids {
 		s.st.deleteSite(id)
 	}
