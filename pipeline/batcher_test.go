@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stbulk/stbulk/readers"
-	"github.com/stbulk/stbulk/writers"
+	"github.com/stbulk/stbulk/synchroteam/catalog"
 )
 
 // feed drives a batcher as produce does: valid rows are added, bad ones
@@ -46,7 +46,7 @@ func feed(b *batcher, rows []struct {
 			rejected[r.num] = "bad"
 			continue
 		}
-		take(b.add(row, writers.Item{Row: r.num, Payload: p}, results))
+		take(b.add(row, catalog.Item{Row: r.num, Payload: p}, results))
 	}
 	take(b.flush())
 	close(results)
@@ -63,7 +63,8 @@ func TestBatcherKeepsGroupsWholeAndAllOrNone(t *testing.T) {
 		depot, ref string
 		bad        bool
 	}
-	b := &batcher{size: 2, grouped: true}
+	inv, _ := catalog.Lookup("inventory")
+	b := newBatcher(2, inv.Batch.Group)
 	sent, rejected := feed(b, []row{
 		{2, "stock", "A", false}, {3, "stock", "A", false}, {4, "stock", "A", false}, // one group of 3: never cut
 		{5, "stock", "B", false}, {6, "stock", "B", true}, {7, "stock", "B", false}, // a bad row spoils B
@@ -95,7 +96,7 @@ func TestBatcherPlainBatches(t *testing.T) {
 		depot, ref string
 		bad        bool
 	}
-	b := &batcher{size: 2}
+	b := newBatcher(2, nil)
 	sent, _ := feed(b, []row{{2, "", "p1", false}, {3, "", "p1", false}, {4, "", "p2", false}})
 	if diff := cmp.Diff([][]int{{2, 3}, {4}}, sent); diff != "" {
 		t.Errorf("requests (-want +got):\n%s", diff)

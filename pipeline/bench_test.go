@@ -301,7 +301,7 @@ func BenchmarkDryRunCSV(b *testing.B) {
 			b.Fatal(err)
 		}
 		var err error
-		sum, err = pipeline.Run(context.Background(), []*pipeline.Mapping{benchParse(b)}, pipeline.Options{Input: input, OutDir: out})
+		sum, err = pipeline.Run(context.Background(), []*pipeline.Mapping{benchParse(b)}, pipeline.Options{DryRun: true, Input: input, OutDir: out})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -12,9 +11,11 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/stbulk/stbulk/pipeline/internal/mapfile"
 	"github.com/stbulk/stbulk/synchroteam"
 	"github.com/stbulk/stbulk/transforms"
 	"github.com/stbulk/stbulk/writers"
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 // ExportMapping is a loaded and checked export mapping file: what to read
@@ -27,8 +28,8 @@ type ExportMapping struct {
 	Spreadsheet string // output file (.xlsx or .csv), relative to the output folder; "" for none
 	Format      writers.TableFormat
 	Sheets      []*SheetSpec // the kind's sheets, in order, as configured
-	Photos      *writers.Template
-	PDF         *writers.Template
+	Photos      *files.Template
+	PDF         *files.Template
 	Overlap     time.Duration // re-read window of incremental runs
 	// Location is the account's time zone, in which the API reads the
 	// dates of filters; nil when the mapping does not say.
@@ -65,64 +66,49 @@ func (m *ExportMapping) SinceFilter() string { return m.Kind.since }
 // LoadExport reads and checks an export mapping file; every problem is
 // reported at once, as Problems.
 func LoadExport(p string) (*ExportMapping, error) {
-	data, err := readMappingFile(p)
+	data, err := mapfile.Read(p)
 	if err != nil {
 		return nil, err
 	}
 	return ParseExport(p, data)
 }
 
-// readMappingFile reads a mapping file of at most MaxMappingSize bytes.
-func readMappingFile(p string) ([]byte, error) {
-	fi, err := os.Stat(p)
-	if err != nil {
-		return nil, Problems{{File: p, Msg: "cannot read the mapping file: " + unwrapPathError(err)}}
-	}
-	if fi.Mode().IsRegular() && fi.Size() > MaxMappingSize {
-		return nil, Problems{tooBig(p, fi.Size())}
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil, Problems{{File: p, Msg: "cannot read the mapping file: " + unwrapPathError(err)}}
-	}
-	return data, nil
-}
-
 var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap", "timezone"}
 
 // ParseExport checks an export mapping file's content.
 func ParseExport(p string, data []byte) (*ExportMapping, error) {
-	l, root, err := newLoader(p, data, "version and export")
+	f, root, err := mapfile.Parse(p, data, "version and export")
 	if err != nil {
 		return nil, err
 	}
 	base := path.Base(strings.ReplaceAll(p, `\`, "/"))
-	el := &exportLoader{loader: l, m: &ExportMapping{File: p, Name: strings.TrimSuffix(base, path.Ext(base)), Overlap: DefaultOverlap}}
-	el.top(root)
-	if err := l.result(); err != nil {
+	l := &exportLoader{File: f, m: &ExportMapping{File: p, Name: strings.TrimSuffix(base, path.Ext(base)), Overlap: DefaultOverlap}}
+	l.top(root)
+	if err := f.Result(); err != nil {
 		return nil, err
 	}
-	return el.m, nil
+	return l.m, nil
 }
 
+// exportLoader checks an export mapping file into an ExportMapping.
 type exportLoader struct {
-	*loader
+	*mapfile.File
 	m *ExportMapping
 }
 
 func (l *exportLoader) top(root *yaml.Node) {
-	root = deref(root)
-	kv, ok := l.header(root, "the export mapping file", exportTopKeys, "import")
+	root = mapfile.Deref(root)
+	kv, ok := l.Header(root, "the export mapping file", exportTopKeys, "import")
 	if !ok {
 		return
 	}
 	names := exportKindNames()
 	p, ok := kv["export"]
 	if !ok {
-		l.add(root, "missing \"export:\" (one of %s)", strings.Join(names, ", "))
+		l.Add(root, "missing \"export:\" (one of %s)", strings.Join(names, ", "))
 		return
 	}
-	name, ok := l.scalar(p[1], "export")
+	name, ok := l.Scalar(p[1], "export")
 	if !ok {
 		return
 	}
@@ -132,7 +118,7 @@ func (l *exportLoader) top(root *yaml.Node) {
 		if s := transforms.Suggest(name, names); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
-		l.add(p[1], "%s", msg)
+		l.Add(p[1], "%s", msg)
 		return
 	}
 	l.m.Kind = k
@@ -145,7 +131,7 @@ func (l *exportLoader) top(root *yaml.Node) {
 	}
 	if p, ok := kv["csv"]; ok {
 		if !l.m.Format.CSV {
-			l.add(p[0], "csv options apply to a spreadsheet written as CSV: name it spreadsheet: %s.csv", k.name)
+			l.Add(p[0], "csv options apply to a spreadsheet written as CSV: name it spreadsheet: %s.csv", k.name)
 		}
 		l.csvFormat(p[1])
 	}
@@ -155,7 +141,7 @@ func (l *exportLoader) top(root *yaml.Node) {
 	}
 	if p, ok := kv["sheets"]; ok {
 		if l.m.Spreadsheet == "" {
-			l.add(p[0], "sheets need a spreadsheet: name its file with spreadsheet: %s.xlsx", k.name)
+			l.Add(p[0], "sheets need a spreadsheet: name its file with spreadsheet: %s.xlsx", k.name)
 		}
 		l.sheets(p[1])
 	}
@@ -165,26 +151,26 @@ func (l *exportLoader) top(root *yaml.Node) {
 			continue
 		}
 		if !k.files {
-			l.add(p[0], "%s applies to jobs only", key)
+			l.Add(p[0], "%s applies to jobs only", key)
 			continue
 		}
 		l.template(key, p[1])
 	}
 	if p, ok := kv["overlap"]; ok {
-		if s, ok := l.scalar(p[1], "overlap"); ok {
+		if s, ok := l.Scalar(p[1], "overlap"); ok {
 			d, err := time.ParseDuration(s)
 			if err != nil || d < 0 {
-				l.add(p[1], "overlap must be a duration such as 5m or 1h, got %q", s)
+				l.Add(p[1], "overlap must be a duration such as 5m or 1h, got %q", s)
 			} else {
 				l.m.Overlap = d
 			}
 		}
 	}
 	if p, ok := kv["timezone"]; ok {
-		if s, ok := l.scalar(p[1], "timezone"); ok {
+		if s, ok := l.Scalar(p[1], "timezone"); ok {
 			loc, err := time.LoadLocation(s)
 			if err != nil || s == "" || s == "Local" {
-				l.add(p[1], "timezone %q: name a time zone such as Europe/Paris, America/New_York or UTC", s)
+				l.Add(p[1], "timezone %q: name a time zone such as Europe/Paris, America/New_York or UTC", s)
 			} else {
 				l.m.Location = loc
 			}
@@ -198,26 +184,26 @@ func (l *exportLoader) top(root *yaml.Node) {
 		if k.files {
 			what += ", photos: or pdf:"
 		}
-		l.add(root, "nothing to write: add %s", what)
+		l.Add(root, "nothing to write: add %s", what)
 	}
 }
 
 func (l *exportLoader) spreadsheet(n *yaml.Node) {
-	s, ok := l.scalar(n, "spreadsheet")
+	s, ok := l.Scalar(n, "spreadsheet")
 	if !ok {
 		return
 	}
-	t, err := writers.ParseTemplate(s)
+	t, err := files.ParseTemplate(s)
 	switch {
 	case err != nil:
-		l.add(n, "spreadsheet %q: %v", s, err)
+		l.Add(n, "spreadsheet %q: %v", s, err)
 		return
 	case len(t.Fields()) > 0:
-		l.add(n, "spreadsheet %q: a file name, without {placeholders}", s)
+		l.Add(n, "spreadsheet %q: a file name, without {placeholders}", s)
 		return
 	}
 	if reservedName(t.Expand(func(string) string { return "" })) {
-		l.add(n, "spreadsheet %q: that name is taken by the export's own files (summary.json, errors.csv, manifest.json, .stbulk/)", s)
+		l.Add(n, "spreadsheet %q: that name is taken by the export's own files (summary.json, errors.csv, manifest.json, .stbulk/)", s)
 		return
 	}
 	switch strings.ToLower(path.Ext(s)) {
@@ -225,17 +211,17 @@ func (l *exportLoader) spreadsheet(n *yaml.Node) {
 	case ".csv":
 		l.m.Format.CSV = true
 	default:
-		l.add(n, "spreadsheet %q: name a .xlsx or a .csv file", s)
+		l.Add(n, "spreadsheet %q: name a .xlsx or a .csv file", s)
 		return
 	}
 	l.m.Spreadsheet = t.Expand(func(string) string { return "" })
 }
 
 func (l *exportLoader) csvFormat(n *yaml.Node) {
-	kv := l.pairs(n, "csv", []string{"delimiter", "decimal", "bom", "date", "datetime"})
+	kv := l.Pairs(n, "csv", []string{"delimiter", "decimal", "bom", "date", "datetime"})
 	f := &l.m.Format
 	if p, ok := kv["delimiter"]; ok {
-		if s, ok := l.scalar(p[1], "csv delimiter"); ok {
+		if s, ok := l.Scalar(p[1], "csv delimiter"); ok {
 			switch s {
 			case ",", ";", "|", "\t", "tab", `\t`:
 				if s == "tab" || s == `\t` {
@@ -243,33 +229,33 @@ func (l *exportLoader) csvFormat(n *yaml.Node) {
 				}
 				f.Delimiter, _ = utf8.DecodeRuneInString(s)
 			default:
-				l.add(p[1], "csv delimiter %q: use \",\", \";\", \"|\" or tab", s)
+				l.Add(p[1], "csv delimiter %q: use \",\", \";\", \"|\" or tab", s)
 			}
 		}
 	}
 	if p, ok := kv["decimal"]; ok {
-		if s, ok := l.scalar(p[1], "csv decimal"); ok {
+		if s, ok := l.Scalar(p[1], "csv decimal"); ok {
 			switch s {
 			case ".", ",":
 				f.Decimal, _ = utf8.DecodeRuneInString(s)
 			default:
-				l.add(p[1], "csv decimal %q: use \".\" or \",\"", s)
+				l.Add(p[1], "csv decimal %q: use \".\" or \",\"", s)
 			}
 		}
 	}
 	if f.Decimal != 0 && f.Decimal == f.Delimiter {
-		l.add(n, "csv decimal and delimiter are both %q: a number would split its cell", string(f.Delimiter))
+		l.Add(n, "csv decimal and delimiter are both %q: a number would split its cell", string(f.Delimiter))
 	} else if f.Decimal == ',' && f.Delimiter == 0 {
-		l.add(n, "csv decimal \",\" needs another delimiter: add delimiter: \";\"")
+		l.Add(n, "csv decimal \",\" needs another delimiter: add delimiter: \";\"")
 	}
 	if p, ok := kv["bom"]; ok {
-		if s, ok := l.scalar(p[1], "csv bom"); ok {
+		if s, ok := l.Scalar(p[1], "csv bom"); ok {
 			switch s {
 			case "true":
 				f.BOM = true
 			case "false":
 			default:
-				l.add(p[1], "csv bom must be true or false, got %q", s)
+				l.Add(p[1], "csv bom must be true or false, got %q", s)
 			}
 		}
 	}
@@ -278,13 +264,13 @@ func (l *exportLoader) csvFormat(n *yaml.Node) {
 		if !ok {
 			continue
 		}
-		s, ok := l.scalar(p[1], "csv "+key)
+		s, ok := l.Scalar(p[1], "csv "+key)
 		if !ok {
 			continue
 		}
 		format, err := transforms.DateFormatter(s)
 		if err != nil {
-			l.add(p[1], "csv %s: %v", key, err)
+			l.Add(p[1], "csv %s: %v", key, err)
 			continue
 		}
 		if key == "date" {
@@ -304,74 +290,74 @@ func (l *exportLoader) sheets(n *yaml.Node) {
 	for _, s := range l.m.Sheets {
 		names = append(names, s.Name)
 	}
-	kv := l.pairs(n, "sheets", names)
+	kv := l.Pairs(n, "sheets", names)
 	for _, s := range l.m.Sheets {
 		p, ok := kv[s.Name]
 		if !ok {
 			continue
 		}
-		v := deref(p[1])
+		v := mapfile.Deref(p[1])
 		switch {
 		case v.Kind == yaml.ScalarNode && v.Tag == "!!bool":
 			if v.Value == "false" {
 				s.Omit = true
 			}
 		case v.Kind == yaml.MappingNode:
-			ckv := l.pairs(v, "sheet "+s.Name, []string{"columns"})
+			ckv := l.Pairs(v, "sheet "+s.Name, []string{"columns"})
 			if c, ok := ckv["columns"]; ok {
 				l.columns(s, c[1])
 			}
 		case v.Kind == yaml.SequenceNode:
 			l.columns(s, v)
 		default:
-			l.add(v, "sheet %s: give its columns (a list) or false to leave it out, got %s", s.Name, kindName(v))
+			l.Add(v, "sheet %s: give its columns (a list) or false to leave it out, got %s", s.Name, mapfile.Describe(v))
 		}
 	}
 	if l.m.Sheets[0].Omit && l.m.Spreadsheet != "" {
-		l.add(n, "the %s sheet cannot be left out: it holds one row per %s", l.m.Sheets[0].Name, l.m.Kind.item)
+		l.Add(n, "the %s sheet cannot be left out: it holds one row per %s", l.m.Sheets[0].Name, l.m.Kind.item)
 	}
 }
 
 func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
-	n = deref(n)
+	n = mapfile.Deref(n)
 	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
-		l.add(n, "columns of sheet %s must be a list of fields, got %s", s.Name, kindName(n))
+		l.Add(n, "columns of sheet %s must be a list of fields, got %s", s.Name, mapfile.Describe(n))
 		return
 	}
 	s.Columns = []ColumnSpec{}
 	seen := map[string]int{}
 	for _, item := range n.Content {
-		item = deref(item)
+		item = mapfile.Deref(item)
 		var c ColumnSpec
 		at, headerAt := item, item
 		switch item.Kind {
 		case yaml.ScalarNode:
-			c.Field, _ = l.scalar(item, "a column")
+			c.Field, _ = l.Scalar(item, "a column")
 		case yaml.MappingNode:
-			kv := l.pairs(item, "a column", columnKeys)
+			kv := l.Pairs(item, "a column", columnKeys)
 			p, ok := kv["field"]
 			if !ok {
-				l.add(item, "a column needs field: (the record's field to write)")
+				l.Add(item, "a column needs field: (the record's field to write)")
 				continue
 			}
 			at = p[1]
-			c.Field, _ = l.scalar(p[1], "field")
+			c.Field, _ = l.Scalar(p[1], "field")
 			headerAt = p[1]
 			if p, ok := kv["header"]; ok {
-				c.Header, _ = l.scalar(p[1], "header")
+				c.Header, _ = l.Scalar(p[1], "header")
 				headerAt = p[1]
 			}
 			if p, ok := kv["type"]; ok {
-				if t, ok := l.scalar(p[1], "type"); ok {
+				if t, ok := l.Scalar(p[1], "type"); ok {
 					k, found := cellKinds[t]
 					if !found {
-						l.add(p[1], "type %q: use text, number, date or datetime", t)
+						l.Add(p[1], "type %q: use text, number, date or datetime", t)
 					}
 					c.Kind, c.kindOf = k, found
 				}
 			}
 		default:
-			l.add(item, "a column is a field name or {field, header, type}, got %s", kindName(item))
+			l.Add(item, "a column is a field name or {field, header, type}, got %s", mapfile.Describe(item))
 			continue
 		}
 		if c.Field == "" {
@@ -385,7 +371,7 @@ func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
 			} else {
 				msg += "; fields: " + strings.Join(s.def.names(), ", ")
 			}
-			l.add(at, "%s", msg)
+			l.Add(at, "%s", msg)
 			continue
 		}
 		if !c.kindOf {
@@ -395,7 +381,7 @@ func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
 			c.Header = header
 		}
 		if line, dup := seen[strings.ToLower(c.Header)]; dup && !strings.HasSuffix(c.Field, "*") {
-			l.add(headerAt, "two columns of sheet %s are headed %q (the first at line %d): give one a header:", s.Name, c.Header, line)
+			l.Add(headerAt, "two columns of sheet %s are headed %q (the first at line %d): give one a header:", s.Name, c.Header, line)
 		}
 		seen[strings.ToLower(c.Header)] = at.Line
 		s.Columns = append(s.Columns, c)
@@ -407,20 +393,20 @@ var cellKinds = map[string]writers.Kind{
 }
 
 func (l *exportLoader) template(key string, n *yaml.Node) {
-	s, ok := l.scalar(n, key)
+	s, ok := l.Scalar(n, key)
 	if !ok {
 		return
 	}
-	t, err := writers.ParseTemplate(s)
+	t, err := files.ParseTemplate(s)
 	if err != nil {
-		l.add(n, "%s %q: %v", key, s, err)
+		l.Add(n, "%s %q: %v", key, s, err)
 		return
 	}
 	fields := l.m.Kind.templateFields(key)
 	keyed := false
 	for _, f := range t.Fields() {
 		if key == "pdf" && !slices.Contains(fields, f) && slices.Contains(l.m.Kind.templateFields("photos"), f) {
-			l.add(n, "pdf %q: {%s} names a photo; a PDF's name can use %s", s, f, strings.Join(fields, ", "))
+			l.Add(n, "pdf %q: {%s} names a photo; a PDF's name can use %s", s, f, strings.Join(fields, ", "))
 			return
 		}
 		if !slices.Contains(fields, f) {
@@ -430,7 +416,7 @@ func (l *exportLoader) template(key string, n *yaml.Node) {
 			} else {
 				msg += "; fields: " + strings.Join(fields, ", ")
 			}
-			l.add(n, "%s", msg)
+			l.Add(n, "%s", msg)
 			return
 		}
 		if f == "num" || f == "id" {
@@ -438,7 +424,7 @@ func (l *exportLoader) template(key string, n *yaml.Node) {
 		}
 	}
 	if !keyed {
-		l.add(n, "%s %q must hold {num} or {id}: without it, jobs would overwrite each other's files", key, s)
+		l.Add(n, "%s %q must hold {num} or {id}: without it, jobs would overwrite each other's files", key, s)
 		return
 	}
 	if key == "photos" {
@@ -456,10 +442,10 @@ func (l *exportLoader) filters(n *yaml.Node) {
 		names = append(names, f.name)
 	}
 	if len(names) == 0 {
-		l.add(n, "%s has no filters", k.name)
+		l.Add(n, "%s has no filters", k.name)
 		return
 	}
-	kv := l.pairs(n, "filters of "+k.name, names)
+	kv := l.Pairs(n, "filters of "+k.name, names)
 	for _, f := range k.filters {
 		p, ok := kv[f.name]
 		if !ok {
@@ -472,7 +458,7 @@ func (l *exportLoader) filters(n *yaml.Node) {
 }
 
 func (l *exportLoader) filterValue(f filterDef, n *yaml.Node) (any, bool) {
-	n = deref(n)
+	n = mapfile.Deref(n)
 	what := "filter " + f.name
 	switch f.typ {
 	case filterRef, filterJobRef:
@@ -481,39 +467,39 @@ func (l *exportLoader) filterValue(f filterDef, n *yaml.Node) (any, bool) {
 			keys = []string{"id", "myId", "num"}
 		}
 		if n.Kind != yaml.MappingNode {
-			l.add(n, "%s names a record by one of %s, e.g. { myId: C-001 }, got %s", what, strings.Join(keys, ", "), kindName(n))
+			l.Add(n, "%s names a record by one of %s, e.g. { myId: C-001 }, got %s", what, strings.Join(keys, ", "), mapfile.Describe(n))
 			return nil, false
 		}
-		kv := l.pairs(n, what, keys)
+		kv := l.Pairs(n, what, keys)
 		if len(kv) != 1 {
 			if len(kv) > 1 {
-				l.add(n, "%s: give one of %s, not several", what, strings.Join(keys, ", "))
+				l.Add(n, "%s: give one of %s, not several", what, strings.Join(keys, ", "))
 			}
 			return nil, false
 		}
 		for key, p := range kv {
-			s, ok := l.scalar(p[1], what+" "+key)
+			s, ok := l.Scalar(p[1], what+" "+key)
 			if !ok || s == "" {
 				return nil, false
 			}
 			return synchroteam.Lookup{Param: key, Value: s}, true
 		}
 	}
-	s, ok := l.scalar(n, what)
+	s, ok := l.Scalar(n, what)
 	if !ok {
 		return nil, false
 	}
 	switch f.typ {
 	case filterText:
 		if s == "" {
-			l.add(n, "%s is empty", what)
+			l.Add(n, "%s is empty", what)
 			return nil, false
 		}
 		return s, true
 	case filterDate:
 		t, err := synchroteam.ParseTime(s)
 		if err != nil {
-			l.add(n, "%s: %v", what, err)
+			l.Add(n, "%s: %v", what, err)
 			return nil, false
 		}
 		return t, true
@@ -524,14 +510,14 @@ func (l *exportLoader) filterValue(f filterDef, n *yaml.Node) (any, bool) {
 		case "false":
 			return false, true
 		}
-		l.add(n, "%s must be true or false, got %q", what, s)
+		l.Add(n, "%s must be true or false, got %q", what, s)
 	case filterChoice:
 		for i, c := range f.choices {
 			if strings.EqualFold(s, c) || s == strconv.Itoa(i) {
 				return c, true
 			}
 		}
-		l.add(n, "%s %q: use one of %s", what, s, strings.Join(f.choices, ", "))
+		l.Add(n, "%s %q: use one of %s", what, s, strings.Join(f.choices, ", "))
 	}
 	return nil, false
 }
@@ -539,19 +525,4 @@ func (l *exportLoader) filterValue(f filterDef, n *yaml.Node) (any, bool) {
 // IsExport reports whether a mapping file's content is an export mapping
 // (it has a top-level "export:" key), to tell the two kinds apart before
 // loading.
-func IsExport(data []byte) bool {
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
-		return false
-	}
-	root := deref(doc.Content[0])
-	if root.Kind != yaml.MappingNode {
-		return false
-	}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if deref(root.Content[i]).Value == "export" {
-			return true
-		}
-	}
-	return false
-}
+func IsExport(data []byte) bool { return mapfile.Declares(data, "export") }

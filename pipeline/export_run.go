@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/stbulk/stbulk/synchroteam"
 	"github.com/stbulk/stbulk/writers"
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 // ExportOptions drive an export.
@@ -74,30 +74,6 @@ const (
 	summaryFile   = "summary.json"
 	exportErrFile = "errors.csv"
 )
-
-// exportState is the state of incremental runs, per export mapping.
-type exportState struct {
-	// Owner is the export mapping the folder serves (its absolute path),
-	// set by the first export into it.
-	Owner   string                 `json:"owner,omitempty"`
-	Exports map[string]*exportMark `json:"exports"`
-}
-
-type exportMark struct {
-	Mapping string `json:"mapping"`
-	Export  string `json:"export"`
-	// LastSuccess is the start of the last run that ended without a
-	// failure: every change before it has been exported.
-	LastSuccess time.Time `json:"last_success_start"`
-}
-
-// FolderTakenError refuses an export into a folder that serves another
-// export mapping.
-type FolderTakenError struct{ Dir, Owner string }
-
-func (e *FolderTakenError) Error() string {
-	return fmt.Sprintf("%s holds the export of %s: choose another --out (an output folder serves one export mapping)", e.Dir, e.Owner)
-}
 
 // exporter is one export run.
 type exporter struct {
@@ -240,7 +216,7 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	if opts.Client == nil {
 		return nil, errors.New("export: no API client")
 	}
-	if err := writers.EnsureDir(filepath.Join(opts.OutDir, stateDir)); err != nil {
+	if err := files.EnsureDir(filepath.Join(opts.OutDir, stateDir)); err != nil {
 		return nil, err
 	}
 	state, err := loadExportState(opts.OutDir)
@@ -265,7 +241,7 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	switch {
 	case adopt:
 		state.Owner = owner
-		if err := writers.WriteJSON(filepath.Join(opts.OutDir, stateDir, stateFile), state); err != nil {
+		if err := files.WriteJSON(filepath.Join(opts.OutDir, stateDir, stateFile), state); err != nil {
 			return nil, err
 		}
 	case state.Owner != owner:
@@ -367,7 +343,7 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 			state.Exports = map[string]*exportMark{}
 		}
 		state.Exports[m.Name] = &exportMark{Mapping: m.File, Export: m.Kind.name, LastSuccess: start.UTC()}
-		if err := writers.WriteJSON(filepath.Join(opts.OutDir, stateDir, stateFile), state); err != nil {
+		if err := files.WriteJSON(filepath.Join(opts.OutDir, stateDir, stateFile), state); err != nil {
 			writeErr = err
 		} else {
 			sum.State = "next --since last reads changes from " + sinceWallClock(start.Add(-m.Overlap), m.Location).Format(synchroteam.TimeLayout) + zoneNote(m.Location)
@@ -392,7 +368,7 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 		sum.QuotaRemaining = &q
 	}
 	sum.DurationSeconds = now().Sub(start).Seconds()
-	if err := writers.WriteJSON(filepath.Join(opts.OutDir, summaryFile), sum); err != nil && writeErr == nil {
+	if err := files.WriteJSON(filepath.Join(opts.OutDir, summaryFile), sum); err != nil && writeErr == nil {
 		writeErr = err
 	}
 	if runErr != nil {
@@ -462,68 +438,6 @@ func (e *exporter) removeFiles(old, keep []string) {
 // NotExported is the number of items that could not be read.
 func (s *ExportSummary) NotExported() int { return s.Failed }
 
-func loadExportState(dir string) (*exportState, error) {
-	st := &exportState{Exports: map[string]*exportMark{}}
-	p := filepath.Join(dir, stateDir, stateFile)
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return st, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(b, st); err != nil {
-		return nil, fmt.Errorf("%s: not a state file of stbulk export (%v): remove it to export everything again", p, err)
-	}
-	if st.Exports == nil {
-		st.Exports = map[string]*exportMark{}
-	}
-	return st, nil
-}
-
-type recordsFile struct {
-	Records []*record `json:"records"`
-}
-
-func recordsPath(dir, name string) string {
-	return filepath.Join(dir, stateDir, writers.SafeName(name)+".records.json")
-}
-
-func loadRecords(dir, name string) (map[string]*record, error) {
-	out := map[string]*record{}
-	p := recordsPath(dir, name)
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var f recordsFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("%s: unreadable (%v): remove it and export without --since", p, err)
-	}
-	for _, r := range f.Records {
-		if r != nil && r.Key != "" {
-			out[r.Key] = r
-		}
-	}
-	return out, nil
-}
-
-func saveRecords(dir, name string, recs map[string]*record) error {
-	return writers.WriteJSON(recordsPath(dir, name), recordsFile{Records: sortedRecords(recs)})
-}
-
-func sortedRecords(recs map[string]*record) []*record {
-	out := make([]*record, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r)
-	}
-	slices.SortFunc(out, func(a, b *record) int { return compareKeys(a.Key, b.Key) })
-	return out
-}
-
 // writeExportErrors writes errors.csv (item, error) when items failed, and
 // removes the one of an earlier run otherwise.
 func writeExportErrors(dir string, failures [][2]string) error {
@@ -550,159 +464,4 @@ func writeExportErrors(dir string, failures [][2]string) error {
 		return fmt.Errorf("%s: %w", p, err)
 	}
 	return f.Close()
-}
-
-// writeSpreadsheet writes the sheets of the records, sorted by key, and
-// returns the rows written per sheet.
-func (e *exporter) writeSpreadsheet(recs map[string]*record) (map[string]int, error) {
-	m := e.m
-	sorted := sortedRecords(recs)
-	target := filepath.Join(e.folder.Root(), filepath.FromSlash(m.Spreadsheet))
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return nil, err
-	}
-	wb, err := writers.CreateWorkbook(target, m.Format)
-	if err != nil {
-		return nil, err
-	}
-	defer wb.Abort()
-	counts := map[string]int{}
-	for _, s := range m.Sheets {
-		if s.Omit {
-			continue
-		}
-		cols := s.resolve(sorted)
-		header := make([]writers.Column, len(cols))
-		for i, c := range cols {
-			header[i] = writers.Column{Header: c.Header, Kind: c.Kind}
-		}
-		sh, err := wb.Sheet(s.Name, header)
-		if err != nil {
-			return nil, err
-		}
-		cells := make([]writers.Cell, len(cols))
-		for _, r := range sorted {
-			for _, rw := range r.Rows[s.Name] {
-				for i, c := range cols {
-					cells[i] = c.cell(rw[c.Field])
-				}
-				if err := sh.Write(cells); err != nil {
-					return nil, err
-				}
-				counts[s.Name]++
-			}
-		}
-	}
-	if err := wb.Close(); err != nil {
-		return nil, err
-	}
-	for _, f := range wb.Files() {
-		rel, err := filepath.Rel(e.folder.Root(), f)
-		if err != nil {
-			return nil, err
-		}
-		if err := e.folder.Record(filepath.ToSlash(rel)); err != nil {
-			return nil, err
-		}
-	}
-	return counts, nil
-}
-
-// resolve returns the sheet's columns for these records: the configured
-// ones with their wildcards (customFieldValues.*, report.*) expanded, or
-// every field, those found in the data last.
-func (s *SheetSpec) resolve(recs []*record) []ColumnSpec {
-	found := map[string][]string{} // dynamic prefix → field names, in order of appearance
-	seen := map[string]bool{}
-	for _, r := range recs {
-		for _, rw := range r.Rows[s.Name] {
-			for _, p := range s.def.dynamic {
-				var names []string
-				for k := range rw {
-					if strings.HasPrefix(k, p) && !seen[k] {
-						names = append(names, k)
-					}
-				}
-				sort.Strings(names)
-				for _, k := range names {
-					seen[k] = true
-					found[p] = append(found[p], k)
-				}
-			}
-		}
-	}
-	dyn := func(p string) []ColumnSpec {
-		var out []ColumnSpec
-		for _, k := range found[p] {
-			out = append(out, ColumnSpec{Field: k, Header: k[len(p):], Kind: writers.KindText})
-		}
-		return out
-	}
-	if s.Columns == nil {
-		var out []ColumnSpec
-		for _, f := range s.def.fields {
-			out = append(out, ColumnSpec{Field: f.name, Header: f.name, Kind: f.kind})
-		}
-		for _, p := range s.def.dynamic {
-			out = append(out, dyn(p)...)
-		}
-		return out
-	}
-	var out []ColumnSpec
-	for _, c := range s.Columns {
-		if p, ok := strings.CutSuffix(c.Field, "*"); ok {
-			for _, d := range s.def.dynamic {
-				if strings.EqualFold(p, d) {
-					out = append(out, dyn(d)...)
-				}
-			}
-			continue
-		}
-		// A field is matched without regard to case, as in the mapping.
-		c.Field = s.def.canonical(c.Field)
-		out = append(out, c)
-	}
-	return out
-}
-
-// canonical returns the name under which rows hold a field.
-func (d *sheetDef) canonical(field string) string {
-	for _, f := range d.fields {
-		if strings.EqualFold(f.name, field) {
-			return f.name
-		}
-	}
-	for _, p := range d.dynamic {
-		if len(field) > len(p) && strings.EqualFold(field[:len(p)], p) {
-			return p + field[len(p):]
-		}
-	}
-	return field
-}
-
-// cell converts a value to the column's kind when the mapping gave one.
-func (c ColumnSpec) cell(v writers.Cell) writers.Cell {
-	if !c.kindOf || v.Kind == c.Kind || v.IsEmpty() {
-		return v
-	}
-	switch c.Kind {
-	case writers.KindText:
-		return writers.TextCell(v.String())
-	case writers.KindDate, writers.KindDateTime:
-		if v.Kind == writers.KindDate || v.Kind == writers.KindDateTime {
-			v.Kind = c.Kind
-			return v
-		}
-		if t, err := synchroteam.ParseTime(v.Text); err == nil {
-			v = writers.DateTimeCell(t)
-			v.Kind = c.Kind
-		}
-	case writers.KindNumber:
-		if n, err := synchroteam.ParseNumber(v.Text); err == nil {
-			if f, ok := n.Float64(); ok {
-				return writers.NumberCell(f)
-			}
-		}
-	}
-	return v
 }

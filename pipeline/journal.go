@@ -15,8 +15,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/stbulk/stbulk/writers"
 )
 
 // JournalName is the journal's file in a run folder.
@@ -323,7 +321,7 @@ func (e journalEntry) final() bool {
 
 // payloadHash is the hash of a payload as it is sent.
 func payloadHash(p Payload) string {
-	b, err := writers.MarshalPayload(p)
+	b, err := json.Marshal(p)
 	if err != nil {
 		return ""
 	}

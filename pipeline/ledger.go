@@ -11,7 +11,8 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/stbulk/stbulk/writers"
+	"github.com/stbulk/stbulk/synchroteam/catalog"
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 // ledger remembers, for one API domain and entity, the hash of the payload
@@ -33,11 +34,11 @@ type ledger struct {
 // dir, creating it when missing (a sandbox with the same domain name has a
 // ledger of its own). A torn last line (a crash) is ignored.
 func openLedger(dir, host, domain, entity string) (*ledger, error) {
-	folder := filepath.Join(dir, writers.SafeName(host), writers.SafeName(domain))
+	folder := filepath.Join(dir, files.SafeName(host), files.SafeName(domain))
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
-	l := &ledger{path: filepath.Join(folder, writers.SafeName(entity)+".jsonl"), known: map[string]string{}}
+	l := &ledger{path: filepath.Join(folder, files.SafeName(entity)+".jsonl"), known: map[string]string{}}
 	data, err := os.ReadFile(l.path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("ledger: %w", err)
@@ -103,9 +104,12 @@ func (l *ledger) put(key, hash string) {
 	l.lines++
 }
 
-// close writes what is buffered and, when most lines are superseded,
+// close writes what is buffered (a nil ledger has nothing to write) and, when most lines are superseded,
 // rewrites the file with one line per key.
 func (l *ledger) close() error {
+	if l == nil {
+		return nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	err := l.err
@@ -150,10 +154,43 @@ func (l *ledger) close() error {
 
 // groupHash is the hash of an inventory group's payloads, in order: the
 // quantity of a part in a depot is set by all its rows at once.
-func groupHash(items []writers.Item) string {
+func groupHash(items []catalog.Item) string {
 	var b bytes.Buffer
 	for _, it := range items {
 		b.WriteString(payloadHash(it.Payload))
 	}
 	return payloadHash(Payload{"rows": b.String()})
+}
+
+// sent records the payloads sent: a row's, or a group's (an inventory part
+// in a depot) when all its rows went through. A nil ledger (no
+// --changed-only) records nothing.
+func (l *ledger) sent(e *catalog.Entity, items []catalog.Item, res []receipt) {
+	if l == nil {
+		return
+	}
+	g := e.Batch.Grouping()
+	if g == nil {
+		for i, rr := range res {
+			if rr.err == nil {
+				l.put(e.Key(items[i].Payload), payloadHash(items[i].Payload))
+			}
+		}
+		return
+	}
+	for start := 0; start < len(items); {
+		k, _ := g.Key(items[start].Payload)
+		end, ok := start, true
+		for end < len(items) {
+			if h, _ := g.Key(items[end].Payload); h != k {
+				break
+			}
+			ok = ok && res[end].err == nil
+			end++
+		}
+		if ok {
+			l.put(e.Key(items[start].Payload), groupHash(items[start:end]))
+		}
+		start = end
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stbulk/stbulk/pipeline/internal/mapfile"
 )
 
 func problemsOf(t *testing.T, err error) Problems {
@@ -125,7 +127,7 @@ func TestExprFoldedBlockPosition(t *testing.T) {
 func TestLoadRefusesHugeFiles(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "data.yaml")
-	big := strings.Repeat("a,b,c,d,e,f,g\n", (MaxMappingSize/14)+100)
+	big := strings.Repeat("a,b,c,d,e,f,g\n", (mapfile.MaxSize/14)+100)
 	if err := os.WriteFile(path, []byte(big), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -149,14 +151,14 @@ func TestParseCapsProblems(t *testing.T) {
 	}
 	_, err := Parse("m.yaml", []byte(b.String()))
 	ps := problemsOf(t, err)
-	if len(ps) != maxProblems+1 {
-		t.Fatalf("got %d problems, want %d", len(ps), maxProblems+1)
+	if len(ps) != mapfile.MaxProblems+1 {
+		t.Fatalf("got %d problems, want %d", len(ps), mapfile.MaxProblems+1)
 	}
 	if got, want := ps[len(ps)-1].Error(), "m.yaml: … and 10 more problems"; got != want {
 		t.Errorf("last problem %q, want %q", got, want)
 	}
-	if ps[maxProblems-1].Line != 4+maxProblems {
-		t.Errorf("problem %d is at line %d, want the first ones in file order", maxProblems, ps[maxProblems-1].Line)
+	if ps[mapfile.MaxProblems-1].Line != 4+mapfile.MaxProblems {
+		t.Errorf("problem %d is at line %d, want the first ones in file order", mapfile.MaxProblems, ps[mapfile.MaxProblems-1].Line)
 	}
 }
 

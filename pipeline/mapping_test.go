@@ -106,12 +106,12 @@ func TestParseReportsEveryProblemWithPosition(t *testing.T) {
 		{"yaml syntax", "version: 1\nimport: [customer\n", []string{"bad.yaml:2: YAML: did not find expected ',' or ']'"}},
 		{"everything missing", "description: x\n", []string{
 			`bad.yaml:1:1: missing "version: 1"`,
-			`bad.yaml:1:1: missing "import:" (one of activity_type, customer, equipment, inventory, job, part, part_price, site, user)`,
+			`bad.yaml:1:1: missing "import:" (one of activity_type, attachment, customer, equipment, inventory, job, part, part_price, site, user)`,
 			`bad.yaml:1:1: missing "fields:": the API fields to fill, each from a column, a value or an expression`,
 		}},
 		{"misspellings", "version: 2\nimport: custmer\nsorce: a.csv\nfields:\n  myId: A\n", []string{
 			`bad.yaml:1:10: version "2" is not supported: this stbulk reads version 1`,
-			`bad.yaml:2:9: unknown entity "custmer": import one of activity_type, customer, equipment, inventory, job, part, part_price, site, user (did you mean "customer"?)`,
+			`bad.yaml:2:9: unknown entity "custmer": import one of activity_type, attachment, customer, equipment, inventory, job, part, part_price, site, user (did you mean "customer"?)`,
 			`bad.yaml:3:1: unknown key "sorce" in the mapping file (did you mean "source"?)`,
 		}},
 		{"fields", `version: 1

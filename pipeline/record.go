@@ -9,6 +9,7 @@ import (
 
 	"github.com/stbulk/stbulk/readers"
 	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/synchroteam/catalog"
 	"github.com/stbulk/stbulk/transforms"
 )
 
@@ -55,7 +56,7 @@ func (m *Mapping) Bind(source string, header []string) error {
 			ps = append(ps, m.Where.problem(m.File, err))
 		}
 	}
-	return ps.err()
+	return ps.Err()
 }
 
 // columnIndex finds a column by exact name, then without regard to case and
@@ -152,12 +153,12 @@ func (r *FieldRule) value(row readers.Row) (transforms.Value, error) {
 }
 
 // set stores a value in the payload, converted to the field's kind.
-func (p Payload) set(f synchroteam.Field, v transforms.Value) error {
+func (p Payload) set(f catalog.Field, v transforms.Value) error {
 	val, err := convert(f.Kind, v)
 	if err != nil {
 		return err
 	}
-	if cf, ok := synchroteam.CustomFieldName(f.Name); ok {
+	if cf, ok := catalog.CustomFieldName(f.Name); ok {
 		list, _ := p["customFieldValues"].([]map[string]any)
 		p["customFieldValues"] = append(list, map[string]any{"name": cf, "value": val})
 		return nil
@@ -179,8 +180,8 @@ func (p Payload) set(f synchroteam.Field, v transforms.Value) error {
 var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$`)
 
 // convert turns a transformed value into what the API expects for a kind.
-func convert(k synchroteam.Kind, v transforms.Value) (any, error) {
-	if k == synchroteam.KindList {
+func convert(k catalog.Kind, v transforms.Value) (any, error) {
+	if k == catalog.KindList {
 		if v.IsList() {
 			return v.Items(), nil
 		}
@@ -191,19 +192,19 @@ func convert(k synchroteam.Kind, v transforms.Value) (any, error) {
 	}
 	s := strings.TrimSpace(v.String())
 	switch k {
-	case synchroteam.KindNumber:
+	case catalog.KindNumber:
 		n, err := synchroteam.ParseNumber(s)
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a number (add a number transform for thousands separators)", s)
 		}
 		return json.Number(n.String()), nil
-	case synchroteam.KindInteger:
+	case catalog.KindInteger:
 		i, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a whole number", s)
 		}
 		return i, nil
-	case synchroteam.KindBool:
+	case catalog.KindBool:
 		switch strings.ToLower(s) {
 		case "true":
 			return true, nil
@@ -211,14 +212,14 @@ func convert(k synchroteam.Kind, v transforms.Value) (any, error) {
 			return false, nil
 		}
 		return nil, fmt.Errorf("%q is not true or false (add a bool transform for yes/no, oui/non, 1/0, x)", s)
-	case synchroteam.KindDate, synchroteam.KindDateTime:
+	case catalog.KindDate, catalog.KindDateTime:
 		// Only ISO dates are taken as they are: 03/04/2026 is the 3rd of
 		// April in Lyon and March the 4th in Boston, so the mapping says which.
 		t, err := synchroteam.ParseTime(s)
 		if err != nil || !isoDate.MatchString(s) {
 			return nil, fmt.Errorf("%q is not an ISO date (yyyy-mm-dd [hh:mm[:ss]]): add a date transform with the file's layout, e.g. {date: dd/MM/yyyy}", s)
 		}
-		if k == synchroteam.KindDate {
+		if k == catalog.KindDate {
 			return t.Format(synchroteam.DateLayout), nil
 		}
 		return t.Format(synchroteam.TimeLayout), nil

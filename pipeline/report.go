@@ -10,6 +10,32 @@ import (
 	"github.com/stbulk/stbulk/writers"
 )
 
+// A report records each row's outcome of one mapping. The collector of a
+// run is its only writer.
+type report interface {
+	record(res result) error
+	close() error
+	// paths are the files it writes: errors, success and payloads ("" for
+	// those it does not write).
+	paths() (errors, success, payloads string)
+}
+
+// openReports opens the report of a mapping: its files in dir, or none for
+// a check.
+func (r *runner) openReports(dir string, o *opened) (report, error) {
+	if r.opts.check {
+		return discard{}, nil
+	}
+	return openReports(dir, o, r.opts.DryRun)
+}
+
+// discard is the report of a check: it writes nothing.
+type discard struct{}
+
+func (discard) record(result) error             { return nil }
+func (discard) close() error                    { return nil }
+func (discard) paths() (string, string, string) { return "", "", "" }
+
 // reports are the files one mapping's run writes: the errors file (rows
 // not sent, with their original columns, _row and _error), the success file
 // (_row, key, id) and, in a dry run, the payloads that would be sent.
@@ -34,12 +60,15 @@ func openReports(dir string, o *opened, dry bool) (*reports, error) {
 	}
 	// The errors file is laid out as the input was read (delimiter, header
 	// row, sheet) so that the same mapping reads it back.
-	csvOpts := o.m.CSV
-	if d, ok := o.src.(interface{ Dialect() readers.Dialect }); ok && csvOpts.Delimiter == 0 {
-		csvOpts.Delimiter = d.Dialect().Delimiter
+	layout := writers.Layout{HeaderRow: o.m.CSV.HeaderRow, Delimiter: o.m.CSV.Delimiter, Quote: o.m.CSV.Quote}
+	if d, ok := o.src.(interface{ Dialect() readers.Dialect }); ok && layout.Delimiter == 0 {
+		layout.Delimiter = d.Dialect().Delimiter
+	}
+	if strings.HasSuffix(rep.errorsPath, ".xlsx") {
+		layout = writers.Layout{HeaderRow: o.m.XLSX.HeaderRow, Sheet: o.m.XLSX.Sheet, SheetIndex: o.m.XLSX.SheetIndex}
 	}
 	var err error
-	if rep.errors, err = writers.NewErrors(rep.errorsPath, o.header, writers.ReadableWith(csvOpts, o.m.XLSX)); err != nil {
+	if rep.errors, err = writers.NewErrors(rep.errorsPath, o.header, writers.ReadableWith(layout)); err != nil {
 		return nil, err
 	}
 	if dry {
@@ -62,6 +91,10 @@ type payloadLine struct {
 	Payload map[string]any `json:"payload"`
 }
 
+func (rep *reports) paths() (string, string, string) {
+	return rep.errorsPath, rep.successPath, rep.payloadsPath
+}
+
 func (rep *reports) record(res result) error {
 	switch res.outcome {
 	case Sent:
@@ -70,7 +103,7 @@ func (rep *reports) record(res result) error {
 		}
 		return rep.success.Add(res.row.Num, res.key, res.id)
 	case Rejected, Failed, Skipped:
-		return rep.errors.Add(res.row, res.reason)
+		return rep.errors.Add(res.row.Num, res.row.Cells, res.reason)
 	}
 	return nil
 }

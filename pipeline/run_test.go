@@ -264,7 +264,7 @@ func TestRunDryRunGolden(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			maps := loadExamples(t, name)
-			sum, err := Run(context.Background(), maps, Options{OutDir: dir})
+			sum, err := Run(context.Background(), maps, Options{DryRun: true, OutDir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}

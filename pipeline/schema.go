@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 
-	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/synchroteam/catalog"
 	"github.com/stbulk/stbulk/transforms"
 )
 
@@ -61,8 +61,8 @@ func Schema() ([]byte, error) {
 		},
 	}
 	var perEntity []any
-	for _, name := range synchroteam.Entities() {
-		e, _ := synchroteam.LookupEntity(name)
+	for _, name := range catalog.Names() {
+		e, _ := catalog.Lookup(name)
 		names := fieldCandidates(e)
 		slices.Sort(names)
 		allowed := []any{map[string]any{"enum": names}}
@@ -84,7 +84,7 @@ func Schema() ([]byte, error) {
 		"properties": map[string]any{
 			"version":     map[string]any{"const": 1},
 			"description": str,
-			"import":      map[string]any{"enum": synchroteam.Entities()},
+			"import":      map[string]any{"enum": catalog.Names()},
 			"source":      map[string]any{"type": "string", "description": "input file, relative to the mapping file"},
 			"csv": map[string]any{
 				"type": "object", "additionalProperties": false,

@@ -2,9 +2,19 @@ package sandbox
 
 import (
 	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
+
+type activity struct {
+	ID     int64     `json:"id"`
+	Name   string    `json:"name"`
+	Note   string    `json:"note,omitempty"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	UserID int64     `json:"userId"`
+}
 
 type activitySearchIn struct {
 	DateFrom     synchroteam.Time `json:"dateFrom"`
@@ -81,6 +91,14 @@ func (s *Server) activitiesSearch(c *call) answer {
 		out = append(out, o)
 	}
 	return ok(out)
+}
+
+type activityType struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	Color       string    `json:"color"`
+	HasConflict bool      `json:"hasConflit"`
+	Modified    time.Time `json:"modified"`
 }
 
 type activityTypeIn struct {

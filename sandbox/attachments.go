@@ -6,7 +6,17 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
+
+type attachment struct {
+	ID         int64     `json:"id"`
+	JobID      string    `json:"jobId,omitempty"`
+	CustomerID int64     `json:"customerId,omitempty"`
+	FileName   string    `json:"fileName"`
+	Data       []byte    `json:"data"`
+	Created    time.Time `json:"created"`
+}
 
 type attachmentIn struct {
 	Job      *ref  `json:"job"`

@@ -12,6 +12,25 @@ const (
 	itemPicture    = 8
 )
 
+type block struct {
+	ID        int64       `json:"id"`
+	Name      string      `json:"name"`
+	Published bool        `json:"published"`
+	Shared    bool        `json:"shared"`
+	Items     []blockItem `json:"items"`
+}
+
+type blockItem struct {
+	ID             int64    `json:"id"`
+	Name           string   `json:"name"`
+	Position       int      `json:"position"`
+	ConditionItem  int64    `json:"conditionItem,omitempty"`
+	ConditionValue string   `json:"conditionValue,omitempty"`
+	Type           int      `json:"type"`
+	Values         []string `json:"values,omitempty"`
+	Mandatory      bool     `json:"mandatory,omitempty"`
+}
+
 // blockOut is a block as SharedBlocks/List shows it (flPublished and
 // flShared are booleans there, although the field table says int).
 type blockOut struct {

@@ -3,49 +3,80 @@ package sandbox
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
 
-// addressIn holds the address fields of customers and sites, with the
-// reference's spellings ("adressStreet").
-type addressIn struct {
-	Address           *text `json:"address"`
-	AddressComplement *text `json:"addressComplement"`
-	AdressStreet      *text `json:"adressStreet"`
-	AdressZIP         *text `json:"adressZIP"`
-	AdressCity        *text `json:"adressCity"`
-	AdressProvince    *text `json:"adressProvince"`
-	AdressCountry     *text `json:"adressCountry"`
+type customer struct {
+	ID       int64            `json:"id"`
+	MyID     string           `json:"myId,omitempty"`
+	Name     string           `json:"name"`
+	Addr     address          `json:"address"`
+	Contact  contact          `json:"contact"`
+	Fields   map[int64]string `json:"fields,omitempty"` // custom field id → value
+	Pos      *position        `json:"position,omitempty"`
+	Tags     []string         `json:"tags,omitempty"`
+	Modified time.Time        `json:"modified"`
 }
 
-func (in *addressIn) apply(a *address) {
-	set(&a.Address, in.Address)
-	set(&a.Complement, in.AddressComplement)
-	set(&a.Street, in.AdressStreet)
-	set(&a.ZIP, in.AdressZIP)
-	set(&a.City, in.AdressCity)
-	set(&a.Province, in.AdressProvince)
-	set(&a.Country, in.AdressCountry)
+func (st *state) indexCustomer(c *customer, add bool) {
+	op := index.remove
+	if add {
+		op = index.add
+	}
+	op(st.idx.customerMyID, c.MyID, c.ID)
+	op(st.idx.customerName, c.Name, c.ID)
+	op(st.idx.customerEmail, c.Contact.Email, c.ID)
 }
 
-// contactIn holds the contact fields of customers, sites and jobs.
-type contactIn struct {
-	ContactName      *text `json:"contactName"`
-	ContactFirstName *text `json:"contactFirstName"`
-	ContactPhone     *text `json:"contactPhone"`
-	ContactMobile    *text `json:"contactMobile"`
-	ContactEmail     *text `json:"contactEmail"`
-	ContactFax       *text `json:"contactFax"`
-}
-
-func (in *contactIn) apply(c *contact) {
-	set(&c.Name, in.ContactName)
-	set(&c.FirstName, in.ContactFirstName)
-	set(&c.Phone, in.ContactPhone)
-	set(&c.Mobile, in.ContactMobile)
-	setTrim(&c.Email, in.ContactEmail)
-	set(&c.Fax, in.ContactFax)
+// findCustomer resolves a customer reference made of an id, a myId and a
+// name, any of them empty. It returns nil and no error when all are empty.
+// Every part given must name the same customer.
+func (st *state) findCustomer(what, id, myID, name string) (*customer, error) {
+	var found *customer
+	agree := func(c *customer, how, v string) error {
+		if c == nil {
+			return fmt.Errorf("%s: no customer with %s %q", what, how, shorten(v))
+		}
+		if found != nil && found != c {
+			return fmt.Errorf("%s: the customer's id, myId and name name different customers", what)
+		}
+		found = c
+		return nil
+	}
+	if id = strings.TrimSpace(id); id != "" {
+		n, err := parseID(what+" id", id)
+		if err != nil {
+			return nil, err
+		}
+		if err := agree(st.Customers[n], "id", id); err != nil {
+			return nil, err
+		}
+	}
+	if myID = strings.TrimSpace(myID); myID != "" {
+		n, _ := st.idx.customerMyID.first(myID)
+		if err := agree(st.Customers[n], "myId", myID); err != nil {
+			return nil, err
+		}
+	}
+	if name = strings.TrimSpace(name); name != "" {
+		ids := st.idx.customerName.get(name)
+		if found != nil && found.Name != "" && strings.EqualFold(strings.TrimSpace(found.Name), name) {
+			return found, nil
+		}
+		if len(ids) > 1 {
+			return nil, fmt.Errorf("%s: %d customers are named %q; give the id or myId", what, len(ids), shorten(name))
+		}
+		var c *customer
+		if len(ids) == 1 {
+			c = st.Customers[ids[0]]
+		}
+		if err := agree(c, "name", name); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
 }
 
 type customerIn struct {
@@ -101,11 +132,6 @@ func (st *state) customerOut(c *customer, details bool) customerOut {
 	return out
 }
 
-// codeOnly is the answer of deletes, validations and cancellations.
-type codeOnly struct {
-	Code int64 `json:"code"`
-}
-
 // customerDetails answers GET Customer/Details?{name|id|myId|email}=value.
 func (s *Server) customerDetails(c *call) answer {
 	ids, name, value, a := lookupRecords(c, s.customersBy, "name", "id", "myId", "email")
@@ -123,40 +149,6 @@ func (s *Server) customersBy(c *call, by, value string) ([]int64, *answer) {
 	st := s.st
 	return recordsBy(c, by, value, func(id int64) bool { return st.Customers[id] != nil },
 		map[string]index{"myId": st.idx.customerMyID, "email": st.idx.customerEmail, "name": st.idx.customerName})
-}
-
-// lookupRecords reads the lookup parameter of a Details or Delete request
-// (one of keys) and lists the ids of the records it names, with find (one
-// of customersBy, sitesBy, …). The ids are a copy, safe to delete from the
-// indexes they came from.
-func lookupRecords(c *call, find func(c *call, by, value string) ([]int64, *answer), keys ...string) (ids []int64, by, value string, a *answer) {
-	by, value, a = c.lookup(keys...)
-	if a != nil {
-		return nil, by, value, a
-	}
-	ids, a = find(c, by, value)
-	if a != nil {
-		return nil, by, value, a
-	}
-	return append([]int64(nil), ids...), by, value, nil
-}
-
-// recordsBy lists the ids of the records whose key by (id, or the name of
-// an index) is value: a Details, Delete or list lookup. exists says whether
-// an id names a record.
-func recordsBy(c *call, by, value string, exists func(int64) bool, indexes map[string]index) ([]int64, *answer) {
-	if by == "id" {
-		id, err := parseID("id", value)
-		if err != nil {
-			a := c.invalid("%v", err)
-			return nil, &a
-		}
-		if !exists(id) {
-			return nil, nil
-		}
-		return []int64{id}, nil
-	}
-	return indexes[by].get(value), nil
 }
 
 // customerSend answers POST Customer/Send: create or update by id or myId.
@@ -284,12 +276,6 @@ func distinctKeys(sites []siteIn, equipment []equipmentIn) error {
 	return nil
 }
 
-// changes reports whether the request sets any address field.
-func (in *addressIn) changes() bool {
-	return in.Address != nil || in.AdressStreet != nil || in.AdressZIP != nil || in.AdressCity != nil ||
-		in.AdressProvince != nil || in.AdressCountry != nil
-}
-
 // customerDelete answers DELETE Customer/Delete?{name|id|myId}=value. Every
 // customer with that name is deleted, with its sites and equipment.
 func (s *Server) customerDelete(c *call) answer {
@@ -331,35 +317,4 @@ func (s *Server) customerList(c *call) answer {
 		out = append(out, s.st.customerOut(cu, false))
 	}
 	return ok(out)
-}
-
-// geocode places an address at a known city, as the service does when no
-// position is given; nil when the city is not known.
-func geocode(a address) *position {
-	hay := strings.ToLower(a.City + " " + a.Address + " " + a.Street)
-	for _, g := range gazetteer {
-		if strings.Contains(hay, strings.ToLower(g.city)) {
-			return &position{Lat: g.lat, Lng: g.lng}
-		}
-	}
-	return nil
-}
-
-var gazetteer = []struct{ city, lat, lng string }{
-	{"Falls Church", "38.8823", "-77.1711"},
-	{"Beulah", "38.0752884", "-104.9868629"},
-	{"New York", "40.7127753", "-74.0059728"},
-	{"Chicago", "41.8781136", "-87.6297982"},
-	{"Austin", "30.267153", "-97.7430608"},
-	{"Paris", "48.856614", "2.3522219"},
-	{"Lyon", "45.764043", "4.835659"},
-	{"Marseille", "43.296482", "5.36978"},
-	{"Bordeaux", "44.837789", "-0.57918"},
-	{"Toulouse", "43.604652", "1.444209"},
-	{"Nantes", "47.218371", "-1.553621"},
-	{"Madrid", "40.4167754", "-3.7037902"},
-	{"Barcelona", "41.3850639", "2.1734035"},
-	{"Sevilla", "37.3890924", "-5.9844589"},
-	{"Valencia", "39.4699075", "-0.3762881"},
-	{"Bilbao", "43.2630126", "-2.9349852"},
 }

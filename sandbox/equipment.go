@@ -3,9 +3,78 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
+
+type equipment struct {
+	ID         int64            `json:"id"`
+	MyID       string           `json:"myId,omitempty"`
+	Name       string           `json:"name"`
+	CustomerID int64            `json:"customerId"`
+	SiteID     int64            `json:"siteId,omitempty"`
+	Fields     map[int64]string `json:"fields,omitempty"`
+	Tags       []string         `json:"tags,omitempty"`
+	Modified   time.Time        `json:"modified"`
+}
+
+func (st *state) indexEquipment(e *equipment, add bool) {
+	op := index.remove
+	if add {
+		op = index.add
+	}
+	op(st.idx.equipmentMyID, e.MyID, e.ID)
+	op(st.idx.equipmentName, e.Name, e.ID)
+}
+
+// findEquipment resolves an equipment reference like findCustomer.
+func (st *state) findEquipment(what, id, myID, name string) (*equipment, error) {
+	var found *equipment
+	agree := func(e *equipment, how, v string) error {
+		if e == nil {
+			return fmt.Errorf("%s: no equipment with %s %q", what, how, shorten(v))
+		}
+		if found != nil && found != e {
+			return fmt.Errorf("%s: the equipment's id, myId and name name different pieces of equipment", what)
+		}
+		found = e
+		return nil
+	}
+	if id = strings.TrimSpace(id); id != "" {
+		n, err := parseID(what+" id", id)
+		if err != nil {
+			return nil, err
+		}
+		if err := agree(st.Equipment[n], "id", id); err != nil {
+			return nil, err
+		}
+	}
+	if myID = strings.TrimSpace(myID); myID != "" {
+		n, _ := st.idx.equipmentMyID.first(myID)
+		if err := agree(st.Equipment[n], "myId", myID); err != nil {
+			return nil, err
+		}
+	}
+	if name = strings.TrimSpace(name); name != "" {
+		if found != nil && strings.EqualFold(strings.TrimSpace(found.Name), name) {
+			return found, nil
+		}
+		ids := st.idx.equipmentName.get(name)
+		if len(ids) > 1 {
+			return nil, fmt.Errorf("%s: %d pieces of equipment are named %q; give the id or myId", what, len(ids), shorten(name))
+		}
+		var e *equipment
+		if len(ids) == 1 {
+			e = st.Equipment[ids[0]]
+		}
+		if err := agree(e, "name", name); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
 
 type equipmentIn struct {
 	ID                synchroteam.ID       `json:"id"`

@@ -5,9 +5,42 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
+
+type invoice struct {
+	ID         int64         `json:"id"`
+	Num        int64         `json:"num"`
+	Type       string        `json:"type"` // "invoice" or "quotation"
+	Status     int64         `json:"status"`
+	DueDate    time.Time     `json:"dueDate,omitzero"`
+	JobID      string        `json:"jobId,omitempty"`
+	CustomerID int64         `json:"customerId,omitempty"`
+	SiteID     int64         `json:"siteId,omitempty"`
+	Lines      []invoiceLine `json:"lines"`
+	Modified   time.Time     `json:"modified"`
+}
+
+type invoiceLine struct {
+	PartID      int64  `json:"partId,omitempty"`
+	Description string `json:"description"`
+	Reference   string `json:"reference"`
+	Price       string `json:"price"` // decimal texts, dot notation
+	Tax         string `json:"tax"`
+	Quantity    string `json:"quantity"`
+	Discount    string `json:"discount"`
+}
+
+func (st *state) invoiceByNum(num int64) *invoice {
+	for _, inv := range st.Invoices {
+		if inv.Num == num {
+			return inv
+		}
+	}
+	return nil
+}
 
 type invoiceIn struct {
 	Type     *text            `json:"type"`
@@ -204,13 +237,6 @@ func (st *state) readLines(in []invoiceLineIn) ([]invoiceLine, error) {
 	return out, nil
 }
 
-func deref(t *text) text {
-	if t == nil {
-		return ""
-	}
-	return *t
-}
-
 // invoiceSend answers POST Invoices/Send: create the invoice or quotation
 // num, or add lines to it (action "add") or replace its lines ("replace").
 func (s *Server) invoiceSend(c *call) answer {
@@ -330,15 +356,6 @@ func (s *Server) invoiceSend(c *call) answer {
 	}
 	inv.Modified = s.now()
 	return ok(invoiceEnvelope{Code: 1, Data: &invoiceData{Num: inv.Num, NumberLines: len(inv.Lines)}})
-}
-
-func (st *state) invoiceByNum(num int64) *invoice {
-	for _, inv := range st.Invoices {
-		if inv.Num == num {
-			return inv
-		}
-	}
-	return nil
 }
 
 type invoiceListIn struct {

@@ -1,10 +1,65 @@
 package sandbox
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
+
+type part struct {
+	ID           int64     `json:"id"`
+	Name         string    `json:"name"`
+	Reference    string    `json:"reference"`
+	Price        string    `json:"price"` // decimal text, dot notation
+	TaxID        int64     `json:"taxId,omitempty"`
+	CategoryID   int64     `json:"categoryId,omitempty"`
+	MinQuantity  int64     `json:"minQuantity,omitempty"`
+	Tracked      bool      `json:"tracked,omitempty"`
+	Serializable bool      `json:"serializable,omitempty"`
+	Modified     time.Time `json:"modified"`
+}
+
+type category struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type tax struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Value string `json:"value"` // percent, decimal text
+}
+
+func (st *state) indexPart(p *part, add bool) {
+	op := index.remove
+	if add {
+		op = index.add
+	}
+	op(st.idx.partRef, p.Reference, p.ID)
+}
+
+// findPart resolves a part by id or reference.
+func (st *state) findPart(what, id, reference string) (*part, error) {
+	var found *part
+	if id = strings.TrimSpace(id); id != "" {
+		n, err := parseID(what+" id", id)
+		if err != nil {
+			return nil, err
+		}
+		if found = st.Parts[n]; found == nil {
+			return nil, fmt.Errorf("%s: no part with id %q", what, id)
+		}
+	}
+	if reference = strings.TrimSpace(reference); reference != "" && found == nil {
+		n, _ := st.idx.partRef.first(reference)
+		if found = st.Parts[n]; found == nil {
+			return nil, fmt.Errorf("%s: no part with reference %q", what, shorten(reference))
+		}
+	}
+	return found, nil
+}
 
 type partIn struct {
 	ID           synchroteam.ID     `json:"id"`
@@ -152,7 +207,7 @@ func (s *Server) partSend(c *call) answer {
 		p = &part{ID: st.next("part"), Price: "0"}
 		st.Parts[p.ID] = p
 	} else {
-		st.idx.partRef.remove(p.Reference, p.ID)
+		st.indexPart(p, false)
 	}
 	set(&p.Name, in.Name)
 	setTrim(&p.Reference, in.Reference)
@@ -175,7 +230,7 @@ func (s *Server) partSend(c *call) answer {
 		p.Serializable = v
 	}
 	p.Modified = s.now()
-	st.idx.partRef.add(p.Reference, p.ID)
+	st.indexPart(p, true)
 	return ok(codeOnly{Code: p.ID})
 }
 
@@ -186,7 +241,7 @@ func (s *Server) partDelete(c *call) answer {
 		return *a
 	}
 	for _, id := range ids {
-		s.st.idx.partRef.remove(s.st.Parts[id].Reference, id)
+		s.st.indexPart(s.st.Parts[id], false)
 		delete(s.st.Parts, id)
 	}
 	return ok(codeOnly{Code: int64(len(ids))})

@@ -3,9 +3,80 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
+
+type site struct {
+	ID         int64            `json:"id"`
+	MyID       string           `json:"myId,omitempty"`
+	Name       string           `json:"name"`
+	CustomerID int64            `json:"customerId"`
+	Addr       address          `json:"address"`
+	Contact    contact          `json:"contact"`
+	Fields     map[int64]string `json:"fields,omitempty"`
+	Pos        *position        `json:"position,omitempty"`
+	Tags       []string         `json:"tags,omitempty"`
+	Modified   time.Time        `json:"modified"`
+}
+
+func (st *state) indexSite(x *site, add bool) {
+	op := index.remove
+	if add {
+		op = index.add
+	}
+	op(st.idx.siteMyID, x.MyID, x.ID)
+	op(st.idx.siteName, x.Name, x.ID)
+}
+
+// findSite resolves a site reference like findCustomer.
+func (st *state) findSite(what, id, myID, name string) (*site, error) {
+	var found *site
+	agree := func(x *site, how, v string) error {
+		if x == nil {
+			return fmt.Errorf("%s: no site with %s %q", what, how, shorten(v))
+		}
+		if found != nil && found != x {
+			return fmt.Errorf("%s: the site's id, myId and name name different sites", what)
+		}
+		found = x
+		return nil
+	}
+	if id = strings.TrimSpace(id); id != "" {
+		n, err := parseID(what+" id", id)
+		if err != nil {
+			return nil, err
+		}
+		if err := agree(st.Sites[n], "id", id); err != nil {
+			return nil, err
+		}
+	}
+	if myID = strings.TrimSpace(myID); myID != "" {
+		n, _ := st.idx.siteMyID.first(myID)
+		if err := agree(st.Sites[n], "myId", myID); err != nil {
+			return nil, err
+		}
+	}
+	if name = strings.TrimSpace(name); name != "" {
+		if found != nil && strings.EqualFold(strings.TrimSpace(found.Name), name) {
+			return found, nil
+		}
+		ids := st.idx.siteName.get(name)
+		if len(ids) > 1 {
+			return nil, fmt.Errorf("%s: %d sites are named %q; give the id or myId", what, len(ids), shorten(name))
+		}
+		var x *site
+		if len(ids) == 1 {
+			x = st.Sites[ids[0]]
+		}
+		if err := agree(x, "name", name); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
 
 type siteIn struct {
 	ID           synchroteam.ID `json:"id"`

@@ -5,9 +5,39 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
+
+type depot struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Default  bool   `json:"default,omitempty"`
+	Provider bool   `json:"provider,omitempty"`
+}
+
+type stockLevel struct {
+	DepotID  string   `json:"depotId"`
+	PartID   int64    `json:"partId"`
+	Quantity string   `json:"quantity"`
+	Serials  []string `json:"serials,omitempty"`
+}
+
+type stockReq struct {
+	ID       string    `json:"id"`
+	DestID   string    `json:"destination"`
+	SourceID string    `json:"source"`
+	PartID   int64     `json:"partId"`
+	Quantity int64     `json:"quantity"`
+	Deleted  bool      `json:"deleted"`
+	Sent     bool      `json:"sent"`
+	Urgent   bool      `json:"urgent"`
+	UserID   int64     `json:"userId"`
+	Serials  []string  `json:"serials,omitempty"` // received so far
+	Created  time.Time `json:"created"`
+	Modified time.Time `json:"modified"`
+}
 
 type inventoryIn struct {
 	Depot *text             `json:"depot"`
@@ -117,19 +147,6 @@ func (s *Server) inventoryQuantities(c *call) answer {
 		return ok(inventoryEnvelope{Code: 0, Errors: errs})
 	}
 	return ok(inventoryEnvelope{Code: 1, Errors: ""})
-}
-
-func uniq(in []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range in {
-		s = strings.TrimSpace(s)
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 type stockSearchIn struct {

@@ -1,10 +1,74 @@
 package sandbox
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
+
+type user struct {
+	ID            int64            `json:"id"`
+	FirstName     string           `json:"firstName,omitempty"`
+	LastName      string           `json:"lastName,omitempty"`
+	Login         string           `json:"login"`
+	Password      string           `json:"password,omitempty"`
+	Language      string           `json:"language,omitempty"`
+	Email         string           `json:"email,omitempty"`
+	Phone         string           `json:"phone,omitempty"`
+	Profile       string           `json:"profile"`
+	Fields        map[int64]string `json:"fields,omitempty"`
+	SkilledTrades []string         `json:"skilledTrades,omitempty"`
+	Groups        []int64          `json:"groups,omitempty"`
+	Start         *startLocation   `json:"startLocation,omitempty"`
+	Modified      time.Time        `json:"modified"`
+}
+
+type startLocation struct {
+	FullAddress string `json:"fullAdress"`
+	Latitude    string `json:"latitude"`
+	Longitude   string `json:"longitude"`
+}
+
+type group struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+func (st *state) indexUser(u *user, add bool) {
+	op := index.remove
+	if add {
+		op = index.add
+	}
+	op(st.idx.userLogin, u.Login, u.ID)
+}
+
+// findUser resolves a user by id or login.
+func (st *state) findUser(what, id, login string) (*user, error) {
+	var found *user
+	if id = strings.TrimSpace(id); id != "" {
+		n, err := parseID(what+" id", id)
+		if err != nil {
+			return nil, err
+		}
+		if found = st.Users[n]; found == nil {
+			return nil, fmt.Errorf("%s: no user with id %q", what, id)
+		}
+	}
+	if login = strings.TrimSpace(login); login != "" {
+		n, _ := st.idx.userLogin.first(login)
+		u := st.Users[n]
+		if u == nil {
+			return nil, fmt.Errorf("%s: no user with login %q", what, shorten(login))
+		}
+		if found != nil && found != u {
+			return nil, fmt.Errorf("%s: the user's id and login name different users", what)
+		}
+		found = u
+	}
+	return found, nil
+}
 
 var (
 	profiles  = []string{"technician", "administrator", "manager"}
@@ -166,7 +230,7 @@ func (s *Server) userSend(c *call) answer {
 		u = &user{ID: st.next("user"), Profile: "technician", Language: "EN"}
 		st.Users[u.ID] = u
 	} else {
-		st.idx.userLogin.remove(u.Login, u.ID)
+		st.indexUser(u, false)
 	}
 	set(&u.FirstName, in.FirstName)
 	set(&u.LastName, in.LastName)
@@ -194,7 +258,7 @@ func (s *Server) userSend(c *call) answer {
 	}
 	st.setFields("user", &u.Fields, fields)
 	u.Modified = s.now()
-	st.idx.userLogin.add(u.Login, u.ID)
+	st.indexUser(u, true)
 	return ok(codeMessage{Code: u.ID})
 }
 

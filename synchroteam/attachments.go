@@ -1,8 +1,13 @@
 package synchroteam
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
 )
 
 // AttachmentSend is the body of Attachments/Send: a file attached to a job
@@ -44,6 +49,71 @@ func (s *AttachmentsService) Send(ctx context.Context, a *AttachmentSend) (*Atta
 	}
 	return &out.Data, nil
 }
+
+// SendFile uploads an attachment whose content open reads: it is encoded
+// as Base64 while it is sent, so the file is never held in memory whole.
+// open is called again for each attempt; size is the file's size. a's
+// FileData is not used. Like Send, it is never repeated after an ambiguous
+// failure.
+func (s *AttachmentsService) SendFile(ctx context.Context, a *AttachmentSend, size int64, open func() (io.ReadCloser, error)) (*Attachment, error) {
+	if a == nil || open == nil {
+		return nil, errNilPayload
+	}
+	head := *a
+	head.FileData = nil
+	b, err := json.Marshal(struct {
+		Job      *JobRef `json:"job,omitempty"`
+		Customer *Ref    `json:"customer,omitempty"`
+		FileName string  `json:"fileName"`
+	}{head.Job, head.Customer, head.FileName})
+	if err != nil {
+		return nil, err
+	}
+	prefix := append(b[:len(b)-1:len(b)-1], `,"fileData":"`...)
+	const suffix = `"}`
+	stream := func() (io.ReadCloser, int64, error) {
+		f, err := open()
+		if err != nil {
+			return nil, 0, err
+		}
+		pr, pw := io.Pipe()
+		go func() {
+			defer f.Close()
+			enc := base64.NewEncoder(base64.StdEncoding, pw)
+			_, err := io.Copy(enc, f)
+			if err == nil {
+				err = enc.Close()
+			}
+			pw.CloseWithError(err)
+		}()
+		r := io.MultiReader(bytes.NewReader(prefix), pr, strings.NewReader(suffix))
+		n := int64(len(prefix)) + int64(base64.StdEncoding.EncodedLen(int(size))) + int64(len(suffix))
+		return readCloser{r, pr}, n, nil
+	}
+	const endpoint = "Attachments/Send"
+	var out struct {
+		envelope
+		Data Attachment `json:"data"`
+	}
+	if err := s.client.do(ctx, call{method: http.MethodPost, path: apiPrefix + endpoint, stream: stream, endpoint: endpoint}, &out); err != nil {
+		return nil, err
+	}
+	if scalarString(out.Result) != "1" || out.message() != "" {
+		e := out.reject(http.MethodPost, endpoint)
+		e.Code = scalarString(out.Result)
+		return nil, e
+	}
+	return &out.Data, nil
+}
+
+// readCloser reads r; closing it closes c (ending the encoder of a body
+// the transport stopped reading).
+type readCloser struct {
+	io.Reader
+	c io.Closer
+}
+
+func (r readCloser) Close() error { return r.c.Close() }
 
 // Block is a report block (category) with its items.
 type Block struct {

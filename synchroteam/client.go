@@ -351,6 +351,9 @@ type call struct {
 	body     any
 	safe     bool // repeating it cannot apply it twice (read, keyed upsert, delete, set)
 	endpoint string
+	// stream, when set, is the body (JSON) in place of body: it is opened
+	// anew for each attempt, and sent as it is read.
+	stream func() (io.ReadCloser, int64, error)
 }
 
 // do sends the call with retries and decodes a 2xx body into out (when not
@@ -465,7 +468,16 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 		WroteRequest: func(httptrace.WroteRequestInfo) { written.Store(true) },
 	})
 	var rd io.Reader
-	if payload != nil {
+	size := int64(len(payload))
+	switch {
+	case cl.stream != nil:
+		body, n, err := cl.stream()
+		if err != nil {
+			return nil, nil, fmt.Errorf("synchroteam: %s: reading the request body: %w", cl.endpoint, err)
+		}
+		defer body.Close()
+		rd, size = body, n
+	case payload != nil:
 		rd = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(actx, cl.method, target, rd)
@@ -473,7 +485,8 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 		return nil, nil, fmt.Errorf("synchroteam: %s: %w", cl.endpoint, err)
 	}
 	req.Header = c.defaultHeaders.Clone()
-	if payload != nil {
+	if rd != nil {
+		req.ContentLength = size
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", c.auth.header())

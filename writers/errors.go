@@ -12,7 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/stbulk/stbulk/readers"
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 // The columns an errors file adds after the input's own.
@@ -54,28 +54,46 @@ type errorsSink interface {
 }
 
 // ErrorsOption changes how an errors file is laid out.
-type ErrorsOption func(*errorsLayout)
+type ErrorsOption func(*Layout)
 
-type errorsLayout struct {
-	csv  readers.CSVOptions
-	xlsx readers.XLSXOptions
+// Layout is how the input of an errors file was read, so far as the errors
+// file follows it: the reader options of the mapping file for the format
+// of the errors file (CSV or XLSX). The fields of the other format are
+// ignored.
+type Layout struct {
+	// HeaderRow is the 1-based line (CSV) or sheet row (XLSX) of the
+	// header, 1 when 0; the lines or rows before it are left empty.
+	HeaderRow int
+
+	// Delimiter separates the fields of a CSV file: ',' when 0, TAB when 0
+	// and the path ends in .tsv.
+	Delimiter rune
+	// Quote is the quoting character of a CSV file: 0 or '"', the only one
+	// written.
+	Quote rune
+
+	// Sheet is the name of the XLSX sheet: Errors when "".
+	Sheet string
+	// SheetIndex is the 1-based position of the XLSX sheet, an alternative
+	// to Sheet: with n, the sheet comes after n-1 empty hidden ones.
+	SheetIndex int
 }
 
-// ReadableWith lays the errors file out for the options its input was read
-// with, so that readers.Open with the same options (those of the mapping
+// ReadableWith lays the errors file out as its input was read, so that
+// readers.Open with the options l is taken from (those of the mapping
 // file) reads it back:
 //
-//   - CSV: fields are separated by csv.Delimiter, ',' when 0. To keep the
+//   - CSV: fields are separated by l.Delimiter, ',' when 0. To keep the
 //     delimiter detection found in the input, pass the source's
 //     Dialect().Delimiter: detection finds it again in the errors file.
 //     The encoding is always UTF-8 with a byte order mark, which wins over
 //     the encoding a mapping forces. Only '"' quotes.
-//   - The header is on csv.HeaderRow or xlsx.HeaderRow (1 when 0); the lines
-//     or rows before it are left empty.
-//   - XLSX: the sheet is named xlsx.Sheet (Errors when ""); with
-//     xlsx.SheetIndex n, it is the n-th sheet, after n-1 empty hidden ones.
-func ReadableWith(csv readers.CSVOptions, xlsx readers.XLSXOptions) ErrorsOption {
-	return func(l *errorsLayout) { l.csv, l.xlsx = csv, xlsx }
+//   - The header is on l.HeaderRow (1 when 0); the lines or rows before it
+//     are left empty.
+//   - XLSX: the sheet is named l.Sheet (Errors when ""); with
+//     l.SheetIndex n, it is the n-th sheet, after n-1 empty hidden ones.
+func ReadableWith(l Layout) ErrorsOption {
+	return func(dst *Layout) { *dst = l }
 }
 
 // NewErrors creates the errors file path, which must not exist: CSV when
@@ -93,7 +111,7 @@ func ReadableWith(csv readers.CSVOptions, xlsx readers.XLSXOptions) ErrorsOption
 // number. (XML cannot hold control characters other than TAB, LF and CR:
 // excelize writes them as U+FFFD. Excel does not let one type them.)
 func NewErrors(path string, header []string, opts ...ErrorsOption) (*ErrorsFile, error) {
-	var l errorsLayout
+	var l Layout
 	for _, o := range opts {
 		o(&l)
 	}
@@ -110,12 +128,12 @@ func NewErrors(path string, header []string, opts ...ErrorsOption) (*ErrorsFile,
 	var err error
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".csv", ".txt", ".tsv":
-		if l.csv.Delimiter == 0 && ext == ".tsv" {
-			l.csv.Delimiter = '\t'
+		if l.Delimiter == 0 && ext == ".tsv" {
+			l.Delimiter = '\t'
 		}
-		e.out, err = newCSVErrors(path, l.csv)
+		e.out, err = newCSVErrors(path, l)
 	case ".xlsx":
-		e.out, err = newXLSXErrors(path, l.xlsx, len(names))
+		e.out, err = newXLSXErrors(path, l, len(names))
 	default:
 		return nil, fmt.Errorf("%s: unknown file type %q for an errors file: expected .csv, .txt, .tsv or .xlsx", path, ext)
 	}
@@ -124,7 +142,7 @@ func NewErrors(path string, header []string, opts ...ErrorsOption) (*ErrorsFile,
 	}
 	if err := e.out.write(names, -1, ""); err != nil {
 		e.out.abort()
-		return nil, fileErr(path, err)
+		return nil, files.Wrap(path, err)
 	}
 	return e, nil
 }
@@ -134,28 +152,28 @@ func (e *ErrorsFile) Path() string { return e.path }
 
 // Add writes a row that was not sent: its cells, aligned with the header
 // given to NewErrors (missing trailing cells are empty), without those of
-// the _row and _error columns, then row.Num and reason. row.Num must be
-// the source row number (1 or more): it is what _row tells a reader.
-func (e *ErrorsFile) Add(row readers.Row, reason string) error {
+// the _row and _error columns, then num and reason. num must be the source
+// row number (1 or more): it is what _row tells a reader.
+func (e *ErrorsFile) Add(num int, cells []string, reason string) error {
 	if e.closed {
-		return fmt.Errorf("%s: row %d: the errors file is closed", e.path, row.Num)
+		return fmt.Errorf("%s: row %d: the errors file is closed", e.path, num)
 	}
-	if row.Num < 1 {
-		return fmt.Errorf("%s: row number %d: reports need the source row number", e.path, row.Num)
+	if num < 1 {
+		return fmt.Errorf("%s: row number %d: reports need the source row number", e.path, num)
 	}
-	if len(row.Cells) > e.width {
-		return fmt.Errorf("%s: row %d has %d cells, but the header has %d columns", e.path, row.Num, len(row.Cells), e.width)
+	if len(cells) > e.width {
+		return fmt.Errorf("%s: row %d has %d cells, but the header has %d columns", e.path, num, len(cells), e.width)
 	}
 	e.cells = e.cells[:0]
 	for _, i := range e.keep {
 		c := ""
-		if i < len(row.Cells) {
-			c = row.Cells[i]
+		if i < len(cells) {
+			c = cells[i]
 		}
 		e.cells = append(e.cells, c)
 	}
-	if err := e.out.write(e.cells, row.Num, reason); err != nil {
-		return fmt.Errorf("%s: row %d: %w", e.path, row.Num, err)
+	if err := e.out.write(e.cells, num, reason); err != nil {
+		return fmt.Errorf("%s: row %d: %w", e.path, num, err)
 	}
 	e.n++
 	return nil
@@ -171,7 +189,7 @@ func (e *ErrorsFile) Close() error {
 		return nil
 	}
 	e.closed = true
-	return fileErr(e.path, e.out.close())
+	return files.Wrap(e.path, e.out.close())
 }
 
 // csvErrors writes an errors file as CSV.
@@ -181,7 +199,7 @@ type csvErrors struct {
 	rec []string
 }
 
-func newCSVErrors(path string, o readers.CSVOptions) (*csvErrors, error) {
+func newCSVErrors(path string, o Layout) (*csvErrors, error) {
 	d := o.Delimiter
 	if d == 0 {
 		d = ','
@@ -195,7 +213,7 @@ func newCSVErrors(path string, o readers.CSVOptions) (*csvErrors, error) {
 	if o.HeaderRow < 0 {
 		return nil, fmt.Errorf("%s: header row %d: rows are numbered from 1", path, o.HeaderRow)
 	}
-	f, err := createNew(path)
+	f, err := createReport(path)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +263,7 @@ type xlsxErrors struct {
 	rec   []any
 }
 
-func newXLSXErrors(path string, o readers.XLSXOptions, width int) (_ *xlsxErrors, err error) {
+func newXLSXErrors(path string, o Layout, width int) (_ *xlsxErrors, err error) {
 	switch {
 	case o.Sheet != "" && o.SheetIndex != 0:
 		return nil, fmt.Errorf("%s: give a sheet name or a sheet index, not both", path)
@@ -274,20 +292,20 @@ func newXLSXErrors(path string, o readers.XLSXOptions, width int) (_ *xlsxErrors
 		return nil, fmt.Errorf("%s: sheet %q: %w", path, name, err)
 	}
 	if x.sheet, err = x.book.NewStreamWriter(name); err != nil {
-		return nil, fileErr(path, err)
+		return nil, files.Wrap(path, err)
 	}
 	if x.text, err = x.book.NewStyle(&excelize.Style{NumFmt: 49}); err != nil { // 49 is "@", Text
-		return nil, fileErr(path, err)
+		return nil, files.Wrap(path, err)
 	}
 	if width > 0 {
 		if err := x.sheet.SetColStyle(1, width, x.text); err != nil {
-			return nil, fileErr(path, err)
+			return nil, files.Wrap(path, err)
 		}
 	}
 	if err := x.sheet.SetColStyle(width+2, width+2, x.text); err != nil {
-		return nil, fileErr(path, err)
+		return nil, files.Wrap(path, err)
 	}
-	if x.out, err = createNew(path); err != nil {
+	if x.out, err = createReport(path); err != nil {
 		return nil, err
 	}
 	return x, nil

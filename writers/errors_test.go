@@ -1,4 +1,4 @@
-package writers
+package writers_test
 
 import (
 	"errors"
@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/stbulk/stbulk/readers"
+	"github.com/stbulk/stbulk/writers"
 )
 
 // trickyCells are values that must come back from an errors file exactly
@@ -67,12 +68,12 @@ func wantRecords(header []string, rows []readers.Row, reasons []string) [][]stri
 	var keep []int
 	var h []string
 	for i, n := range header {
-		if n != RowColumn && n != ErrorColumn {
+		if n != writers.RowColumn && n != writers.ErrorColumn {
 			keep = append(keep, i)
 			h = append(h, n)
 		}
 	}
-	out := [][]string{append(h, RowColumn, ErrorColumn)}
+	out := [][]string{append(h, writers.RowColumn, writers.ErrorColumn)}
 	for k, r := range rows {
 		var rec []string
 		for _, i := range keep {
@@ -114,14 +115,24 @@ func readAll(t *testing.T, path string, co readers.CSVOptions, xo readers.XLSXOp
 	}
 }
 
-func writeErrors(t *testing.T, path string, header []string, rows []readers.Row, reasons []string, opts ...ErrorsOption) {
+// layout is the Layout of an input read with co and xo, for the errors
+// file path: the options of the format the path has, as the pipeline gives
+// them.
+func layout(path string, co readers.CSVOptions, xo readers.XLSXOptions) writers.Layout {
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		return writers.Layout{HeaderRow: xo.HeaderRow, Sheet: xo.Sheet, SheetIndex: xo.SheetIndex}
+	}
+	return writers.Layout{HeaderRow: co.HeaderRow, Delimiter: co.Delimiter, Quote: co.Quote}
+}
+
+func writeErrors(t *testing.T, path string, header []string, rows []readers.Row, reasons []string, opts ...writers.ErrorsOption) {
 	t.Helper()
-	e, err := NewErrors(path, header, opts...)
+	e, err := writers.NewErrors(path, header, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range rows {
-		if err := e.Add(r, reasons[i]); err != nil {
+		if err := e.Add(r.Num, r.Cells, reasons[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -145,7 +156,7 @@ func TestErrorsReimport(t *testing.T) {
 	tests := []struct {
 		name  string
 		file  string
-		write readers.CSVOptions // the input's options, given to ReadableWith
+		write readers.CSVOptions // the input's options, given to ReadableWith as a Layout
 		xlsx  readers.XLSXOptions
 		read  *readers.CSVOptions // options to read back with, when not write's
 		xread *readers.XLSXOptions
@@ -173,7 +184,7 @@ func TestErrorsReimport(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), tt.file)
-			writeErrors(t, path, header, rows, reasons, ReadableWith(tt.write, tt.xlsx))
+			writeErrors(t, path, header, rows, reasons, writers.ReadableWith(layout(path, tt.write, tt.xlsx)))
 			co, xo := tt.write, tt.xlsx
 			if tt.read != nil {
 				co = *tt.read
@@ -208,7 +219,7 @@ func TestErrorsTwice(t *testing.T) {
 			}
 			defer src.Close()
 			second := filepath.Join(dir, "2-"+file)
-			e, err := NewErrors(second, src.Header())
+			e, err := writers.NewErrors(second, src.Header())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -220,7 +231,7 @@ func TestErrorsTwice(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := e.Add(r, "again"); err != nil {
+				if err := e.Add(r.Num, r.Cells, "again"); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -286,7 +297,7 @@ func TestErrorsCSVGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "errors.csv")
-			writeErrors(t, path, tt.header, tt.rows, reasons, ReadableWith(tt.opts, readers.XLSXOptions{}))
+			writeErrors(t, path, tt.header, tt.rows, reasons, writers.ReadableWith(layout(path, tt.opts, readers.XLSXOptions{})))
 			golden(t, tt.name, readFile(t, path))
 		})
 	}
@@ -304,8 +315,8 @@ func TestErrorsXLSXCells(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); !cmp.Equal(got, []string{ErrorsSheet}) {
-		t.Errorf("sheets %q, want %q", got, ErrorsSheet)
+	if got := f.GetSheetList(); !cmp.Equal(got, []string{writers.ErrorsSheet}) {
+		t.Errorf("sheets %q, want %q", got, writers.ErrorsSheet)
 	}
 	type cell struct {
 		Value string
@@ -320,15 +331,15 @@ func TestErrorsXLSXCells(t *testing.T) {
 	}
 	got := map[string]cell{}
 	for ref := range want {
-		v, err := f.GetCellValue(ErrorsSheet, ref)
+		v, err := f.GetCellValue(writers.ErrorsSheet, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
-		typ, err := f.GetCellType(ErrorsSheet, ref)
+		typ, err := f.GetCellType(writers.ErrorsSheet, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, err := f.GetCellStyle(ErrorsSheet, ref)
+		id, err := f.GetCellStyle(writers.ErrorsSheet, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,7 +376,7 @@ func TestErrorsFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), tt.file)
-			_, err := NewErrors(path, []string{"A"}, ReadableWith(tt.opts, tt.xlsx))
+			_, err := writers.NewErrors(path, []string{"A"}, writers.ReadableWith(layout(path, tt.opts, tt.xlsx)))
 			if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want an error naming %s and saying %q", err, path, tt.want)
 			}
@@ -382,16 +393,16 @@ func TestErrorsAddFailures(t *testing.T) {
 		t.Run(file, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), file)
-			e, err := NewErrors(path, []string{"A", "B"})
+			e, err := writers.NewErrors(path, []string{"A", "B"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = e.Add(readers.Row{Num: 7, Cells: []string{"1", "2", "3"}}, "x")
+			err = e.Add(7, []string{"1", "2", "3"}, "x")
 			if want := path + ": row 7 has 3 cells, but the header has 2 columns"; err == nil || err.Error() != want {
 				t.Errorf("too many cells: got %v, want %q", err, want)
 			}
 			for _, num := range []int{0, -1} {
-				err = e.Add(readers.Row{Num: num, Cells: []string{"1", "2"}}, "x")
+				err = e.Add(num, []string{"1", "2"}, "x")
 				if want := path + ": row number " + itoa(num) + ": reports need the source row number"; err == nil || err.Error() != want {
 					t.Errorf("row %d: got %v, want %q", num, err, want)
 				}
@@ -404,11 +415,11 @@ func TestErrorsAddFailures(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if want := utf8BOM + "A,B,_row,_error\n"; string(data) != want {
+				if want := "\uFEFF" + "A,B,_row,_error\n"; string(data) != want {
 					t.Errorf("file = %q, want only the header %q", data, want)
 				}
 			}
-			err = e.Add(readers.Row{Num: 8, Cells: []string{"1"}}, "x")
+			err = e.Add(8, []string{"1"}, "x")
 			if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "closed") {
 				t.Errorf("after Close: got %v, want an error naming %s", err, path)
 			}
@@ -428,7 +439,7 @@ func BenchmarkErrorsCSV(b *testing.B) {
 		cells[i] = fmt.Sprintf("value %d, é", i)
 	}
 	cells[3] = "two\nlines"
-	e, err := NewErrors(filepath.Join(b.TempDir(), "errors.csv"), header)
+	e, err := writers.NewErrors(filepath.Join(b.TempDir(), "errors.csv"), header)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -436,7 +447,7 @@ func BenchmarkErrorsCSV(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		n++
-		if err := e.Add(readers.Row{Num: n + 1, Cells: cells}, "name: required"); err != nil {
+		if err := e.Add(n+1, cells, "name: required"); err != nil {
 			b.Fatal(err)
 		}
 	}

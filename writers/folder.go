@@ -14,352 +14,14 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/stbulk/stbulk/writers/files"
 )
-
-// maxNameBytes is the longest name, in bytes, that SafeName returns.
-const maxNameBytes = 120
-
-// maxExtBytes is the longest extension (without its dot) that SafeName and
-// Unique keep when they shorten or number a name.
-const maxExtBytes = 10
 
 // manifestName is the manifest's file name inside a Folder.
 const manifestName = "manifest.json"
-
-// SafeName makes s a single safe file or folder name, on every OS:
-//   - path separators / and \ become "_"; control characters (below 0x20,
-//     0x7f and 0x80 to 0x9f) and the characters Windows refuses
-//     (< > : " | ? *) become "_";
-//   - leading and trailing spaces and dots are trimmed, so "." and ".."
-//     never survive;
-//   - names Windows reserves (CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM0-9,
-//     LPT0-9, COM¹²³, LPT¹²³), also with any extension and in any case, such
-//     as "con.txt", get a "_" prefix;
-//   - each byte of invalid UTF-8 becomes "_"; the result is cut to at most
-//     120 bytes on a rune boundary, keeping the extension (the part after
-//     the last dot) when it is at most 10 bytes long, so a long "x….jpg"
-//     stays a .jpg;
-//   - an empty result becomes "_".
-//
-// SafeName is idempotent: SafeName(SafeName(s)) == SafeName(s), and the
-// same input always gives the same output.
-func SafeName(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b.WriteByte('_')
-		case r < 0x20, r >= 0x7f && r <= 0x9f:
-			b.WriteByte('_')
-		case strings.ContainsRune(`/\<>:"|?*`, r):
-			b.WriteByte('_')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	name := strings.Trim(b.String(), " .")
-	if name == "" {
-		return "_"
-	}
-	name = cutName(name, maxNameBytes)
-	if reservedName(name) {
-		// The prefix makes the part before the first dot start with "_",
-		// which no reserved name does, so cutting again cannot bring a
-		// reserved name back.
-		name = cutName("_"+name, maxNameBytes)
-	}
-	return name
-}
-
-// splitExt splits name into its stem and its extension: the last dot and
-// what follows it, when that is 1 to maxExtBytes bytes long and the dot is
-// not the first byte. Otherwise ext is empty.
-func splitExt(name string) (stem, ext string) {
-	i := strings.LastIndexByte(name, '.')
-	if i <= 0 || len(name)-i-1 < 1 || len(name)-i-1 > maxExtBytes {
-		return name, ""
-	}
-	return name[:i], name[i:]
-}
-
-// cutName shortens name, which has no leading or trailing space or dot, to
-// at most max bytes on a rune boundary, keeping its extension, and trims
-// the spaces and dots that the cut may leave at the end.
-func cutName(name string, max int) string {
-	if len(name) <= max {
-		return name
-	}
-	stem, ext := splitExt(name)
-	return strings.TrimRight(cutBytes(stem, max-len(ext))+ext, " .")
-}
-
-// cutBytes returns the longest prefix of s that has at most n bytes and
-// ends on a rune boundary.
-func cutBytes(s string, n int) string {
-	if n >= len(s) {
-		return s
-	}
-	if n <= 0 {
-		return ""
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// reservedName reports whether Windows treats name as a device: the part
-// before its first dot, without trailing spaces, is a reserved device name
-// in any case.
-func reservedName(name string) bool {
-	stem, _, _ := strings.Cut(name, ".")
-	stem = strings.TrimRight(stem, " ")
-	switch strings.ToUpper(stem) {
-	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
-		return true
-	}
-	if len(stem) < 4 {
-		return false
-	}
-	if p := strings.ToUpper(stem[:3]); p != "COM" && p != "LPT" {
-		return false
-	}
-	switch stem[3:] {
-	case "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³":
-		return true
-	}
-	return false
-}
-
-// Template is a path template such as
-// "photos/{customerName}/{num}/{iteration}-{fileName}": literal text and
-// {field} placeholders, with "/" separating folders. Use ParseTemplate to
-// make one.
-type Template struct {
-	text   string
-	elems  [][]templatePart
-	fields []string
-}
-
-// templatePart is literal text, or a placeholder when field is set.
-type templatePart struct {
-	lit   string
-	field string
-}
-
-// ParseTemplate checks the template s and returns it. s must not be empty;
-// it must be relative (no leading "/" or "\", no drive letter such as
-// "C:"); its literal text must have no "." or ".." element and no empty
-// element ("a//b", a trailing "/"); braces must be balanced, not nested;
-// field names are made of letters, digits, "_" and ".". A template without
-// placeholders is allowed. Errors give the 1-based character position of
-// the problem.
-func ParseTemplate(s string) (*Template, error) {
-	if s == "" {
-		return nil, errors.New("path template is empty")
-	}
-	if !utf8.ValidString(s) {
-		return nil, fmt.Errorf("path template %q is not valid UTF-8", s)
-	}
-	if s[0] == '/' || s[0] == '\\' {
-		return nil, fmt.Errorf("path template %q starts with %q: it must be a path relative to the output folder", s, s[:1])
-	}
-	if len(s) >= 2 && s[1] == ':' && (s[0] >= 'A' && s[0] <= 'Z' || s[0] >= 'a' && s[0] <= 'z') {
-		return nil, fmt.Errorf("path template %q starts with the drive %q: it must be a path relative to the output folder", s, s[:2])
-	}
-	t := &Template{text: s}
-	var (
-		parts     []templatePart
-		lit       strings.Builder
-		name      strings.Builder
-		inField   bool
-		open      int // position of the "{" of the current placeholder
-		elemStart = 1 // position of the first character of the current element
-		pos       = 0
-		seen      = map[string]bool{}
-	)
-	endElem := func(at int) error {
-		if lit.Len() > 0 {
-			parts = append(parts, templatePart{lit: lit.String()})
-			lit.Reset()
-		}
-		switch {
-		case len(parts) == 0 && at > len([]rune(s)):
-			return fmt.Errorf("path template %q ends with \"/\": the last element is empty", s)
-		case len(parts) == 0:
-			return fmt.Errorf("path template %q has an empty folder name at character %d (\"//\")", s, at)
-		case len(parts) == 1 && parts[0].field == "" && (parts[0].lit == "." || parts[0].lit == ".."):
-			return fmt.Errorf("path template %q has a %q folder at character %d: folders \".\" and \"..\" are not allowed", s, parts[0].lit, elemStart)
-		}
-		t.elems = append(t.elems, parts)
-		parts = nil
-		return nil
-	}
-	for _, r := range s {
-		pos++
-		switch {
-		case r == '{' && inField:
-			return nil, fmt.Errorf("path template %q: \"{\" at character %d is inside the placeholder opened at character %d", s, pos, open)
-		case r == '{':
-			if lit.Len() > 0 {
-				parts = append(parts, templatePart{lit: lit.String()})
-				lit.Reset()
-			}
-			inField, open = true, pos
-			name.Reset()
-		case r == '}' && !inField:
-			return nil, fmt.Errorf("path template %q: \"}\" at character %d has no matching \"{\"", s, pos)
-		case r == '}':
-			if name.Len() == 0 {
-				return nil, fmt.Errorf("path template %q: the placeholder at character %d has no field name", s, open)
-			}
-			f := name.String()
-			parts = append(parts, templatePart{field: f})
-			if !seen[f] {
-				seen[f] = true
-				t.fields = append(t.fields, f)
-			}
-			inField = false
-		case inField:
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' && r != '.' {
-				return nil, fmt.Errorf("path template %q: %q at character %d is not allowed in the field name of the placeholder at character %d (use letters, digits, \"_\" and \".\")", s, r, pos, open)
-			}
-			name.WriteRune(r)
-		case r == '/':
-			if err := endElem(pos); err != nil {
-				return nil, err
-			}
-			elemStart = pos + 1
-		default:
-			lit.WriteRune(r)
-		}
-	}
-	if inField {
-		return nil, fmt.Errorf("path template %q: \"{\" at character %d is never closed", s, open)
-	}
-	if err := endElem(pos + 1); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// String returns the template as written.
-func (t *Template) String() string {
-	if t == nil {
-		return ""
-	}
-	return t.text
-}
-
-// Fields returns the placeholder names, in order of first appearance,
-// without duplicates.
-func (t *Template) Fields() []string {
-	if t == nil {
-		return nil
-	}
-	return slices.Clone(t.fields)
-}
-
-// Expand fills the placeholders with value(name) and returns a
-// slash-separated relative path. Each path element, after substitution,
-// goes through SafeName, so a value such as "a/b" or "../x" can neither add
-// a folder level nor go up. The result always satisfies filepath.IsLocal.
-// A nil value function fills every placeholder with "".
-func (t *Template) Expand(value func(field string) string) string {
-	if t == nil || len(t.elems) == 0 {
-		return "_"
-	}
-	out := make([]string, len(t.elems))
-	var b strings.Builder
-	for i, e := range t.elems {
-		b.Reset()
-		for _, p := range e {
-			switch {
-			case p.field == "":
-				b.WriteString(p.lit)
-			case value != nil:
-				b.WriteString(value(p.field))
-			}
-		}
-		out[i] = SafeName(b.String())
-	}
-	return strings.Join(out, "/")
-}
-
-// Unique makes the names of one group distinct, deterministically. The
-// first occurrence of a name keeps it; the k-th occurrence of a name equal
-// to an earlier one (compared without regard to case, as Windows and macOS
-// folders do) becomes "name-k.ext", the number going before the extension
-// of the last element, or a higher k when that name is taken by another
-// name of the group. The result never has two names equal without regard
-// to case. A numbered last element keeps within 120 bytes by shortening its
-// stem.
-func Unique(paths []string) []string {
-	out := make([]string, len(paths))
-	taken := make(map[string]bool, len(paths))
-	for _, p := range paths {
-		taken[caseKey(p)] = true
-	}
-	count := make(map[string]int, len(paths))
-	used := make(map[string]bool, len(paths))
-	for i, p := range paths {
-		key := caseKey(p)
-		count[key]++
-		if !used[key] {
-			used[key] = true
-			out[i] = p
-			continue
-		}
-		for k := count[key]; ; k++ {
-			c := numbered(p, k)
-			ck := caseKey(c)
-			if !taken[ck] && !used[ck] {
-				used[ck] = true
-				out[i] = c
-				break
-			}
-		}
-	}
-	return out
-}
-
-// numbered puts "-k" before the extension of the last element of the
-// slash-separated path p.
-func numbered(p string, k int) string {
-	dir, base := "", p
-	if i := strings.LastIndexByte(p, '/'); i >= 0 {
-		dir, base = p[:i+1], p[i+1:]
-	}
-	stem, ext := splitExt(base)
-	suffix := "-" + strconv.Itoa(k)
-	if len(stem)+len(suffix)+len(ext) > maxNameBytes {
-		stem = cutBytes(stem, maxNameBytes-len(suffix)-len(ext))
-	}
-	return dir + stem + suffix + ext
-}
-
-// caseKey maps s to a key that is equal for strings equal under Unicode
-// simple case folding, as strings.EqualFold compares them.
-func caseKey(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		m := r
-		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-			m = min(m, f)
-		}
-		b.WriteRune(m)
-	}
-	return b.String()
-}
 
 // ManifestEntry is a file of a Folder.
 type ManifestEntry struct {
@@ -509,7 +171,7 @@ func (f *Folder) Root() string { return f.dir }
 // lock locks the path key, compared without regard to case, and returns
 // the function that unlocks it.
 func (f *Folder) lock(key string) (unlock func()) {
-	k := caseKey(key)
+	k := files.FoldKey(key)
 	f.mu.Lock()
 	l := f.locks[k]
 	if l == nil {
@@ -546,8 +208,9 @@ func (f *Folder) setEntry(e ManifestEntry) {
 }
 
 // WriteFile writes what r yields to rel, a slash-separated relative path
-// such as Template.Expand returns, which must satisfy filepath.IsLocal and
-// must not be the manifest. Parent folders are created. The data streams
+// such as files.Template.Expand returns, which must satisfy
+// filepath.IsLocal and must not be the manifest. Parent folders are
+// created. The data streams
 // into a temporary file in the target's folder while its SHA-256 and size
 // are computed. If the target is a regular file with the same content (its
 // manifest hash is trusted when the recorded size matches the file's size,
@@ -595,13 +258,7 @@ func (f *Folder) WriteFile(rel string, r io.Reader) (changed bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return false, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return false, err
-	}
-	if err := tmp.Close(); err != nil {
+	if err := files.Finish(tmp); err != nil {
 		return false, err
 	}
 	e := ManifestEntry{Path: key, Size: size, SHA256: hex.EncodeToString(h.Sum(nil))}
@@ -753,13 +410,7 @@ func (f *Folder) SaveManifest() (err error) {
 	if _, err := tmp.Write(b.Bytes()); err != nil {
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
+	if err := files.Finish(tmp); err != nil {
 		return err
 	}
 	if err := f.root.Rename(tmpName, manifestName); err != nil {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -17,240 +16,24 @@ import (
 	"sync"
 	"testing"
 	"testing/iotest"
-	"unicode/utf8"
+
+	"github.com/stbulk/stbulk/writers/files"
 )
-
-var safeNameTests = []struct {
-	in, want string
-}{
-	{"../../etc/passwd", "_.._etc_passwd"},
-	{"..", "_"},
-	{".", "_"},
-	{"", "_"},
-	{"   ", "_"},
-	{" . . ", "_"},
-	{"..hidden", "hidden"},
-	{"CON", "_CON"},
-	{"con.txt", "_con.txt"},
-	{"Lpt9", "_Lpt9"},
-	{"nul.tar.gz", "_nul.tar.gz"},
-	{"CON .txt", "_CON .txt"},
-	{"com¹.jpg", "_com¹.jpg"},
-	{"COM0", "_COM0"},
-	{"conin$", "_conin$"},
-	{"CONSOLE", "CONSOLE"},
-	{"COM10", "COM10"},
-	{"LPT", "LPT"},
-	{"a/b", "a_b"},
-	{`a\b`, "a_b"},
-	{"a:b", "a_b"},
-	{`<>:"|?*`, "_______"},
-	{"tab\tx", "tab_x"},
-	{"\x00", "_"},
-	{"line\nbreak\r", "line_break_"},
-	{"del\x7f", "del_"},
-	{"c1\u0085x", "c1_x"},
-	{"image.png", "image.png"},
-	{"Ça va.jpg", "Ça va.jpg"},
-	{"日本語の写真.jpeg", "日本語の写真.jpeg"},
-	{"\uFFFD.png", "\uFFFD.png"},
-	{"a\xffb\xfe.jpg", "a_b_.jpg"},
-	{"\xff", "_"},
-	{"name. ", "name"},
-	{"  name . jpg . ", "name . jpg"},
-	// 300 bytes of two-byte runes: the cut falls inside a rune and steps back.
-	{strings.Repeat("é", 150) + ".jpeg", strings.Repeat("é", 57) + ".jpeg"},
-	// A 10-byte extension is kept, an 11-byte one is not.
-	{strings.Repeat("x", 200) + ".abcdefghij", strings.Repeat("x", 109) + ".abcdefghij"},
-	{strings.Repeat("x", 200) + ".abcdefghijk", strings.Repeat("x", 120)},
-	// The cut leaves a trailing space, which is trimmed.
-	{strings.Repeat("a", 119) + " " + strings.Repeat("b", 10), strings.Repeat("a", 119)},
-	// The cut and trim reveal a reserved name.
-	{"CON" + strings.Repeat(" ", 117) + "x", "_CON"},
-	// The "_" prefix makes a 120-byte reserved name too long: it is cut again.
-	{"CON." + strings.Repeat("a", 116), "_CON." + strings.Repeat("a", 115)},
-	{strings.Repeat("a", 120), strings.Repeat("a", 120)},
-}
-
-// checkSafeName reports what is wrong with got = SafeName(in).
-func checkSafeName(t *testing.T, in, got string) {
-	t.Helper()
-	switch {
-	case got == "", got == ".", got == "..":
-		t.Errorf("SafeName(%q) = %q", in, got)
-	case strings.ContainsAny(got, `/\`) || strings.ContainsRune(got, filepath.Separator):
-		t.Errorf("SafeName(%q) = %q has a separator", in, got)
-	case !utf8.ValidString(got):
-		t.Errorf("SafeName(%q) = %q is not valid UTF-8", in, got)
-	case len(got) > 120:
-		t.Errorf("SafeName(%q) = %q is %d bytes long", in, got, len(got))
-	case !filepath.IsLocal(got):
-		t.Errorf("SafeName(%q) = %q is not local", in, got)
-	case strings.Trim(got, " .") != got:
-		t.Errorf("SafeName(%q) = %q starts or ends with a space or a dot", in, got)
-	case strings.ContainsFunc(got, func(r rune) bool { return r < 0x20 || r == 0x7f || strings.ContainsRune(`<>:"|?*`, r) }):
-		t.Errorf("SafeName(%q) = %q has a character Windows refuses", in, got)
-	}
-	if again := SafeName(got); again != got {
-		t.Errorf("SafeName(SafeName(%q)) = %q, want %q", in, again, got)
-	}
-}
-
-func TestSafeName(t *testing.T) {
-	t.Parallel()
-	for _, tt := range safeNameTests {
-		got := SafeName(tt.in)
-		if got != tt.want {
-			t.Errorf("SafeName(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		checkSafeName(t, tt.in, got)
-	}
-}
-
-func FuzzSafeName(f *testing.F) {
-	for _, tt := range safeNameTests {
-		f.Add(tt.in)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		checkSafeName(t, in, SafeName(in))
-	})
-}
-
-func TestParseTemplate(t *testing.T) {
-	t.Parallel()
-	good := []struct {
-		in     string
-		fields []string
-	}{
-		{"photos/{customerName}/{num}/{iteration}-{fileName}", []string{"customerName", "num", "iteration", "fileName"}},
-		{"{num}/{num}-{num}.pdf", []string{"num"}},
-		{"report.pdf", nil},
-		{"a/b/c", nil},
-		{"{customer.name}_{job_2}", []string{"customer.name", "job_2"}},
-		{"{nom_élève}", []string{"nom_élève"}},
-		{"..{num}", []string{"num"}},
-		{"...", nil},
-	}
-	for _, tt := range good {
-		tp, err := ParseTemplate(tt.in)
-		if err != nil {
-			t.Errorf("ParseTemplate(%q): %v", tt.in, err)
-			continue
-		}
-		if tp.String() != tt.in {
-			t.Errorf("ParseTemplate(%q).String() = %q", tt.in, tp.String())
-		}
-		if got := tp.Fields(); !slices.Equal(got, tt.fields) {
-			t.Errorf("ParseTemplate(%q).Fields() = %q, want %q", tt.in, got, tt.fields)
-		}
-	}
-
-	bad := []struct {
-		in, want string // want is a part of the error
-	}{
-		{"", "empty"},
-		{"/abs/{num}", `starts with "/"`},
-		{`\\server\share`, `starts with "\\"`},
-		{"C:/x", `drive "C:"`},
-		{"c:x", `drive "c:"`},
-		{"../{num}", `".." folder at character 1`},
-		{"a/../b", `".." folder at character 3`},
-		{"./a", `"." folder at character 1`},
-		{"a/.", `"." folder at character 3`},
-		{"a//b", "empty folder name at character 3"},
-		{"a/", `ends with "/"`},
-		{"{unclosed", "character 1 is never closed"},
-		{"ab/{x", "character 4 is never closed"},
-		{"x}", "character 2 has no matching"},
-		{"{a}}", "character 4 has no matching"},
-		{"{bad name!}", `' ' at character 5`},
-		{"{a/b}", `'/' at character 3`},
-		{"é{a-b}", `'-' at character 4`},
-		{"{}", "character 1 has no field name"},
-		{"{a{b}}", `"{" at character 3 is inside the placeholder opened at character 1`},
-		{"a\xff", "not valid UTF-8"},
-	}
-	for _, tt := range bad {
-		tp, err := ParseTemplate(tt.in)
-		if err == nil {
-			t.Errorf("ParseTemplate(%q) = %q, want an error", tt.in, tp.String())
-			continue
-		}
-		if !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("ParseTemplate(%q): %v, want it to say %q", tt.in, err, tt.want)
-		}
-	}
-}
-
-func mustTemplate(t testing.TB, s string) *Template {
-	t.Helper()
-	tp, err := ParseTemplate(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tp
-}
-
-func TestTemplateExpand(t *testing.T) {
-	t.Parallel()
-	const photos = "photos/{customerName}/{num}/{iteration}-{fileName}"
-	tests := []struct {
-		template string
-		values   map[string]string
-		want     string
-	}{
-		{photos, map[string]string{"customerName": "Café du Port", "num": "1042", "iteration": "1", "fileName": "IMG_0001.jpg"}, "photos/Café du Port/1042/1-IMG_0001.jpg"},
-		{photos, map[string]string{"customerName": "../../etc", "num": "..", "iteration": "1", "fileName": "../../etc/passwd"}, "photos/_.._etc/_/1-.._.._etc_passwd"},
-		{photos, map[string]string{}, "photos/_/_/-"},
-		{photos, map[string]string{"customerName": "a/b", "num": "/", "fileName": `x\y`}, "photos/a_b/_/-x_y"},
-		{"{customerName}/{fileName}", map[string]string{"customerName": "CON", "fileName": "nul.pdf"}, "_CON/_nul.pdf"},
-		{"{customerName}/{fileName}", map[string]string{"customerName": ".", "fileName": "C:\\x"}, "_/C__x"},
-		{"CON/{num}.pdf", map[string]string{"num": "7"}, "_CON/7.pdf"},
-		{"{a}{a}", map[string]string{"a": "x"}, "xx"},
-	}
-	for _, tt := range tests {
-		got := mustTemplate(t, tt.template).Expand(func(f string) string { return tt.values[f] })
-		if got != tt.want {
-			t.Errorf("%q with %q = %q, want %q", tt.template, tt.values, got, tt.want)
-		}
-		if !filepath.IsLocal(filepath.FromSlash(got)) {
-			t.Errorf("%q with %q = %q is not local", tt.template, tt.values, got)
-		}
-	}
-	if got := mustTemplate(t, "a/{b}").Expand(nil); got != "a/_" {
-		t.Errorf("Expand(nil) = %q, want %q", got, "a/_")
-	}
-	if got := new(Template).Expand(nil); !filepath.IsLocal(got) {
-		t.Errorf("zero Template: Expand = %q is not local", got)
-	}
-}
-
-func FuzzTemplateExpand(f *testing.F) {
-	f.Add("photos/{customerName}/{num}/{iteration}-{fileName}", "../../etc/passwd")
-	f.Add("{a}", "..")
-	f.Add("x/{a}/y", "CON")
-	f.Fuzz(func(t *testing.T, template, value string) {
-		tp, err := ParseTemplate(template)
-		if err != nil {
-			return
-		}
-		got := tp.Expand(func(string) string { return value })
-		if !filepath.IsLocal(filepath.FromSlash(got)) {
-			t.Fatalf("%q with %q = %q is not local", template, value, got)
-		}
-		for _, e := range strings.Split(got, "/") {
-			if SafeName(e) != e {
-				t.Fatalf("%q with %q = %q: element %q is not safe", template, value, got, e)
-			}
-		}
-	})
-}
 
 // hostileValues are values of fields that try to leave the output folder
 // or to make an invalid name.
 var hostileValues = []string{
 	"../../etc/passwd", "..", ".", "", "CON", "con.txt", "a/b", `a\b`, "/abs", "C:\\Windows",
 	"../" + strings.Repeat("x", 300), "\x00", "x\ny", "   ", "../../outside",
+}
+
+func mustTemplate(t testing.TB, s string) *files.Template {
+	t.Helper()
+	tp, err := files.ParseTemplate(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp
 }
 
 func TestExpandWritesInside(t *testing.T) {
@@ -262,7 +45,7 @@ func TestExpandWritesInside(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer folder.Close()
-	templates := []*Template{
+	templates := []*files.Template{
 		mustTemplate(t, "t1/photos/{customerName}/{num}/{iteration}-{fileName}"),
 		mustTemplate(t, "t2/{customerName}/{fileName}"),
 		mustTemplate(t, "t3/{fileName}"),
@@ -280,7 +63,7 @@ func TestExpandWritesInside(t *testing.T) {
 			}
 		}
 	}
-	rels = Unique(rels)
+	rels = files.Unique(rels)
 	for _, rel := range rels {
 		if !filepath.IsLocal(filepath.FromSlash(rel)) {
 			t.Fatalf("%q is not local", rel)
@@ -294,7 +77,7 @@ func TestExpandWritesInside(t *testing.T) {
 		}
 	}
 	var outside []string
-	files := 0
+	regular := 0
 	err = filepath.WalkDir(parent, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -306,7 +89,7 @@ func TestExpandWritesInside(t *testing.T) {
 			outside = append(outside, p)
 		}
 		if d.Type().IsRegular() {
-			files++
+			regular++
 		}
 		return nil
 	})
@@ -316,54 +99,8 @@ func TestExpandWritesInside(t *testing.T) {
 	if len(outside) > 0 {
 		t.Errorf("written outside %s: %q", root, outside)
 	}
-	if files != len(rels) || len(folder.Manifest()) != len(rels) {
-		t.Errorf("%d files, %d manifest entries, want %d", files, len(folder.Manifest()), len(rels))
-	}
-}
-
-func TestUnique(t *testing.T) {
-	t.Parallel()
-	long := strings.Repeat("é", 60)   // 120 bytes
-	long58 := strings.Repeat("é", 58) // 116 bytes, 120 with ".jpg"
-	tests := []struct {
-		in, want []string
-	}{
-		{nil, []string{}},
-		{[]string{"a", "b"}, []string{"a", "b"}},
-		{[]string{"x", "x", "x"}, []string{"x", "x-2", "x-3"}},
-		{[]string{"image.png", "image.png", "Image.PNG", "image-2.png"}, []string{"image.png", "image-3.png", "Image-4.PNG", "image-2.png"}},
-		{[]string{"a.png", "a.png", "a-2.png"}, []string{"a.png", "a-3.png", "a-2.png"}},
-		{[]string{"a.png", "a.png", "a-2.png", "a-2.png"}, []string{"a.png", "a-3.png", "a-2.png", "a-2-2.png"}},
-		{[]string{"d/a.png", "D/A.png", "e/a.png"}, []string{"d/a.png", "D/A-2.png", "e/a.png"}},
-		{[]string{"p/r.tar.gz", "p/R.TAR.GZ", "p/.hidden", "p/.hidden"}, []string{"p/r.tar.gz", "p/R.TAR-2.GZ", "p/.hidden", "p/.hidden-2"}},
-		{[]string{"Ça.jpg", "ça.jpg"}, []string{"Ça.jpg", "ça-2.jpg"}},
-		{[]string{long, long}, []string{long, strings.Repeat("é", 59) + "-2"}},
-		{[]string{long58 + ".jpg", long58 + ".jpg"}, []string{long58 + ".jpg", strings.Repeat("é", 57) + "-2.jpg"}},
-	}
-	for _, tt := range tests {
-		in := slices.Clone(tt.in)
-		got := Unique(in)
-		if !slices.Equal(in, tt.in) {
-			t.Errorf("Unique changed its input to %q", in)
-		}
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("Unique(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if again := Unique(in); !slices.Equal(again, got) {
-			t.Errorf("Unique(%q) = %q, then %q", tt.in, got, again)
-		}
-		safe := !slices.ContainsFunc(tt.in, func(p string) bool { return SafeName(path.Base(p)) != path.Base(p) })
-		seen := map[string]bool{}
-		for _, p := range got {
-			k := strings.ToLower(p)
-			if seen[k] {
-				t.Errorf("Unique(%q) = %q: %q twice", tt.in, got, p)
-			}
-			seen[k] = true
-			if base := path.Base(p); safe && SafeName(base) != base {
-				t.Errorf("Unique(%q) = %q: %q is not a safe name", tt.in, got, base)
-			}
-		}
+	if regular != len(rels) || len(folder.Manifest()) != len(rels) {
+		t.Errorf("%d files, %d manifest entries, want %d", regular, len(folder.Manifest()), len(rels))
 	}
 }
 

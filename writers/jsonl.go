@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 // JSONLines writes one compact JSON value per line (JSON Lines), such as
@@ -22,7 +24,7 @@ type JSONLines struct {
 
 // NewJSONLines creates the file path, which must not exist.
 func NewJSONLines(path string) (*JSONLines, error) {
-	f, err := createNew(path)
+	f, err := createReport(path)
 	if err != nil {
 		return nil, err
 	}
@@ -63,5 +65,5 @@ func (j *JSONLines) Close() error {
 	if cerr := j.f.Close(); err == nil {
 		err = cerr
 	}
-	return fileErr(j.path, err)
+	return files.Wrap(j.path, err)
 }

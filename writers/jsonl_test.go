@@ -1,10 +1,12 @@
-package writers
+package writers_test
 
 import (
 	"math"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stbulk/stbulk/writers"
 )
 
 type payloadLine struct {
@@ -32,7 +34,7 @@ func TestJSONLines(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "payloads.jsonl")
-			j, err := NewJSONLines(path)
+			j, err := writers.NewJSONLines(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +62,7 @@ func TestJSONLines(t *testing.T) {
 func TestJSONLinesBadValue(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "payloads.jsonl")
-	j, err := NewJSONLines(path)
+	j, err := writers.NewJSONLines(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/gocarina/gocsv"
+
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 // successRow is one line of a success file.
@@ -33,7 +35,7 @@ type SuccessFile struct {
 // NewSuccess creates the success file path, which must not exist, and
 // writes its header: a run that sends nothing leaves the header alone.
 func NewSuccess(path string) (*SuccessFile, error) {
-	f, err := createNew(path)
+	f, err := createReport(path)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +45,7 @@ func NewSuccess(path string) (*SuccessFile, error) {
 	if err := gocsv.MarshalCSV([]successRow{}, s.w); err != nil {
 		_ = f.Close()
 		_ = os.Remove(path)
-		return nil, fileErr(path, err)
+		return nil, files.Wrap(path, err)
 	}
 	return s, nil
 }
@@ -79,5 +81,5 @@ func (s *SuccessFile) Close() error {
 	if cerr := s.f.Close(); err == nil {
 		err = cerr
 	}
-	return fileErr(s.path, err)
+	return files.Wrap(s.path, err)
 }

@@ -1,4 +1,4 @@
-package writers
+package writers_test
 
 import (
 	"path/filepath"
@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/stbulk/stbulk/readers"
+	"github.com/stbulk/stbulk/writers"
 )
 
 type successLine struct {
@@ -33,7 +34,7 @@ func TestSuccess(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "success.csv")
-			s, err := NewSuccess(path)
+			s, err := writers.NewSuccess(path)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -23,20 +23,10 @@ package writers
 // one is complete.
 
 import (
-	"bufio"
-	"encoding/csv"
 	"fmt"
-	"math"
-	"os"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Kind is the type of a spreadsheet cell.
@@ -147,35 +137,6 @@ type TableFormat struct {
 	FormatDateTime func(time.Time) string
 }
 
-// XLSX limits and layout.
-const (
-	maxSheetName  = 31  // UTF-16 units in a sheet name
-	widthRows     = 200 // rows buffered to size the columns
-	minColWidth   = 8
-	maxColWidth   = 60
-	cellPadding   = 2 // characters added to the widest cell of a column
-	headerPadding = 4 // characters added to a header: bold, and the filter button
-	xlsxDate      = "yyyy-mm-dd"
-	xlsxDateTime  = "yyyy-mm-dd hh:mm"
-	generalFormat = "General"
-)
-
-// The widths of date cells as xlsxDate and xlsxDateTime show them.
-const (
-	dateWidth     = len("2006-01-02")
-	dateTimeWidth = len("2006-01-02 15:04")
-)
-
-// The days an XLSX date cell can hold, in the 1900 date system: others are
-// written as text.
-var (
-	firstXLSXDay = time.Date(1900, time.January, 1, 0, 0, 0, 0, time.UTC)
-	endXLSXDays  = time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC)
-)
-
-// newBookSheet is the sheet of a new excelize workbook.
-const newBookSheet = "Sheet1"
-
 // Workbook writes the sheets of one export, one after another. A Workbook
 // is not safe for concurrent use.
 //
@@ -193,21 +154,11 @@ const newBookSheet = "Sheet1"
 // neutralising quote); records end with LF.
 type Workbook struct {
 	path   string
-	format TableFormat // defaults filled in
+	out    tableWriter
 	state  workbookState
 	err    error // the first failure that leaves the workbook unusable
 	sheets []*Sheet
-	names  []string // the sheet names (XLSX) or file names (CSV) taken
 	files  []string // after Close
-
-	// XLSX
-	book   *excelize.File
-	out    *os.File // the temporary file of the workbook
-	styles xlsxStyles
-
-	// CSV: the temporary files, one a sheet; the first is created with
-	// the workbook.
-	parts []csvPart
 }
 
 type workbookState int
@@ -218,20 +169,31 @@ const (
 	workbookAborted
 )
 
-// csvPart is one CSV file of a workbook.
-type csvPart struct {
-	path string   // where it goes
-	tmp  *os.File // where it is written
+// tableWriter writes the sheets of a workbook in one file format, to
+// temporary files until close.
+type tableWriter interface {
+	// limits returns the most columns and rows (header included) a sheet
+	// holds, 0 for no limit.
+	limits() (cols, rows int)
+	// sheet starts the pos-th sheet of the workbook (from 1), named name,
+	// with columns cols, whose headers make its first row.
+	sheet(name string, cols []Column, pos int) (sheetWriter, error)
+	// close puts the files in place and returns them, in the order of the
+	// sheets; on failure the caller aborts.
+	close() ([]string, error)
+	// abort removes the temporary files not yet in place.
+	abort()
 }
 
-// xlsxStyles are the style ids of a workbook's cells.
-type xlsxStyles struct {
-	header       int
-	date         int
-	dateTime     int
-	general      int // numbers in a column formatted otherwise
-	quoted       int // texts a spreadsheet could read as formulas: quotePrefix
-	quotedHeader int
+// sheetWriter writes the rows of one sheet.
+type sheetWriter interface {
+	name() string // as the workbook shows it
+	path() string // the file the sheet goes to, for errors
+	// write adds cells, no more than the sheet has columns, as sheet row
+	// row: the rows come in order, from 2.
+	write(row int, cells []Cell) error
+	// end writes what is buffered: the sheet takes no more rows.
+	end() error
 }
 
 // CreateWorkbook starts an export to path: an XLSX file, or with f.CSV, CSV
@@ -239,91 +201,19 @@ type xlsxStyles struct {
 // cannot take a file, and for CSV when the delimiter or the decimal
 // separator is unusable or both are the same character.
 func CreateWorkbook(path string, f TableFormat) (*Workbook, error) {
+	var (
+		out tableWriter
+		err error
+	)
 	if f.CSV {
-		if f.Delimiter == 0 {
-			f.Delimiter = ','
-		}
-		if f.Decimal == 0 {
-			f.Decimal = '.'
-		}
-		if f.DateLayout == "" {
-			f.DateLayout = plainDate
-		}
-		if f.DateTimeLayout == "" {
-			f.DateTimeLayout = plainDateTime
-		}
-		if !csvSeparator(f.Delimiter) {
-			return nil, fmt.Errorf("%s: delimiter %q cannot separate CSV fields", path, f.Delimiter)
-		}
-		if !csvSeparator(f.Decimal) || unicode.IsDigit(f.Decimal) || f.Decimal == '-' {
-			return nil, fmt.Errorf("%s: %q cannot be a decimal separator", path, f.Decimal)
-		}
-		if f.Decimal == f.Delimiter {
-			return nil, fmt.Errorf("%s: the decimal separator and the delimiter are both %q: numbers would be cut in two", path, f.Delimiter)
-		}
+		out, err = newCSVTable(path, f)
+	} else {
+		out, err = newXLSXTable(path)
 	}
-	w := &Workbook{path: path, format: f}
-	tmp, err := tableTempFile(path)
 	if err != nil {
 		return nil, err
 	}
-	if f.CSV {
-		w.parts = []csvPart{{path: path, tmp: tmp}}
-		return w, nil
-	}
-	w.out = tmp
-	w.book = excelize.NewFile()
-	if err := w.newStyles(); err != nil {
-		w.Abort()
-		return nil, fileErr(path, err)
-	}
-	return w, nil
-}
-
-// csvSeparator reports whether encoding/csv can use r between fields.
-func csvSeparator(r rune) bool {
-	return r != 0 && r != '"' && r != '\r' && r != '\n' && r != utf8.RuneError && utf8.ValidRune(r)
-}
-
-// tableTempFile creates the temporary file that becomes path at Close.
-func tableTempFile(path string) (*os.File, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return f, nil
-}
-
-func (w *Workbook) newStyles() (err error) {
-	date, dateTime, general := xlsxDate, xlsxDateTime, generalFormat
-	if w.styles.header, err = w.book.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
-		return err
-	}
-	if w.styles.date, err = w.book.NewStyle(&excelize.Style{CustomNumFmt: &date}); err != nil {
-		return err
-	}
-	if w.styles.dateTime, err = w.book.NewStyle(&excelize.Style{CustomNumFmt: &dateTime}); err != nil {
-		return err
-	}
-	if w.styles.general, err = w.book.NewStyle(&excelize.Style{CustomNumFmt: &general}); err != nil {
-		return err
-	}
-	// The text format (49, "@"), with quotePrefix set on its cell format:
-	// excelize's Style has no field for it, its style sheet has.
-	if w.styles.quoted, err = w.book.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
-		return err
-	}
-	if w.styles.quotedHeader, err = w.book.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}}); err != nil {
-		return err
-	}
-	for _, id := range []int{w.styles.quoted, w.styles.quotedHeader} {
-		if st := w.book.Styles; st == nil || st.CellXfs == nil || id >= len(st.CellXfs.Xf) {
-			return fmt.Errorf("%s: no cell format %d for quoted texts", w.path, id)
-		}
-		quote := true
-		w.book.Styles.CellXfs.Xf[id].QuotePrefix = &quote
-	}
-	return nil
+	return &Workbook{path: path, out: out}, nil
 }
 
 // usable returns why the workbook cannot be written to, if it cannot.
@@ -364,22 +254,18 @@ func (w *Workbook) Sheet(name string, cols []Column) (*Sheet, error) {
 	if err := w.usable(); err != nil {
 		return nil, err
 	}
-	if !w.format.CSV && len(cols) > excelize.MaxColumns {
-		return nil, fmt.Errorf("%s: sheet %q: %d columns: a sheet holds %d at most", w.path, name, len(cols), excelize.MaxColumns)
+	if maxCols, _ := w.out.limits(); maxCols > 0 && len(cols) > maxCols {
+		return nil, fmt.Errorf("%s: sheet %q: %d columns: a sheet holds %d at most", w.path, name, len(cols), maxCols)
 	}
 	if err := w.endSheet(); err != nil {
 		return nil, err
 	}
 	s := &Sheet{w: w, name: name, cols: append([]Column(nil), cols...), row: 1}
-	var err error
-	if w.format.CSV {
-		err = w.startCSV(s)
-	} else {
-		err = w.startXLSX(s)
-	}
+	out, err := w.out.sheet(s.name, s.cols, len(w.sheets)+1)
 	if err != nil {
 		return nil, w.fail(err)
 	}
+	s.out = out
 	w.sheets = append(w.sheets, s)
 	return s, nil
 }
@@ -394,13 +280,7 @@ func (w *Workbook) endSheet() error {
 		return nil
 	}
 	s.done = true
-	var err error
-	if w.format.CSV {
-		err = s.endCSV()
-	} else {
-		err = s.endXLSX()
-	}
-	if err != nil {
+	if err := s.out.end(); err != nil {
 		return w.fail(err)
 	}
 	return nil
@@ -426,66 +306,12 @@ func (w *Workbook) Close() (err error) {
 	if err := w.endSheet(); err != nil {
 		return err
 	}
-	if w.format.CSV {
-		return w.closeCSV()
-	}
-	return w.closeXLSX()
-}
-
-func (w *Workbook) closeXLSX() error {
-	buf := bufio.NewWriterSize(w.out, 64<<10)
-	err := w.book.Write(buf)
-	if err == nil {
-		err = buf.Flush()
-	}
-	if cerr := w.book.Close(); err == nil {
-		err = cerr // the stream writers' own temporary files
-	}
-	w.book = nil
-	if err == nil {
-		err = finishTemp(w.out)
-	}
-	if err == nil {
-		err = os.Rename(w.out.Name(), w.path)
-	}
+	files, err := w.out.close()
 	if err != nil {
-		return w.fail(fmt.Errorf("%s: %w", w.path, err))
-	}
-	w.out = nil
-	w.state, w.files = workbookClosed, []string{w.path}
-	return nil
-}
-
-func (w *Workbook) closeCSV() error {
-	for _, p := range w.parts {
-		if err := finishTemp(p.tmp); err != nil {
-			return w.fail(fmt.Errorf("%s: %w", p.path, err))
-		}
-	}
-	files := make([]string, 0, len(w.parts))
-	for len(w.parts) > 0 {
-		p := w.parts[0]
-		if err := os.Rename(p.tmp.Name(), p.path); err != nil {
-			return w.fail(fmt.Errorf("%s: %w", p.path, err))
-		}
-		files = append(files, p.path)
-		w.parts = w.parts[1:]
+		return w.fail(err)
 	}
 	w.state, w.files = workbookClosed, files
 	return nil
-}
-
-// finishTemp makes a written temporary file ready to be renamed into place.
-func finishTemp(f *os.File) error {
-	if err := f.Chmod(0o644); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // Files returns the files the workbook wrote, in the order of the sheets
@@ -502,19 +328,7 @@ func (w *Workbook) Abort() {
 		return
 	}
 	w.state = workbookAborted
-	if w.book != nil {
-		_ = w.book.Close()
-	}
-	if w.out != nil {
-		_ = w.out.Close()
-		_ = os.Remove(w.out.Name())
-		w.out = nil
-	}
-	for _, p := range w.parts {
-		_ = p.tmp.Close()
-		_ = os.Remove(p.tmp.Name())
-	}
-	w.parts = nil
+	w.out.abort()
 }
 
 // Sheet is one sheet of a workbook, being written. It takes rows until the
@@ -525,28 +339,11 @@ type Sheet struct {
 	cols []Column // copied
 	row  int      // the sheet row last written; the header is row 1
 	done bool
-
-	// XLSX
-	xname     string // the sheet's name in the workbook
-	stream    *excelize.StreamWriter
-	streaming bool     // the header and the buffered rows are written
-	pending   [][]Cell // the first rows, buffered to size the columns
-	vals      []any
-
-	// CSV
-	file string // the file the sheet goes to
-	buf  *bufio.Writer
-	csv  *csv.Writer
-	rec  []string
+	out  sheetWriter
 }
 
 // Name returns the sheet's name: in the workbook for XLSX, as given for CSV.
-func (s *Sheet) Name() string {
-	if s.xname != "" {
-		return s.xname
-	}
-	return s.name
-}
+func (s *Sheet) Name() string { return s.out.name() }
 
 // Write adds one row. A row with more cells than the sheet has columns is
 // refused with an error naming the sheet; a shorter row is padded with
@@ -557,42 +354,20 @@ func (s *Sheet) Write(cells []Cell) error {
 		return err
 	}
 	if s.done {
-		return fmt.Errorf("%s: sheet %q is finished: a later sheet was started", s.where(), s.name)
+		return fmt.Errorf("%s: sheet %q is finished: a later sheet was started", s.out.path(), s.name)
 	}
 	row := s.row + 1
 	if len(cells) > len(s.cols) {
-		return fmt.Errorf("%s: sheet %q: row %d: %d cells, but the sheet has %d columns", s.where(), s.name, row, len(cells), len(s.cols))
+		return fmt.Errorf("%s: sheet %q: row %d: %d cells, but the sheet has %d columns", s.out.path(), s.name, row, len(cells), len(s.cols))
 	}
-	if !w.format.CSV && row > excelize.TotalRows {
-		return fmt.Errorf("%s: sheet %q: row %d: a sheet holds %d rows at most", s.where(), s.name, row, excelize.TotalRows)
+	if _, maxRows := w.out.limits(); maxRows > 0 && row > maxRows {
+		return fmt.Errorf("%s: sheet %q: row %d: a sheet holds %d rows at most", s.out.path(), s.name, row, maxRows)
 	}
-	var err error
-	switch {
-	case w.format.CSV:
-		err = s.writeCSV(cells)
-	case !s.streaming:
-		p := make([]Cell, len(s.cols))
-		copy(p, cells)
-		s.pending = append(s.pending, p)
-		if len(s.pending) >= widthRows {
-			err = s.startStreaming()
-		}
-	default:
-		err = s.writeXLSX(row, cells)
-	}
-	if err != nil {
-		return w.fail(fmt.Errorf("%s: sheet %q: row %d: %w", s.where(), s.name, row, err))
+	if err := s.out.write(row, cells); err != nil {
+		return w.fail(fmt.Errorf("%s: sheet %q: row %d: %w", s.out.path(), s.name, row, err))
 	}
 	s.row = row
 	return nil
-}
-
-// where returns the file a sheet goes to, for errors.
-func (s *Sheet) where() string {
-	if s.file != "" {
-		return s.file
-	}
-	return s.w.path
 }
 
 // neutralise puts a single quote before a text a spreadsheet could take
@@ -607,459 +382,4 @@ func neutralise(s string) string {
 // formulaLike reports whether a spreadsheet could take s for a formula.
 func formulaLike(s string) bool {
 	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
-}
-
-// xmlChar reports whether XML 1.0 can hold r.
-func xmlChar(r rune) bool {
-	return r == '\t' || r == '\n' || r == '\r' ||
-		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= utf8.MaxRune
-}
-
-// xmlText drops from s the characters XML 1.0 cannot hold, and makes bytes
-// that are not UTF-8 U+FFFD.
-func xmlText(s string) string {
-	clean := true
-	for i, r := range s {
-		if !xmlChar(r) || r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			b.WriteRune(utf8.RuneError)
-		case xmlChar(r):
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// ---- XLSX
-
-func (w *Workbook) startXLSX(s *Sheet) error {
-	s.xname = uniqueSheetName(s.name, len(w.sheets)+1, w.names)
-	var err error
-	if len(w.sheets) == 0 {
-		err = w.book.SetSheetName(newBookSheet, s.xname)
-	} else {
-		_, err = w.book.NewSheet(s.xname)
-	}
-	if err == nil {
-		s.stream, err = w.book.NewStreamWriter(s.xname)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: sheet %q: %w", w.path, s.xname, err)
-	}
-	w.names = append(w.names, s.xname)
-	return nil
-}
-
-// reservedSheetNames are names Excel keeps for itself.
-var reservedSheetNames = []string{"History"}
-
-// uniqueSheetName makes name a sheet name Excel accepts and that is not in
-// taken; pos is the sheet's position, from 1.
-func uniqueSheetName(name string, pos int, taken []string) string {
-	var b strings.Builder
-	for i, r := range name {
-		switch {
-		case r == utf8.RuneError && !strings.HasPrefix(name[i:], "\uFFFD"):
-			b.WriteRune('_')
-		case r == '\'':
-			b.WriteRune('’')
-		case strings.ContainsRune(`:\/?*[]`, r), unicode.IsControl(r), !xmlChar(r):
-			b.WriteRune('_')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	base := b.String()
-	if strings.TrimSpace(base) == "" {
-		base = "Sheet" + strconv.Itoa(pos)
-	}
-	free := func(n string) bool {
-		for _, t := range reservedSheetNames {
-			if strings.EqualFold(n, t) {
-				return false
-			}
-		}
-		for _, t := range taken {
-			if strings.EqualFold(n, t) {
-				return false
-			}
-		}
-		return true
-	}
-	if n := cutUTF16(base, maxSheetName); free(n) {
-		return n
-	}
-	for i := 2; ; i++ {
-		suffix := " (" + strconv.Itoa(i) + ")"
-		if n := cutUTF16(base, maxSheetName-len(suffix)) + suffix; free(n) {
-			return n
-		}
-	}
-}
-
-// cutUTF16 returns the longest start of s that holds at most n UTF-16 units
-// (Excel counts the length of a sheet name in those).
-func cutUTF16(s string, n int) string {
-	units := 0
-	for i, r := range s {
-		u := 1
-		if r > 0xFFFF {
-			u = 2
-		}
-		if units+u > n {
-			return s[:i]
-		}
-		units += u
-	}
-	return s
-}
-
-// startStreaming sets the sheet's layout from the header and the buffered
-// rows, then writes them: the stream writer takes column widths and panes
-// before the first row only.
-func (s *Sheet) startStreaming() error {
-	s.streaming = true
-	w, sw := s.w, s.stream
-	n := len(s.cols)
-	widths := make([]float64, n)
-	for i := range widths {
-		widths[i] = s.width(i)
-	}
-	// The <cols> element must list columns in order: excelize puts the
-	// columns last set first, so runs of alike columns are set from the
-	// last one. (Each call costs excelize time in the columns already set:
-	// a run is set at once.)
-	for hi := n - 1; hi >= 0; {
-		lo, st := hi, s.colStyle(hi)
-		for lo > 0 && widths[lo-1] == widths[hi] && s.colStyle(lo-1) == st {
-			lo--
-		}
-		if st != 0 {
-			if err := sw.SetColStyle(lo+1, hi+1, st); err != nil {
-				return err
-			}
-		}
-		if err := sw.SetColWidth(lo+1, hi+1, widths[hi]); err != nil {
-			return err
-		}
-		hi = lo - 1
-	}
-	if err := sw.SetPanes(&excelize.Panes{
-		Freeze:      true,
-		YSplit:      1,
-		TopLeftCell: "A2",
-		ActivePane:  "bottomLeft",
-		Selection:   []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	}); err != nil {
-		return err
-	}
-	header := make([]any, n)
-	for i, c := range s.cols {
-		if h := xmlText(c.Header); h != "" {
-			style := w.styles.header
-			if formulaLike(h) {
-				style = w.styles.quotedHeader
-			}
-			header[i] = excelize.Cell{StyleID: style, Value: h}
-		}
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return err
-	}
-	pending := s.pending
-	s.pending = nil
-	for k, cells := range pending {
-		if err := s.writeXLSX(k+2, cells); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// colStyle returns the style of column i, 0 for none.
-func (s *Sheet) colStyle(i int) int {
-	switch s.cols[i].Kind {
-	case KindDate:
-		return s.w.styles.date
-	case KindDateTime:
-		return s.w.styles.dateTime
-	}
-	return 0
-}
-
-// width returns the width of column i, from its header, its kind and the
-// buffered rows.
-func (s *Sheet) width(i int) float64 {
-	c := s.cols[i]
-	chars := 0
-	switch c.Kind {
-	case KindDate:
-		chars = dateWidth
-	case KindDateTime:
-		chars = dateTimeWidth
-	}
-	for _, row := range s.pending {
-		chars = max(chars, xlsxWidth(row[i]))
-	}
-	chars += cellPadding
-	chars = max(chars, longestLine(neutralise(xmlText(c.Header)))+headerPadding)
-	return float64(min(max(chars, minColWidth), maxColWidth))
-}
-
-// xlsxWidth returns the characters c shows in XLSX.
-func xlsxWidth(c Cell) int {
-	v, _ := xlsxCellValue(c)
-	switch v := v.(type) {
-	case string:
-		return longestLine(v)
-	case float64:
-		return len(strconv.FormatFloat(v, 'f', -1, 64))
-	case time.Time:
-		if c.Kind == KindDate {
-			return dateWidth
-		}
-		return dateTimeWidth
-	}
-	return 0
-}
-
-// longestLine returns the characters in the longest line of s.
-func longestLine(s string) int {
-	n := 0
-	for line := range strings.SplitSeq(s, "\n") {
-		n = max(n, utf8.RuneCountInString(line))
-	}
-	return n
-}
-
-// xlsxCellValue returns what the stream writer is given for c: a string, a
-// float64, a time.Time (in UTC, holding c's wall-clock time), or nil for an
-// empty cell; and whether it is a number or a date written as one.
-func xlsxCellValue(c Cell) (any, bool) {
-	switch c.Kind {
-	case KindNumber:
-		if math.IsNaN(c.Number) || math.IsInf(c.Number, 0) {
-			return c.String(), false
-		}
-		return c.Number, true
-	case KindDate, KindDateTime:
-		if c.Time.IsZero() {
-			return nil, false
-		}
-		y, m, d := c.Time.Date()
-		var t time.Time
-		if c.Kind == KindDate {
-			t = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-		} else {
-			hh, mm, ss := c.Time.Clock()
-			t = time.Date(y, m, d, hh, mm, ss, c.Time.Nanosecond(), time.UTC)
-		}
-		if t.Before(firstXLSXDay) || !t.Before(endXLSXDays) {
-			return c.String(), false
-		}
-		return t, true
-	default:
-		if v := xmlText(c.Text); v != "" {
-			return v, false
-		}
-		return nil, false
-	}
-}
-
-// writeXLSX writes one row of cells at sheet row row.
-func (s *Sheet) writeXLSX(row int, cells []Cell) error {
-	if cap(s.vals) < len(s.cols) {
-		s.vals = make([]any, len(s.cols))
-	}
-	vals := s.vals[:len(s.cols)]
-	clear(vals)
-	st := s.w.styles
-	for i, c := range cells {
-		v, num := xlsxCellValue(c)
-		if v == nil {
-			continue
-		}
-		cell := excelize.Cell{Value: v}
-		switch {
-		case num && c.Kind == KindDate:
-			cell.StyleID = st.date
-		case num && c.Kind == KindDateTime:
-			cell.StyleID = st.dateTime
-		case num && s.colStyle(i) != 0:
-			cell.StyleID = st.general // not the date format of its column
-		case !num && formulaLike(v.(string)):
-			cell.StyleID = st.quoted
-		}
-		vals[i] = cell
-	}
-	ref, err := excelize.CoordinatesToCellName(1, row)
-	if err != nil {
-		return err
-	}
-	return s.stream.SetRow(ref, vals)
-}
-
-// endXLSX writes what is buffered, sets the autofilter over the header and
-// the rows, and flushes the sheet.
-func (s *Sheet) endXLSX() error {
-	if !s.streaming {
-		if err := s.startStreaming(); err != nil {
-			return fmt.Errorf("%s: sheet %q: %w", s.w.path, s.name, err)
-		}
-	}
-	if n := len(s.cols); n > 0 {
-		last, err := excelize.CoordinatesToCellName(n, s.row)
-		if err == nil {
-			// The stream writer writes the worksheet's autoFilter element
-			// at Flush: the autofilter is set on the worksheet before.
-			err = s.w.book.AutoFilter(s.xname, "A1:"+last, nil)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: sheet %q: autofilter: %w", s.w.path, s.name, err)
-		}
-	}
-	if err := s.stream.Flush(); err != nil {
-		return fmt.Errorf("%s: sheet %q: %w", s.w.path, s.name, err)
-	}
-	return nil
-}
-
-// ---- CSV
-
-// maxFileName bounds the part of a CSV file name taken from a sheet name.
-const maxFileName = 50
-
-func (w *Workbook) startCSV(s *Sheet) error {
-	if len(w.sheets) == 0 {
-		s.file = w.path
-		w.names = append(w.names, "")
-	} else {
-		s.file = w.sheetFile(s.name, len(w.sheets)+1)
-		tmp, err := tableTempFile(s.file)
-		if err != nil {
-			return err
-		}
-		w.parts = append(w.parts, csvPart{path: s.file, tmp: tmp})
-	}
-	s.buf = bufio.NewWriterSize(w.parts[len(w.parts)-1].tmp, 64<<10)
-	s.csv = csv.NewWriter(s.buf)
-	s.csv.Comma = w.format.Delimiter
-	if w.format.BOM {
-		if _, err := s.buf.WriteString(utf8BOM); err != nil {
-			return fileErr(s.file, err)
-		}
-	}
-	s.rec = s.rec[:0]
-	for _, c := range s.cols {
-		s.rec = append(s.rec, neutralise(c.Header))
-	}
-	if err := s.csv.Write(s.rec); err != nil {
-		return fmt.Errorf("%s: sheet %q: header: %w", s.file, s.name, err)
-	}
-	return nil
-}
-
-// sheetFile returns the file of a further CSV sheet, and takes its name.
-func (w *Workbook) sheetFile(name string, pos int) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if r == utf8.RuneError || !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-') {
-			dash = true
-			continue
-		}
-		if dash && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		dash = false
-		b.WriteRune(r)
-	}
-	base := strings.Trim(b.String(), "-")
-	if utf8.RuneCountInString(base) > maxFileName {
-		base = strings.TrimRight(string([]rune(base)[:maxFileName]), "-")
-	}
-	if base == "" {
-		base = "sheet" + strconv.Itoa(pos)
-	}
-	n := base
-	for i := 2; slices.Contains(w.names, n); i++ {
-		n = base + "-" + strconv.Itoa(i)
-	}
-	w.names = append(w.names, n)
-	stem := w.path
-	if ext := filepath.Ext(stem); strings.EqualFold(ext, ".csv") {
-		stem = strings.TrimSuffix(stem, ext)
-	}
-	return stem + "-" + n + ".csv"
-}
-
-// csvField returns the text of c in a CSV file.
-func (w *Workbook) csvField(c Cell) string {
-	f := w.format
-	switch c.Kind {
-	case KindNumber:
-		s := c.String()
-		if math.IsNaN(c.Number) || math.IsInf(c.Number, 0) {
-			return neutralise(s)
-		}
-		if f.Decimal != '.' {
-			s = strings.Replace(s, ".", string(f.Decimal), 1)
-		}
-		return s
-	case KindDate:
-		if c.Time.IsZero() {
-			return ""
-		}
-		y, m, d := c.Time.Date()
-		t := time.Date(y, m, d, 0, 0, 0, 0, c.Time.Location())
-		if f.FormatDate != nil {
-			return neutralise(f.FormatDate(t))
-		}
-		return neutralise(t.Format(f.DateLayout))
-	case KindDateTime:
-		if c.Time.IsZero() {
-			return ""
-		}
-		if f.FormatDateTime != nil {
-			return neutralise(f.FormatDateTime(c.Time))
-		}
-		return neutralise(c.Time.Format(f.DateTimeLayout))
-	default:
-		return neutralise(c.Text)
-	}
-}
-
-func (s *Sheet) writeCSV(cells []Cell) error {
-	s.rec = s.rec[:0]
-	for _, c := range cells {
-		s.rec = append(s.rec, s.w.csvField(c))
-	}
-	for len(s.rec) < len(s.cols) {
-		s.rec = append(s.rec, "")
-	}
-	return s.csv.Write(s.rec)
-}
-
-// endCSV flushes the sheet's records to its temporary file.
-func (s *Sheet) endCSV() error {
-	s.csv.Flush()
-	err := s.csv.Error()
-	if err == nil {
-		err = s.buf.Flush()
-	}
-	if err != nil {
-		return fmt.Errorf("%s: sheet %q: %w", s.file, s.name, err)
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package writers
+package catalog
 
 import (
 	"context"
@@ -45,10 +45,6 @@ func fakeAPI(t *testing.T) (*synchroteam.Client, func() [][]byte) {
 func TestQuantitiesEntryAllOrNothing(t *testing.T) {
 	t.Parallel()
 	c, sent := fakeAPI(t)
-	e, ok := synchroteam.LookupEntity("inventory")
-	if !ok {
-		t.Fatal("no inventory entity")
-	}
 	items := []Item{
 		{Row: 2, Payload: map[string]any{"depot": "D1", "reference": "P1", "quantity": "3"}},
 		{Row: 3, Payload: map[string]any{"depot": "D1", "reference": "P1", "quantity": "x2"}},
@@ -56,11 +52,11 @@ func TestQuantitiesEntryAllOrNothing(t *testing.T) {
 		{Row: 5, Payload: map[string]any{"depot": "D1", "reference": "P1", "quantity": "4"}},
 		{Row: 6, Payload: map[string]any{"depot": "D2", "reference": "P1", "quantity": "1"}},
 	}
-	res := NewAPI(c, e).SendBatch(context.Background(), items)
+	res := inventory.Batch.Send(context.Background(), c, items)
 	errs := map[int]string{}
-	for _, r := range res {
-		if r.Err != nil {
-			errs[r.Row] = r.Err.Error()
+	for i, err := range res {
+		if err != nil {
+			errs[items[i].Row] = err.Error()
 		}
 	}
 	if len(errs) != 3 || errs[3] == "" ||
@@ -99,15 +95,14 @@ func TestQuantitiesEntryAllOrNothing(t *testing.T) {
 func TestQuantitiesNothingToSend(t *testing.T) {
 	t.Parallel()
 	c, sent := fakeAPI(t)
-	e, _ := synchroteam.LookupEntity("inventory")
 	items := []Item{
 		{Row: 2, Payload: map[string]any{"depot": "D1", "reference": "P1", "quantity": ""}},
 		{Row: 3, Payload: map[string]any{"depot": "D1", "reference": "P1", "quantity": "2"}},
 	}
-	res := NewAPI(c, e).SendBatch(context.Background(), items)
-	for _, r := range res {
-		if r.Err == nil {
-			t.Errorf("row %d: no error", r.Row)
+	res := inventory.Batch.Send(context.Background(), c, items)
+	for i, err := range res {
+		if err == nil {
+			t.Errorf("row %d: no error", items[i].Row)
 		}
 	}
 	if n := len(sent()); n != 0 {
@@ -119,12 +114,11 @@ func TestQuantitiesNothingToSend(t *testing.T) {
 func TestPricesNeedAPrice(t *testing.T) {
 	t.Parallel()
 	c, sent := fakeAPI(t)
-	e, _ := synchroteam.LookupEntity("part_price")
-	res := NewAPI(c, e).SendBatch(context.Background(), []Item{
+	res := partPrice.Batch.Send(context.Background(), c, []Item{
 		{Row: 2, Payload: map[string]any{"reference": "p11"}},
 		{Row: 3, Payload: map[string]any{"reference": "p3", "price": json.Number("10.25")}},
 	})
-	if res[0].Err == nil || res[0].Err.Error() != "price: none given" || res[1].Err != nil {
+	if res[0] == nil || res[0].Error() != "price: none given" || res[1] != nil {
 		t.Fatalf("results %+v", res)
 	}
 	var body []map[string]any

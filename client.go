@@ -1,0 +1,48 @@
+package main
+
+import (
+	cryptorand "crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/stbulk/stbulk/sandbox"
+	"github.com/stbulk/stbulk/synchroteam"
+)
+
+// maxConcurrency bounds --concurrency: the rate limit, not the number of
+// workers, sets the pace; a few dozen requests in flight cover any latency.
+const maxConcurrency = 256
+
+// newClient returns the client of a command that talks to the API: the
+// real API from the environment (SYNCHROTEAM_DOMAIN, SYNCHROTEAM_API_KEY,
+// SYNCHROTEAM_URL), or with useSandbox an in-process sandbox with demo data
+// on a loopback port, said loudly (doing: "importing into"). Requests are
+// paced evenly at rate per second: a burst as large as the server's would
+// empty both buckets at the same moment and meet a 429. close stops the
+// sandbox, if any.
+func newClient(useSandbox bool, rate float64, std streams, doing string) (c *synchroteam.Client, close func(), err error) {
+	pace := synchroteam.WithRate(rate)
+	if !useSandbox {
+		c, err := synchroteam.NewClient(append(synchroteam.FromEnv(), pace)...)
+		if err != nil {
+			return nil, nil, usageError{err}
+		}
+		return c, func() {}, nil
+	}
+	key := make([]byte, 16)
+	if _, err := cryptorand.Read(key); err != nil {
+		return nil, nil, err
+	}
+	cfg := sandbox.Config{Domain: "sandbox", APIKey: hex.EncodeToString(key), Demo: true, Seed: 1}
+	sb, err := sandbox.Start(cfg, "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
+	}
+	fmt.Fprintf(std.err, "*** SANDBOX: %s a local sandbox at %s with demo data, NOT Synchroteam ***\n", doing, sb.URL)
+	c, err = synchroteam.NewClient(synchroteam.WithBaseURL(sb.URL), synchroteam.WithCredentials(cfg.Domain, cfg.APIKey), pace)
+	if err != nil {
+		sb.Close()
+		return nil, nil, err
+	}
+	return c, func() { sb.Close() }, nil
+}

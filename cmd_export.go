@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stbulk/stbulk/pipeline"
+	"github.com/stbulk/stbulk/synchroteam"
+)
+
+// exportOptions are the inputs of `stbulk export`.
+type exportOptions struct {
+	out         string
+	since       string
+	sandbox     bool
+	concurrency int
+	rate        float64
+	quiet       bool
+}
+
+func newExportCmd(std streams) *cobra.Command {
+	opts := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export MAPPING.yaml",
+		Short: "Export jobs, photos, PDFs, invoices and more from Synchroteam to files",
+		Long: `Export from Synchroteam what an export mapping file says: jobs (a spreadsheet
+with their report items, parts and custom fields; their photos and PDF
+reports as files), invoices and quotations (a spreadsheet an accountant can
+use: numbers are numbers, dates are dates), customers, sites, activities or
+stock requests.
+
+The output folder (--out, default stbulk-exports/<mapping name>) holds the
+spreadsheet, the files, manifest.json (every file with its size and
+SHA-256), summary.json, and errors.csv when some items could not be read.
+Rows and files are keyed (job num, invoice num), so exporting again into the
+same folder replaces them instead of adding duplicates.
+
+--since last reads only what changed since the last run that ended cleanly
+(less a few minutes of overlap, to catch late edits); the first run exports
+everything. --since 2026-01-01 reads what changed since that day.
+
+Credentials come from SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY (and
+SYNCHROTEAM_URL), or use --sandbox to try it on a local sandbox's demo data.
+
+Exit codes: 0 everything exported, 1 some items could not be read, 2 usage
+or mapping error, 3 fatal (authentication refused, API unreachable), 130
+interrupted.`,
+		Example: `  # invoices and quotations of the sandbox's demo data, for an accountant
+  stbulk export mappings/invoices.yaml --sandbox
+
+  # job reports, photos and PDFs; then, each night, only what changed
+  stbulk export mappings/jobs.yaml --out /srv/exports/jobs
+  stbulk export mappings/jobs.yaml --out /srv/exports/jobs --since last`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("export needs exactly one mapping file, got %d", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExport(cmd.Context(), args[0], opts, std)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.out, "out", "", "output folder, kept between runs (default: stbulk-exports/<mapping name>)")
+	f.StringVar(&opts.since, "since", "", "read only what changed since a date (2026-01-31, 2026-01-31 08:00) or since the last clean run (last)")
+	f.BoolVar(&opts.sandbox, "sandbox", false, "start a local sandbox with demo data and export from it (never the real API)")
+	f.IntVar(&opts.concurrency, "concurrency", 8, "requests in flight at once")
+	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	return cmd
+}
+
+func runExport(ctx context.Context, file string, opts *exportOptions, std streams) error {
+	switch {
+	case opts.concurrency < 1 || opts.concurrency > maxConcurrency:
+		return usagef("--concurrency %d: must be between 1 and %d", opts.concurrency, maxConcurrency)
+	case !(opts.rate > 0) || math.IsInf(opts.rate, 0):
+		return usagef("--rate %v: must be a number more than 0", opts.rate)
+	}
+	if opts.since != "" && opts.since != "last" {
+		if _, err := synchroteam.ParseTime(opts.since); err != nil {
+			return usagef("--since: %v, or last", err)
+		}
+	}
+	m, err := pipeline.LoadExport(file)
+	if err != nil {
+		return err
+	}
+	if opts.since != "" && m.SinceFilter() == "" {
+		return usagef("--since: the API cannot tell which %s changed: export them all, without --since", m.KindName())
+	}
+	client, closeClient, err := newClient(opts.sandbox, opts.rate, std, "exporting from")
+	if err != nil {
+		return err
+	}
+	defer closeClient()
+	out := opts.out
+	if out == "" {
+		out = filepath.Join("stbulk-exports", m.Name)
+	}
+	// The output folder is kept from run to run: what it holds is replaced
+	// item by item.
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return usageError{err}
+	}
+	prog := newExportProgress(std.err, opts.quiet, m.KindName())
+	sum, runErr := pipeline.Export(ctx, m, pipeline.ExportOptions{
+		Client: client, OutDir: out, Since: opts.since, Concurrency: opts.concurrency,
+		Progress: prog.update, Log: prog.logWriter(),
+	})
+	prog.finish()
+	if sum != nil {
+		printExportSummary(std.out, sum, out)
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if sum.Failed > 0 {
+		return itemsNotExportedError{sum.Failed}
+	}
+	return nil
+}
+
+// itemsNotExportedError ends an export that finished with items it could
+// not read: exit code 1.
+type itemsNotExportedError struct{ n int }
+
+func (e itemsNotExportedError) Error() string {
+	return fmt.Sprintf("%d item(s) could not be exported: see errors.csv", e.n)
+}
+
+func printExportSummary(w io.Writer, s *pipeline.ExportSummary, dir string) {
+	since := ""
+	if s.Since != "" {
+		since = " changed since " + s.Since
+	}
+	notRead := ""
+	if s.NotRead > 0 {
+		notRead = fmt.Sprintf(", not read %d", s.NotRead)
+	}
+	fmt.Fprintf(w, "%s%s: found %d, exported %d, failed %d%s, kept from earlier runs %d\n", s.Export, since, s.Found, s.Exported, s.Failed, notRead, s.Kept)
+	if len(s.Rows) > 0 {
+		var parts []string
+		for _, name := range slices.Sorted(maps.Keys(s.Rows)) {
+			parts = append(parts, fmt.Sprintf("%s %d", name, s.Rows[name]))
+		}
+		fmt.Fprintf(w, "rows: %s\n", strings.Join(parts, ", "))
+	}
+	if s.FilesWritten+s.FilesUnchanged > 0 {
+		fmt.Fprintf(w, "files: %d written, %d unchanged\n", s.FilesWritten, s.FilesUnchanged)
+	}
+	fmt.Fprintf(w, "requests %d, retries %d, rate limited %d, %.1fs\n", s.Requests, s.Retries, s.RateLimited, s.DurationSeconds)
+	for _, m := range s.TotalMismatches {
+		fmt.Fprintf(w, "total mismatch: %s %s: total %.2f, lines %.2f\n", strings.ToLower(m.Type), m.Num, m.Total, m.LinesTotal)
+	}
+	if n := len(s.Warnings); n > 0 {
+		fmt.Fprintf(w, "%d warning(s), see summary.json; the first: %s\n", n, s.Warnings[0])
+	}
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "stopped: %s\n", s.Stopped)
+	}
+	fmt.Fprintf(w, "state: %s\n", s.State)
+	fmt.Fprintf(w, "output: %s\n", dir)
+}
+
+// exportProgress shows an export's progress: a bar on a terminal, a log
+// line every few seconds otherwise, nothing with --quiet.
+type exportProgress struct {
+	display
+	what string
+}
+
+func newExportProgress(w io.Writer, quiet bool, what string) *exportProgress {
+	return &exportProgress{display: newDisplay(w, quiet, what), what: what}
+}
+
+func (p *exportProgress) update(done, total int) {
+	switch {
+	case p.quiet:
+	case p.bar != nil:
+		if total > 0 {
+			p.bar.ChangeMax(total)
+		}
+		_ = p.bar.Set(done)
+	case p.due():
+		fmt.Fprintf(p.w, "%s %s: %d of %d\n", time.Now().Format("15:04:05"), p.what, done, total)
+	}
+}

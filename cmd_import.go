@@ -1,0 +1,313 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stbulk/stbulk/pipeline"
+	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/synchroteam/catalog"
+	"github.com/stbulk/stbulk/writers/files"
+)
+
+// importOptions are the inputs of `stbulk import`.
+type importOptions struct {
+	input       string
+	out         string
+	dryRun      bool
+	sandbox     bool
+	concurrency int
+	rate        float64
+	maxErrors   int
+	quiet       bool
+	resume      string
+	minQuota    int64
+	changedOnly bool
+	ledger      string
+}
+
+// resumeLatest is --resume without a folder: the newest unfinished run of
+// the same mapping files under stbulk-runs.
+const resumeLatest = "latest"
+
+func newImportCmd(std streams) *cobra.Command {
+	opts := &importOptions{}
+	cmd := &cobra.Command{
+		Use:   "import MAPPING.yaml [MAPPING.yaml ...]",
+		Short: "Import CSV or XLSX rows into Synchroteam, driven by mapping files",
+		Long: `Import the rows of CSV or XLSX files into Synchroteam. Each mapping file says
+which entity to import, from which file, and how each API field is made from
+a row. Several mapping files run in dependency order, parents first, and a row
+whose parent row failed is skipped.
+
+The entities, in the order they are imported:
+` + entityList() + `
+
+Every row read ends as sent, filtered (where:), rejected (invalid, with every
+field error), failed (the API refused it) or skipped (its parent failed). The
+run folder holds errors.csv (errors.xlsx for an XLSX input: the rows not sent,
+their original columns plus _row and _error, ready to fix and import again
+with the same mapping), success.csv (_row, key, id), summary.json and
+journal.jsonl, every row's outcome as it happens: after a crash, a kill or
+an interrupt, --resume sends only the rows left.
+
+Credentials come from SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY (and
+SYNCHROTEAM_URL), or use --sandbox to rehearse against a local sandbox.
+
+Exit codes: 0 every row sent, 1 some rows not sent, 2 usage or mapping error
+(nothing sent), 3 fatal (authentication refused, API unreachable), 130
+interrupted.`,
+		Example: `  # rehearse against the local sandbox with demo data
+  stbulk import mappings/customers.yaml --sandbox
+
+  # check what would be sent, without sending
+  stbulk import mappings/customers.yaml --dry-run
+
+  # customers, their sites and equipment, in the right order
+  stbulk import mappings/equipment.yaml mappings/sites.yaml mappings/customers.yaml
+
+  # re-import the rows that failed, once fixed
+  stbulk import mappings/customers.yaml --input stbulk-runs/2026-11-27T031500/errors.csv
+
+  # the machine rebooted during a load: go on where it stopped
+  stbulk import mappings/parts.yaml mappings/inventory.yaml --resume`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("import needs at least one mapping file")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runImport(cmd.Context(), args, opts, std)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.input, "input", "", "input file (CSV or XLSX, by extension) replacing the mapping's source")
+	f.StringVar(&opts.out, "out", "", "run folder for the reports (default: a new folder under ./stbulk-runs/)")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "read, map and check; write the payloads to payloads.jsonl; send nothing")
+	f.BoolVar(&opts.sandbox, "sandbox", false, "start a local sandbox with demo data and import into it (never the real API)")
+	f.IntVar(&opts.concurrency, "concurrency", 8, "requests in flight at once")
+	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
+	f.IntVar(&opts.maxErrors, "max-errors", 0, "stop once more than N rows were rejected or failed (0: never stop)")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	f.StringVar(&opts.resume, "resume", "", "go on with a run that stopped (crash, kill, interrupt): its folder, or without one the newest unfinished run of these mapping files; only rows without a final outcome are sent")
+	f.Lookup("resume").NoOptDefVal = resumeLatest
+	f.BoolVar(&opts.changedOnly, "changed-only", false, "send only the rows whose payload changed since it was last sent (a ledger per domain and entity remembers it); the others are counted unchanged")
+	f.StringVar(&opts.ledger, "ledger", "", "folder of the --changed-only ledger (default: stbulk/ledger in the user cache folder)")
+	f.Int64Var(&opts.minQuota, "min-quota", 0, "stop cleanly (exit 3, resumable with --resume) once the API's daily quota left falls below N requests (0: never)")
+	return cmd
+}
+
+func loadMappings(paths []string) ([]*pipeline.Mapping, error) {
+	var maps []*pipeline.Mapping
+	var all pipeline.Problems
+	for _, p := range paths {
+		m, err := pipeline.Load(p)
+		if err != nil {
+			var ps pipeline.Problems
+			if errors.As(err, &ps) {
+				all = append(all, ps...)
+				continue
+			}
+			return nil, err
+		}
+		maps = append(maps, m)
+	}
+	if len(all) > 0 {
+		return nil, all
+	}
+	return maps, nil
+}
+
+func runImport(ctx context.Context, args []string, opts *importOptions, std streams) error {
+	if opts.resume == resumeLatest {
+		// "--resume DIR" reaches here as --resume and a DIR argument (the
+		// folder is optional): a folder among the arguments is the run.
+		var mappings []string
+		for _, a := range args {
+			if fi, err := os.Stat(a); err == nil && fi.IsDir() && opts.resume == resumeLatest {
+				opts.resume = a
+				continue
+			}
+			mappings = append(mappings, a)
+		}
+		if len(mappings) == 0 {
+			return usagef("--resume %s: give the mapping files of the run too", opts.resume)
+		}
+		args = mappings
+	}
+	switch {
+	case opts.concurrency < 1 || opts.concurrency > maxConcurrency:
+		return usagef("--concurrency %d: must be between 1 and %d", opts.concurrency, maxConcurrency)
+	case !(opts.rate > 0) || math.IsInf(opts.rate, 0):
+		return usagef("--rate %v: must be a number more than 0", opts.rate)
+	case opts.maxErrors < 0:
+		return usagef("--max-errors %d: must be 0 or more", opts.maxErrors)
+	case opts.dryRun && opts.sandbox:
+		return usagef("--dry-run sends nothing, --sandbox sends to a local sandbox: choose one")
+	case opts.input != "" && len(args) > 1:
+		return usagef("--input replaces the source of one mapping file; %d were given", len(args))
+	case opts.minQuota < 0:
+		return usagef("--min-quota %d: must be 0 or more", opts.minQuota)
+	case opts.ledger != "" && !opts.changedOnly:
+		return usagef("--ledger is the folder of --changed-only's ledger: add --changed-only")
+	case opts.changedOnly && opts.dryRun:
+		return usagef("--changed-only compares with what was sent; a dry run sends nothing")
+	case opts.resume != "" && opts.dryRun:
+		return usagef("--resume goes on with a run that sent rows; a dry run sends nothing")
+	case opts.resume != "" && opts.out != "":
+		return usagef("--resume writes into the folder of the run it resumes: drop --out")
+	}
+	maps, err := loadMappings(args)
+	if err != nil {
+		return err
+	}
+	var client *synchroteam.Client
+	if !opts.dryRun {
+		c, closeClient, err := newClient(opts.sandbox, opts.rate, std, "importing into")
+		if err != nil {
+			return err
+		}
+		defer closeClient()
+		client = c
+	}
+	out := opts.out
+	switch {
+	case opts.resume == resumeLatest:
+		if out, err = pipeline.FindResumable("stbulk-runs", args, opts.input); err != nil {
+			return usageError{err}
+		}
+		fmt.Fprintf(std.err, "resuming the run in %s\n", out)
+	case opts.resume != "":
+		out = opts.resume
+	case out == "":
+		if out, err = files.RunDir("stbulk-runs", time.Now()); err != nil {
+			return err
+		}
+		defer removeIfEmpty(out)
+	default:
+		if err := files.EnsureDir(out); err != nil {
+			return usageError{err}
+		}
+	}
+	ledger := opts.ledger
+	switch {
+	case !opts.changedOnly || ledger != "":
+	case opts.sandbox:
+		// A sandbox started for the run is new each time: so is its ledger.
+		ledger = filepath.Join(out, "ledger")
+	default:
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return usagef("--changed-only: no user cache folder for the ledger (%v): name one with --ledger", err)
+		}
+		ledger = filepath.Join(cache, "stbulk", "ledger")
+	}
+	prog := newProgress(std.err, opts.quiet)
+	sum, runErr := pipeline.Run(ctx, maps, pipeline.Options{
+		ChangedOnly: opts.changedOnly, LedgerDir: ledger,
+		Client: client, DryRun: opts.dryRun, Input: opts.input, OutDir: out,
+		Concurrency: opts.concurrency, MaxErrors: opts.maxErrors,
+		Progress: prog.update, Log: prog.logWriter(), Resume: opts.resume != "", MinQuota: opts.minQuota,
+	})
+	prog.finish()
+	if sum != nil {
+		printSummary(std.out, sum, out)
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if n := sum.NotSent(); n > 0 {
+		return rowsNotSentError{n}
+	}
+	return nil
+}
+
+// removeIfEmpty removes a run folder that a run ended without writing into
+// (a mapping that does not fit its source: nothing was sent).
+func removeIfEmpty(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err == nil && len(entries) == 0 {
+		_ = os.Remove(dir) // a folder still there is harmless
+	}
+}
+
+func printSummary(w io.Writer, s *pipeline.Summary, dir string) {
+	mode := ""
+	if s.DryRun {
+		mode = " (dry run: \"sent\" means written to payloads.jsonl)"
+	}
+	unchanged := ""
+	if s.Unchanged > 0 {
+		unchanged = fmt.Sprintf(", unchanged %d", s.Unchanged)
+	}
+	fmt.Fprintf(w, "read %d: sent %d, filtered %d, rejected %d, failed %d, skipped %d%s%s\n",
+		s.Read, s.Sent, s.Filtered, s.Rejected, s.Failed, s.Skipped, unchanged, mode)
+	if !s.DryRun {
+		fmt.Fprintf(w, "requests %d, retries %d, rate limited %d, %.1fs\n", s.Requests, s.Retries, s.RateLimited, s.DurationSeconds)
+		if s.RateCuts > 0 {
+			fmt.Fprintf(w, "the API limited the rate: lowered %d time(s), down to %.1f requests/s\n", s.RateCuts, s.LowestRate)
+		}
+		if s.QuotaRemaining != nil {
+			fmt.Fprintf(w, "API quota left: %d requests\n", *s.QuotaRemaining)
+		}
+	}
+	if s.Stopped != "" {
+		fmt.Fprintf(w, "stopped: %s\n", s.Stopped)
+	}
+	for _, m := range s.Mappings {
+		if m.NotSent() > 0 {
+			fmt.Fprintf(w, "%s: %d row(s) not sent: %s\n", m.Mapping, m.NotSent(), m.Errors)
+		}
+	}
+	fmt.Fprintf(w, "reports: %s\n", dir)
+}
+
+// progress shows an import's progress.
+type progress struct {
+	display
+	// done counts the rows of the mappings already finished, so that the
+	// bar goes on across mappings.
+	done    int
+	current *pipeline.Mapping
+	read    int
+}
+
+func newProgress(w io.Writer, quiet bool) *progress {
+	return &progress{display: newDisplay(w, quiet, "rows")}
+}
+
+func (p *progress) update(m *pipeline.Mapping, c pipeline.Counts) {
+	switch {
+	case p.quiet:
+	case p.bar != nil:
+		if m != p.current {
+			p.done += p.read
+			p.current = m
+		}
+		p.read = c.Read
+		p.bar.Describe(fmt.Sprintf("%s: sent %d, not sent %d", m.Entity.Name, c.Sent, c.NotSent()))
+		_ = p.bar.Set(p.done + c.Read)
+	case p.due():
+		fmt.Fprintf(p.w, "%s %s: read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d\n",
+			time.Now().Format("15:04:05"), m.Entity.Name, c.Read, c.Sent, c.Filtered, c.Rejected, c.Failed, c.Skipped)
+	}
+}
+
+// entityList is the importable entities, one a line, in import order.
+func entityList() string {
+	var b strings.Builder
+	for _, e := range catalog.All() {
+		fmt.Fprintf(&b, "  %-14s %s\n", e.Name, e.Doc)
+	}
+	return b.String()
+}

@@ -1,0 +1,154 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/stbulk/stbulk/readers"
+	"github.com/stbulk/stbulk/synchroteam/catalog"
+)
+
+// produce reads the source, filters, builds and checks each row, and hands
+// valid rows to the senders (grouped in batches for batched entities). Once
+// the run stops, the rows left are still read and recorded as not sent, so
+// that every row of the input is in a report.
+func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- result) {
+	m := o.m
+	ctx := r.stop.reading
+	b := newBatcher(m.BatchSize, m.Entity.Batch.Grouping())
+	if led := r.ledger; led != nil && b.group != nil {
+		b.unchanged = func(items []catalog.Item) bool {
+			return led.unchanged(m.Entity.Key(items[0].Payload), groupHash(items))
+		}
+	}
+	// hand gives jobs to the senders; once the run stops, their rows are
+	// recorded as not sent instead. A job the batcher refused is recorded
+	// as rejected with its reason.
+	hand := func(js ...job) {
+		for _, j := range js {
+			switch {
+			case len(j.rows) == 0:
+			case j.refused != "":
+				for i, row := range j.rows {
+					results <- result{row: row, outcome: Rejected, payload: j.items[i].Payload, reason: j.refused}
+				}
+			case j.unchanged:
+				for i, row := range j.rows {
+					results <- result{row: row, outcome: Unchanged, key: m.Entity.Key(j.items[i].Payload), payload: j.items[i].Payload}
+				}
+			default:
+				select {
+				case jobs <- j:
+				case <-ctx.Done():
+					r.notSent(j, results)
+				}
+			}
+		}
+	}
+	reject := func(res result) {
+		hand(b.refuse(res)...)
+		results <- res
+	}
+	for ctx.Err() == nil {
+		row, err := o.src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var re *readers.RowError
+			if !errors.As(err, &re) {
+				results <- result{fatalRead: fmt.Errorf("%s cannot be read further: %w", o.input, err)}
+				hand(b.flush()...)
+				return
+			}
+			row := rowOf(re)
+			// What could be read still names the row's keys, so that its
+			// children are skipped rather than sent to fail.
+			var p Payload
+			if row.Cells != nil {
+				p, _ = m.Build(row)
+			}
+			reject(result{row: row, outcome: Rejected, reason: rowErrorReason(re), payload: p})
+			continue
+		}
+		if ok, err := m.Match(row); err != nil {
+			reject(result{row: row, outcome: Rejected, reason: "where: " + err.Error()})
+			continue
+		} else if !ok {
+			results <- result{row: row, outcome: Filtered}
+			continue
+		}
+		p, err := m.Build(row)
+		if err == nil && m.Entity.Prepare != nil {
+			err = m.Entity.Prepare(p)
+		}
+		if err != nil {
+			reject(result{row: row, outcome: Rejected, reason: err.Error(), payload: p})
+			continue
+		}
+		if why := r.parents.orphan(m.Entity, p); why != "" {
+			reject(result{row: row, outcome: Skipped, reason: why, payload: p})
+			continue
+		}
+		if res, done := r.replayed(mi, m, row, p); done {
+			// An inventory group sent before the stop is closed as if it
+			// had been sent now: a later row of it is refused the same.
+			hand(b.replayedRow(row, p)...)
+			results <- res
+			continue
+		}
+		if r.ledger != nil && b.group == nil {
+			if key := m.Entity.Key(p); r.ledger.unchanged(key, payloadHash(p)) {
+				results <- result{row: row, outcome: Unchanged, key: key, payload: p}
+				continue
+			}
+		}
+		it := catalog.Item{Row: row.Num, Payload: p}
+		if m.Entity.Batch == nil {
+			hand(job{rows: []readers.Row{row}, items: []catalog.Item{it}, mi: mi})
+			continue
+		}
+		hand(b.add(row, it, results)...)
+	}
+	hand(b.flush()...)
+	r.drain(o, results)
+}
+
+// drain records the rows left in a source after the run stopped as not
+// sent, with what the reader could read of them.
+func (r *runner) drain(o *opened, results chan<- result) {
+	why := "not sent: " + r.stopReason()
+	for {
+		row, err := o.src.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			var re *readers.RowError
+			if !errors.As(err, &re) {
+				results <- result{fatalRead: fmt.Errorf("%s cannot be read further: %w", o.input, err)}
+				return
+			}
+			results <- result{row: rowOf(re), outcome: Failed, reason: why + "; " + rowErrorReason(re), stopped: true}
+			continue
+		}
+		results <- result{row: row, outcome: Failed, reason: why, stopped: true}
+	}
+}
+
+// rowErrorReason is why a reader could not read a row, with its column
+// when the reader knows it (the file and row are in the report's columns).
+func rowErrorReason(re *readers.RowError) string {
+	msg := re.Err.Error()
+	if re.Column != "" && !strings.Contains(msg, re.Column) {
+		return "column " + re.Column + ": " + msg
+	}
+	return msg
+}
+
+// rowOf is the row a reader could not read, with what it could read of it.
+func rowOf(re *readers.RowError) readers.Row {
+	return readers.Row{Num: re.Row, Cells: re.Cells}
+}

@@ -1,0 +1,31 @@
+package catalog
+
+import (
+	"context"
+
+	"github.com/stbulk/stbulk/synchroteam"
+)
+
+var part = Entity{
+	Name: "part", Doc: "parts and services of the catalogue (Part/Send), upserted by reference",
+	Endpoint: "Part/Send", Keys: []string{"id", "reference"}, IDs: []string{"id"}, Required: []string{"name", "reference"},
+	Fields: []Field{
+		{Name: "id", Kind: KindID, Doc: "Synchroteam id"},
+		{Name: "reference", Kind: KindString, Aliases: []string{"ref"}, Doc: "part reference or code (upsert key)"},
+		{Name: "name", Kind: KindString, Doc: "name"},
+		{Name: "price", Kind: KindNumber, Doc: "billable price, taxes excluded"},
+		{Name: "taxId", Kind: KindID, Doc: "id of the tax"},
+		{Name: "categoryId", Kind: KindID, Doc: "id of the category"},
+		{Name: "categoryName", Kind: KindString, Aliases: []string{"category"}, Doc: "name of the category"},
+		{Name: "minQuantity", Kind: KindNumber, Doc: "minimum stock quantity"},
+		{Name: "tracked", Kind: KindBool, Doc: "the part is tracked"},
+		{Name: "serializable", Kind: KindBool, Doc: "the part is serializable"},
+	},
+	Send:     sendTo("Part/Send"),
+	Read:     readPart,
+	ReadKeys: []string{"reference", "id"},
+}
+
+func readPart(ctx context.Context, c *synchroteam.Client, by synchroteam.Lookup) (any, error) {
+	return c.Parts.Get(ctx, by)
+}

@@ -1,0 +1,33 @@
+package catalog
+
+import (
+	"context"
+
+	"github.com/stbulk/stbulk/synchroteam"
+)
+
+var user = Entity{
+	Name: "user", Doc: "users: technicians, managers, administrators (User/Send), upserted by login",
+	Endpoint: "User/Send", Keys: []string{"id", "login"}, IDs: []string{"id"}, Required: []string{"login", "lastName"}, CustomFields: true,
+	Fields: []Field{
+		{Name: "id", Kind: KindID, Doc: "Synchroteam id"},
+		{Name: "login", Kind: KindString, Doc: "login (upsert key)"},
+		{Name: "firstName", Kind: KindString, Aliases: []string{"fisrtName"}, Doc: "first name"},
+		{Name: "lastName", Kind: KindString, Doc: "last name"},
+		{Name: "password", Kind: KindString, Doc: "password"},
+		{Name: "language", Kind: KindString, Doc: "EN, FR, ES, RO or CZ"},
+		{Name: "email", Kind: KindString, Doc: "email"},
+		{Name: "phone", Kind: KindString, Doc: "phone"},
+		{Name: "profile", Kind: KindString, Doc: "technician, administrator or manager"},
+		{Name: "skilledTrades", Kind: KindList, Doc: "skilled trades"},
+		{Name: "groups", Kind: KindList, Doc: "groups"},
+		{Name: "startLocation.fullAdress", Kind: KindString, Aliases: []string{"startLocation.fullAddress"}, Doc: "start address"},
+		{Name: "startLocation.latitude", Kind: KindNumber, Doc: "start latitude"},
+		{Name: "startLocation.longitude", Kind: KindNumber, Doc: "start longitude"},
+	},
+	Send: sendTo("User/Send"),
+	Read: func(ctx context.Context, c *synchroteam.Client, by synchroteam.Lookup) (any, error) {
+		return c.Users.Get(ctx, by)
+	},
+	ReadKeys: []string{"login", "id"},
+}
