@@ -52,11 +52,16 @@ func (st *state) findPart(what, id, reference string) (*part, error) {
 			return nil, fmt.Errorf("%s: no part with id %q", what, id)
 		}
 	}
-	if reference = strings.TrimSpace(reference); reference != "" && found == nil {
+	if reference = strings.TrimSpace(reference); reference != "" {
 		n, _ := st.idx.partRef.first(reference)
-		if found = st.Parts[n]; found == nil {
+		byRef := st.Parts[n]
+		switch {
+		case byRef == nil:
 			return nil, fmt.Errorf("%s: no part with reference %q", what, shorten(reference))
+		case found != nil && found != byRef:
+			return nil, fmt.Errorf("%s: the part's id and reference name different parts", what)
 		}
+		found = byRef
 	}
 	return found, nil
 }

@@ -93,6 +93,17 @@ func TestPartPrices(t *testing.T) {
 	if string(ok.body) != `{"code":1,"errors":[]}` {
 		t.Errorf("all applied: %s", ok.body)
 	}
+	// An id and a reference that name different parts are refused, not
+	// resolved by the id alone.
+	mixed := mustOK(t, send(t, s, "PUT", "/Api/v2/Part/Prices", fmt.Sprintf(`[{"id":%s,"reference":"p11","price":1}]`, j20["id"]))).obj(t)
+	if code(t, mixed) != 0 {
+		t.Errorf("an id and a reference of two parts: code %v, want 0", mixed["code"])
+	}
+	for ref, price := range map[string]string{"p11": "5.5", "JT-20": "70.25"} {
+		if got := mustOK(t, send(t, s, "GET", "/Api/v2/Part/Details?reference="+ref, "")).obj(t)["price"]; got != price {
+			t.Errorf("%s price %v after a refused item, want %s", ref, got, price)
+		}
+	}
 }
 
 func TestInventoryQuantities(t *testing.T) {
