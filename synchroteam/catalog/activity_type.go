@@ -9,7 +9,7 @@ import (
 )
 
 var activityType = Entity{
-	Name: "activity_type", Doc: "activity types of the planning (ActivityType/Send), upserted by name",
+	Name: "activity_type", Doc: "activity types of the planning, upserted by name",
 	Endpoint: "ActivityType/Send", Keys: []string{"id", "name"}, IDs: []string{"id"}, Required: []string{"name"},
 	Fields: []Field{
 		{Name: "id", Kind: KindID, Doc: "Synchroteam id"},

@@ -13,7 +13,7 @@ import (
 // by a retry, and a row whose outcome is unknown after a crash is reported
 // rather than sent again.
 var attachment = Entity{
-	Name: "attachment", Doc: "files attached to jobs or customers (Attachments/Send); each row adds one",
+	Name: "attachment", Doc: "files attached to jobs or customers; each row adds one",
 	Endpoint: "Attachments/Send", Required: []string{"file"},
 	Fields: []Field{
 		{Name: "job.num", Kind: KindInteger, Aliases: []string{"jobNum"}, Doc: "the job's number"},

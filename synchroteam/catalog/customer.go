@@ -7,7 +7,7 @@ import (
 )
 
 var customer = Entity{
-	Name: "customer", Doc: "customers (Customer/Send), upserted by myId",
+	Name: "customer", Doc: "customers, upserted by myId",
 	Endpoint: "Customer/Send", Keys: []string{"id", "myId"}, IDs: []string{"id"}, Required: []string{"name"}, CustomFields: true,
 	Fields: fields([]Field{
 		{Name: "id", Kind: KindID, Doc: "Synchroteam id (updates that customer)"},

@@ -7,7 +7,7 @@ import (
 )
 
 var equipment = Entity{
-	Name: "equipment", Doc: "equipment at customers' sites (Equipment/Send), upserted by myId",
+	Name: "equipment", Doc: "equipment at customers' sites, upserted by myId",
 	Endpoint: "Equipment/Send", Keys: []string{"id", "myId"}, IDs: []string{"id"}, Required: []string{"name"}, CustomFields: true,
 	Fields: []Field{
 		{Name: "id", Kind: KindID, Doc: "Synchroteam id"},

@@ -12,7 +12,7 @@ import (
 // part in one depot (one row per serial number, say) go in one request, all
 // or none (see Group).
 var inventory = Entity{
-	Name: "inventory", Doc: "stock quantities per depot and part (Inventory/Quantities), in batches",
+	Name: "inventory", Doc: "stock quantities per depot and part, in batches",
 	Endpoint: "Inventory/Quantities", Keys: []string{"depot", "reference"}, Required: []string{"depot", "reference", "quantity"},
 	Fields: []Field{
 		{Name: "depot", Kind: KindString, Doc: "name of the depot"},

@@ -7,7 +7,7 @@ import (
 )
 
 var job = Entity{
-	Name: "job", Doc: "jobs (Jobs/Send), upserted by myId or num",
+	Name: "job", Doc: "jobs, upserted by myId or num",
 	Endpoint: "Jobs/Send", Keys: []string{"idJob", "myId", "num"}, IDs: []string{"idJob"}, CustomFields: true,
 	Fields: fields([]Field{
 		{Name: "idJob", Kind: KindID, Doc: "Synchroteam id"},

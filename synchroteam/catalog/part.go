@@ -7,7 +7,7 @@ import (
 )
 
 var part = Entity{
-	Name: "part", Doc: "parts and services of the catalogue (Part/Send), upserted by reference",
+	Name: "part", Doc: "parts and services of the catalogue, upserted by reference",
 	Endpoint: "Part/Send", Keys: []string{"id", "reference"}, IDs: []string{"id"}, Required: []string{"name", "reference"},
 	Fields: []Field{
 		{Name: "id", Kind: KindID, Doc: "Synchroteam id"},

@@ -8,7 +8,7 @@ import (
 )
 
 var partPrice = Entity{
-	Name: "part_price", Doc: "prices of existing parts (Part/Prices), in batches",
+	Name: "part_price", Doc: "prices of existing parts, in batches",
 	Endpoint: "Part/Prices", Keys: []string{"id", "reference"}, IDs: []string{"id"}, Required: []string{"price"},
 	Fields: []Field{
 		{Name: "id", Kind: KindID, Doc: "the part's Synchroteam id"},

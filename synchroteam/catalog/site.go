@@ -7,7 +7,7 @@ import (
 )
 
 var site = Entity{
-	Name: "site", Doc: "sites of customers (Site/Send), upserted by myId",
+	Name: "site", Doc: "sites of customers, upserted by myId",
 	Endpoint: "Site/Send", Keys: []string{"id", "myId"}, IDs: []string{"id"}, Required: []string{"name"}, CustomFields: true,
 	Fields: fields([]Field{
 		{Name: "id", Kind: KindID, Doc: "Synchroteam id"},

@@ -7,7 +7,7 @@ import (
 )
 
 var user = Entity{
-	Name: "user", Doc: "users: technicians, managers, administrators (User/Send), upserted by login",
+	Name: "user", Doc: "users: technicians, managers, administrators, upserted by login",
 	Endpoint: "User/Send", Keys: []string{"id", "login"}, IDs: []string{"id"}, Required: []string{"login", "lastName"}, CustomFields: true,
 	Fields: []Field{
 		{Name: "id", Kind: KindID, Doc: "Synchroteam id"},
