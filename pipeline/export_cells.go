@@ -10,6 +10,7 @@ import (
 	"github.com/stbulk/stbulk/writers"
 )
 
+// textCell writes an API text as it is.
 func textCell(s string) writers.Cell { return writers.TextCell(s) }
 
 // idCell writes an identifier as a number when it is a whole number that

@@ -91,6 +91,8 @@ func (e *exporter) place(sheet, what string, s *synchroteam.Site, extra row) {
 	e.emit(r)
 }
 
+// recordKey keys the row of a customer or a site: its id, or its myId when
+// the API gives no id.
 func recordKey(id synchroteam.ID, myID string) string {
 	if id != "" {
 		return string(id)
