@@ -94,6 +94,7 @@ func TestScripts(t *testing.T) {
 			"xlsxcell":      cmdXLSXCell,
 			"xlsxrows":      cmdXLSXRows,
 			"manifestcheck": cmdManifestCheck,
+			"attached":      cmdAttached,
 		},
 	})
 }
@@ -275,29 +276,10 @@ func TestSandboxNeedsCredentials(t *testing.T) {
 	}
 }
 
-// copyFiles copies the regular files of the folder src (not its
-// subfolders) into dst, created if need be.
+// copyFiles copies the folder src, with its subfolders, into dst, which
+// must not hold any of its files.
 func copyFiles(src, dst string) error {
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return os.CopyFS(dst, os.DirFS(src))
 }
 
 // cmdExitCode runs a program as exec does and checks its exact exit code
@@ -859,4 +841,49 @@ func cmdManifestCheck(ts *testscript.TestScript, neg bool, args []string) {
 		return nil
 	}))
 	fmt.Fprintf(ts.Stdout(), "files: %d\n", len(m.Files))
+}
+
+// cmdAttached checks, in a sandbox's saved state, that an attachment named
+// NAME holds exactly the bytes of FILE and belongs to the job of that num
+// or to the customer of that myId:
+//
+//	attached STATE NAME FILE job=NUM|customer=MYID
+func cmdAttached(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 4 {
+		ts.Fatalf("usage: attached STATE NAME FILE job=NUM|customer=MYID")
+	}
+	var file struct {
+		State struct {
+			Jobs        map[string]struct{ Num int64 }   `json:"jobs"`
+			Customers   map[string]struct{ MyID string } `json:"customers"`
+			Attachments map[string]struct {
+				JobID      string `json:"jobId"`
+				CustomerID int64  `json:"customerId"`
+				FileName   string `json:"fileName"`
+				Data       []byte `json:"data"`
+			} `json:"attachments"`
+		} `json:"state"`
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &file))
+	st := file.State
+	want, err := os.ReadFile(ts.MkAbs(args[2]))
+	ts.Check(err)
+	owner, key, _ := strings.Cut(args[3], "=")
+	found := false
+	for _, a := range st.Attachments {
+		if a.FileName != args[1] || !bytes.Equal(a.Data, want) {
+			continue
+		}
+		switch owner {
+		case "job":
+			found = found || strconv.FormatInt(st.Jobs[a.JobID].Num, 10) == key
+		case "customer":
+			found = found || st.Customers[strconv.FormatInt(a.CustomerID, 10)].MyID == key
+		default:
+			ts.Fatalf("attached: owner %q: job=NUM or customer=MYID", args[3])
+		}
+	}
+	if found == neg {
+		ts.Fatalf("attachment %s with the bytes of %s on %s: found %v", args[1], args[2], args[3], found)
+	}
 }

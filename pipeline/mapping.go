@@ -30,6 +30,13 @@ type Mapping struct {
 	Where     *Expr // optional row filter
 	Fields    []*FieldRule
 	BatchSize int // rows per request for batched entities
+	// FilesDir is the folder of the files that fields of kind file name
+	// (files:, resolved against the mapping file's folder); "" for the
+	// input's folder. FileTypes are the extensions sent besides images and
+	// PDFs (file_types:).
+	FilesDir  string
+	FileTypes []string
+	files     *fileFolder // open during a run
 
 	fieldsLine, fieldsCol int // where "fields:" is
 }
@@ -132,7 +139,7 @@ type loader struct {
 	m *Mapping
 }
 
-var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "fields", "batch_size"}
+var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "fields", "batch_size", "files", "file_types"}
 
 func (l *loader) top(root *yaml.Node) {
 	kv, ok := l.Header(root, "the mapping file", topKeys, "export")
@@ -180,6 +187,7 @@ func (l *loader) top(root *yaml.Node) {
 			l.m.BatchSize = v
 		}
 	}
+	l.fileOptions(kv)
 	p, ok := kv["fields"]
 	if !ok {
 		l.Add(root, "missing \"fields:\": the API fields to fill, each from a column, a value or an expression")
@@ -418,4 +426,46 @@ func (l *loader) checks(n *yaml.Node) transforms.Checks {
 		checks = append(checks, c.(transforms.Check))
 	}
 	return checks
+}
+
+// fileOptions reads files: and file_types:, which only entities with a
+// field of kind file take.
+func (l *loader) fileOptions(kv map[string][2]*yaml.Node) {
+	for _, key := range []string{"files", "file_types"} {
+		if p, ok := kv[key]; ok && l.m.Entity != nil && !hasFileField(l.m.Entity) {
+			var takers []string
+			for _, e := range catalog.All() {
+				if hasFileField(e) {
+					takers = append(takers, e.Name)
+				}
+			}
+			l.Add(p[0], "%s applies to %s, which send files; %s rows send none", key, strings.Join(takers, " and "), l.m.Entity.Name)
+			delete(kv, key)
+		}
+	}
+	if p, ok := kv["files"]; ok {
+		if s, ok := l.Scalar(p[1], "files"); ok {
+			if !filepath.IsAbs(s) {
+				s = filepath.Join(filepath.Dir(l.m.File), s)
+			}
+			l.m.FilesDir = s
+		}
+	}
+	if p, ok := kv["file_types"]; ok {
+		n := mapfile.Deref(p[1])
+		items := []*yaml.Node{n}
+		if n.Kind == yaml.SequenceNode {
+			items = n.Content
+		}
+		for _, it := range items {
+			if s, ok := l.Scalar(it, "file_types"); ok {
+				ext := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "."))
+				if ext == "" || strings.ContainsAny(ext, `./\ `) {
+					l.Add(it, "file_types: %q is not a file extension (write pdf, docx, csv...)", s)
+					continue
+				}
+				l.m.FileTypes = append(l.m.FileTypes, ext)
+			}
+		}
+	}
 }

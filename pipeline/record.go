@@ -128,7 +128,7 @@ func (m *Mapping) Build(row readers.Row) (Payload, error) {
 			err = r.Checks.Check(v)
 		}
 		if err == nil && !v.IsEmpty() {
-			err = p.set(r.Target, v)
+			err = p.set(r.Target, v, m.files)
 		}
 		if err != nil {
 			errs = append(errs, FieldError{Field: r.Target.Name, Column: r.Column, Err: err})
@@ -153,8 +153,14 @@ func (r *FieldRule) value(row readers.Row) (transforms.Value, error) {
 }
 
 // set stores a value in the payload, converted to the field's kind.
-func (p Payload) set(f catalog.Field, v transforms.Value) error {
-	val, err := convert(f.Kind, v)
+func (p Payload) set(f catalog.Field, v transforms.Value, files *fileFolder) error {
+	var val any
+	var err error
+	if f.Kind == catalog.KindFile {
+		val, err = files.file(v.String())
+	} else {
+		val, err = convert(f.Kind, v)
+	}
 	if err != nil {
 		return err
 	}

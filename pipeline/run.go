@@ -112,6 +112,7 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	defer func() {
 		for _, o := range srcs {
 			o.src.Close()
+			o.m.closeFiles()
 		}
 	}()
 
@@ -198,7 +199,11 @@ func openAll(maps []*Mapping, input string) ([]*opened, error) {
 			continue
 		}
 		header := src.Header()
-		if err := m.Bind(in, header); err != nil {
+		err = m.Bind(in, header)
+		if err == nil {
+			err = m.openFiles(in)
+		}
+		if err != nil {
 			var bp Problems
 			if errors.As(err, &bp) {
 				ps = append(ps, bp...)
@@ -212,6 +217,7 @@ func openAll(maps []*Mapping, input string) ([]*opened, error) {
 	}
 	if len(ps) > 0 {
 		for _, o := range out {
+			o.m.closeFiles()
 			o.src.Close()
 		}
 		return nil, ps.Sorted()

@@ -190,7 +190,7 @@ func TestRunCountsAddUp(t *testing.T) {
 	want := map[string][2]int{
 		"activity-types.yaml": {3, 0}, "customers-legacy.yaml": {3, 2}, "customers.yaml": {3, 0},
 		"equipment.yaml": {2, 0}, "inventory.yaml": {2, 0}, "part-prices.yaml": {4, 0},
-		"parts.yaml": {3, 2}, "sites.yaml": {2, 0}, "users.yaml": {3, 0},
+		"parts.yaml": {3, 2}, "sites.yaml": {2, 0}, "users.yaml": {3, 0}, "attachments.yaml": {6, 0},
 	}
 	for _, name := range exampleNames(t) {
 		t.Run(name, func(t *testing.T) {
@@ -218,7 +218,8 @@ func TestRunCountsAddUp(t *testing.T) {
 }
 
 // All the example mappings in one run, as samples/README.md shows: parents
-// first, children of bad rows skipped, nothing failing at the API.
+// first, children of bad rows skipped, nothing failing at the API but the
+// attachment for a job that does not exist.
 func TestRunAllExamplesTogether(t *testing.T) {
 	t.Parallel()
 	_, c := startSandbox(t, sandbox.Config{})
@@ -235,7 +236,7 @@ func TestRunAllExamplesTogether(t *testing.T) {
 		order = append(order, m.Entity)
 		got[filepath.Base(m.Mapping)] = m.Counts
 	}
-	if want := []string{"activity_type", "user", "customer", "customer", "site", "equipment", "part", "part_price", "inventory"}; !slices.Equal(order, want) {
+	if want := []string{"activity_type", "user", "customer", "customer", "site", "equipment", "part", "part_price", "inventory", "attachment"}; !slices.Equal(order, want) {
 		t.Errorf("order %v, want %v", order, want)
 	}
 	want := map[string]Counts{
@@ -248,6 +249,7 @@ func TestRunAllExamplesTogether(t *testing.T) {
 		"parts.yaml":            {Read: 20, Sent: 15, Filtered: 2, Rejected: 3},
 		"part-prices.yaml":      {Read: 22, Sent: 15, Rejected: 4, Skipped: 3},
 		"inventory.yaml":        {Read: 30, Sent: 26, Rejected: 2, Skipped: 2},
+		"attachments.yaml":      {Read: 11, Sent: 4, Rejected: 6, Failed: 1},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("counts per mapping (-want +got):\n%s", diff)

@@ -3,7 +3,9 @@ package catalog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path"
+	"strings"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
@@ -28,6 +30,7 @@ var attachment = Entity{
 		{"job.myId", &job, "myId"}, {"job.num", &job, "num"},
 		{"customer.myId", &customer, "myId"}, {"customer.id", &customer, "id"},
 	},
+	Label:   labelAttachment,
 	Prepare: prepareAttachment,
 	Send:    sendAttachment,
 }
@@ -54,6 +57,22 @@ func prepareAttachment(p Payload) error {
 		p["fileName"] = path.Base(f.Path)
 	}
 	return nil
+}
+
+// labelAttachment names an attachment by its owner and its file, e.g.
+// "job.num=13420 file=photos/plate.jpg": with --changed-only, the same file
+// attached to the same owner is not sent again.
+func labelAttachment(p Payload) string {
+	var parts []string
+	for _, k := range []string{"job.num", "job.myId", "job.id", "customer.myId", "customer.id"} {
+		if v, ok := Value(p, k); ok {
+			parts = append(parts, k+"="+fmt.Sprint(v))
+		}
+	}
+	if f, ok := p["file"].(*File); ok {
+		parts = append(parts, "file="+f.Path)
+	}
+	return strings.Join(parts, " ")
 }
 
 func sendAttachment(ctx context.Context, c *synchroteam.Client, p Payload, _ bool) (synchroteam.ID, error) {

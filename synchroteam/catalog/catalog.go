@@ -83,8 +83,12 @@ type Entity struct {
 	// creates a new record for an id it does not know, so only the others
 	// (natural keys: myId, reference, login, num, name) make a send safe to
 	// repeat. An entity without keys creates a record at every send.
-	Keys         []string
-	IDs          []string
+	Keys []string
+	IDs  []string
+	// Label, for an entity without keys, names what a row sends in
+	// reports and in the ledger of --changed-only (an attachment: its owner
+	// and its file).
+	Label        func(p Payload) string
 	Required     []string // fields a new record must have
 	Fields       []Field
 	CustomFields bool   // accepts customFieldValues.<Name>
@@ -343,8 +347,12 @@ func (e *Entity) Keyed(p Payload) bool {
 
 // Key returns the value of the first key a payload carries, as
 // "field=value", for reports; for batched entities every key it carries
-// (an inventory row is a depot and a reference).
+// (an inventory row is a depot and a reference); for an entity without
+// keys, its Label.
 func (e *Entity) Key(p Payload) string {
+	if len(e.Keys) == 0 && e.Label != nil {
+		return e.Label(p)
+	}
 	var parts []string
 	for _, k := range e.Keys {
 		if v, ok := Value(p, k); ok && fmt.Sprint(v) != "" {
