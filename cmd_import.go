@@ -309,5 +309,5 @@ func entityList() string {
 	for _, e := range catalog.All() {
 		fmt.Fprintf(&b, "  %-14s %s\n", e.Name, e.Doc)
 	}
-	return b.String()
+	return strings.TrimSuffix(b.String(), "\n")
 }

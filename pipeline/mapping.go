@@ -1,5 +1,3 @@
-// Package pipeline loads mapping files and runs imports: it is the only
-// package that knows readers, transforms, writers and the API client.
 package pipeline
 
 import (
