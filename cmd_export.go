@@ -132,14 +132,6 @@ func runExport(ctx context.Context, file string, opts *exportOptions, std stream
 	return nil
 }
 
-// itemsNotExportedError ends an export that finished with items it could
-// not read: exit code 1.
-type itemsNotExportedError struct{ n int }
-
-func (e itemsNotExportedError) Error() string {
-	return fmt.Sprintf("%d item(s) could not be exported: see errors.csv", e.n)
-}
-
 func printExportSummary(w io.Writer, s *pipeline.ExportSummary, dir string) {
 	since := ""
 	if s.Since != "" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -105,27 +104,6 @@ interrupted.`,
 	f.StringVar(&opts.ledger, "ledger", "", "folder of the --changed-only ledger (default: stbulk/ledger in the user cache folder)")
 	f.Int64Var(&opts.minQuota, "min-quota", 0, "stop cleanly (exit 3, resumable with --resume) once the API's daily quota left falls below N requests (0: never)")
 	return cmd
-}
-
-func loadMappings(paths []string) ([]*pipeline.Mapping, error) {
-	var maps []*pipeline.Mapping
-	var all pipeline.Problems
-	for _, p := range paths {
-		m, err := pipeline.Load(p)
-		if err != nil {
-			var ps pipeline.Problems
-			if errors.As(err, &ps) {
-				all = append(all, ps...)
-				continue
-			}
-			return nil, err
-		}
-		maps = append(maps, m)
-	}
-	if len(all) > 0 {
-		return nil, all
-	}
-	return maps, nil
 }
 
 func runImport(ctx context.Context, args []string, opts *importOptions, std streams) error {

@@ -7,6 +7,10 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise it comes from the module's build information.
+var version = ""
+
 func newVersionCmd(std streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",

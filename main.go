@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -29,26 +28,9 @@ const (
 	exitInterrupted = 130 // interrupted
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise it comes from the module's build information.
-var version = ""
-
 func main() {
 	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 }
-
-// streams are the command's outputs, injected so tests can read them.
-type streams struct {
-	out, err io.Writer
-}
-
-// usageError is a mistake in the command line: exit code 2.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // Main runs stbulk with args and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
@@ -60,10 +42,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		<-ctx.Done()
 		stop()
 	}()
-	return run(ctx, args, streams{out: stdout, err: stderr})
+	return execute(ctx, args, streams{out: stdout, err: stderr})
 }
 
-func run(ctx context.Context, args []string, std streams) int {
+// execute runs the command line and returns its exit code.
+func execute(ctx context.Context, args []string, std streams) int {
 	root := newRootCmd(std)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -76,13 +59,6 @@ func run(ctx context.Context, args []string, std streams) int {
 		fmt.Fprintln(std.err, "stbulk:", err)
 	}
 	return exitCode(err)
-}
-
-// rowsNotSentError ends a run that finished with rows not sent: exit code 1.
-type rowsNotSentError struct{ n int }
-
-func (e rowsNotSentError) Error() string {
-	return fmt.Sprintf("%d row(s) were not sent: see the errors file", e.n)
 }
 
 // exitCode maps an error to the exit code contract, in one place.
@@ -130,11 +106,4 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newImportCmd(std), newExportCmd(std), newValidateCmd(std), newSchemaCmd(std), newSandboxCmd(std), newVersionCmd(std))
 	return root
-}
-
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), strings.Join(args, " "))
-	}
-	return nil
 }
