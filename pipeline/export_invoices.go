@@ -103,13 +103,13 @@ func (e *exporter) exportInvoice(ctx context.Context, inv *synchroteam.Invoice, 
 		"customerId": textCell(string(inv.CustomerID)), "jobId": textCell(string(inv.JobID)), "siteId": textCell(string(inv.SiteID)),
 	}
 	var err error
-	if rw["customer"], err = nm.get(ctx, "customer", inv.CustomerID, warn); err != nil {
+	if rw["customer"], err = nm.get(ctx, customerName, inv.CustomerID, warn); err != nil {
 		return err
 	}
-	if rw["site"], err = nm.get(ctx, "site", inv.SiteID, warn); err != nil {
+	if rw["site"], err = nm.get(ctx, siteName, inv.SiteID, warn); err != nil {
 		return err
 	}
-	if rw["jobNum"], err = nm.get(ctx, "job", inv.JobID, warn); err != nil {
+	if rw["jobNum"], err = nm.get(ctx, jobNum, inv.JobID, warn); err != nil {
 		return err
 	}
 	sumLines, readable := 0.0, true

@@ -24,11 +24,42 @@ type nameEntry struct {
 	err  error
 }
 
-func (n *names) get(ctx context.Context, kind string, id synchroteam.ID, warn func(string)) (writers.Cell, error) {
+// nameOf reads the cell that stands for a record in an invoice's row: a
+// customer's or a site's name, a job's num.
+type nameOf struct {
+	what string // the record, in words, for messages
+	read func(ctx context.Context, c *synchroteam.Client, id synchroteam.ID) (writers.Cell, error)
+}
+
+var (
+	customerName = nameOf{"customer", func(ctx context.Context, c *synchroteam.Client, id synchroteam.ID) (writers.Cell, error) {
+		cu, err := c.Customers.Get(ctx, synchroteam.ByID(id))
+		if err != nil {
+			return writers.Cell{}, err
+		}
+		return textCell(cu.Name), nil
+	}}
+	siteName = nameOf{"site", func(ctx context.Context, c *synchroteam.Client, id synchroteam.ID) (writers.Cell, error) {
+		s, err := c.Sites.Get(ctx, synchroteam.ByID(id))
+		if err != nil {
+			return writers.Cell{}, err
+		}
+		return textCell(s.Name), nil
+	}}
+	jobNum = nameOf{"job", func(ctx context.Context, c *synchroteam.Client, id synchroteam.ID) (writers.Cell, error) {
+		j, err := c.Jobs.Get(ctx, synchroteam.ByID(id))
+		if err != nil {
+			return writers.Cell{}, err
+		}
+		return idCell(string(j.Num)), nil
+	}}
+)
+
+func (n *names) get(ctx context.Context, of nameOf, id synchroteam.ID, warn func(string)) (writers.Cell, error) {
 	if id == "" || id == "0" {
 		return writers.Cell{}, nil
 	}
-	key := kind + " " + string(id)
+	key := of.what + " " + string(id)
 	n.mu.Lock()
 	if n.m == nil {
 		n.m = map[string]*nameEntry{}
@@ -40,7 +71,7 @@ func (n *names) get(ctx context.Context, kind string, id synchroteam.ID, warn fu
 	}
 	n.mu.Unlock()
 	if !ok {
-		ent.cell, ent.err = n.lookup(ctx, kind, id)
+		ent.cell, ent.err = of.read(ctx, n.c, id)
 		close(ent.done)
 	} else {
 		select {
@@ -53,32 +84,10 @@ func (n *names) get(ctx context.Context, kind string, id synchroteam.ID, warn fu
 		// A record that is gone leaves its name empty; any other failure
 		// fails the item, to be read again by the next run.
 		if !errors.Is(ent.err, synchroteam.ErrNotFound) || ctx.Err() != nil {
-			return writers.Cell{}, fmt.Errorf("%s %s: %w", kind, id, ent.err)
+			return writers.Cell{}, fmt.Errorf("%s %s: %w", of.what, id, ent.err)
 		}
-		warn(fmt.Sprintf("%s %s: %v", kind, id, ent.err))
+		warn(fmt.Sprintf("%s %s: %v", of.what, id, ent.err))
 		return writers.Cell{}, nil
 	}
 	return ent.cell, nil
-}
-
-func (n *names) lookup(ctx context.Context, kind string, id synchroteam.ID) (writers.Cell, error) {
-	switch kind {
-	case "customer":
-		c, err := n.c.Customers.Get(ctx, synchroteam.ByID(id))
-		if err != nil {
-			return writers.Cell{}, err
-		}
-		return textCell(c.Name), nil
-	case "site":
-		s, err := n.c.Sites.Get(ctx, synchroteam.ByID(id))
-		if err != nil {
-			return writers.Cell{}, err
-		}
-		return textCell(s.Name), nil
-	}
-	j, err := n.c.Jobs.Get(ctx, synchroteam.ByID(id))
-	if err != nil {
-		return writers.Cell{}, err
-	}
-	return idCell(string(j.Num)), nil
 }
