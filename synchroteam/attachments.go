@@ -34,12 +34,19 @@ func (s *AttachmentsService) Send(ctx context.Context, a *AttachmentSend) (*Atta
 	if a == nil {
 		return nil, errNilPayload
 	}
+	return s.post(ctx, call{body: a})
+}
+
+// post sends an Attachments/Send call (its body, or its stream) and reads
+// the attachment it made.
+func (s *AttachmentsService) post(ctx context.Context, cl call) (*Attachment, error) {
 	const endpoint = "Attachments/Send"
+	cl.method, cl.path, cl.endpoint = http.MethodPost, apiPrefix+endpoint, endpoint
 	var out struct {
 		envelope
 		Data Attachment `json:"data"`
 	}
-	if err := s.client.do(ctx, call{method: http.MethodPost, path: apiPrefix + endpoint, body: a, endpoint: endpoint}, &out); err != nil {
+	if err := s.client.do(ctx, cl, &out); err != nil {
 		return nil, err
 	}
 	if scalarString(out.Result) != "1" || out.message() != "" {
@@ -90,20 +97,7 @@ func (s *AttachmentsService) SendFile(ctx context.Context, a *AttachmentSend, si
 		n := int64(len(prefix)) + int64(base64.StdEncoding.EncodedLen(int(size))) + int64(len(suffix))
 		return readCloser{r, pr}, n, nil
 	}
-	const endpoint = "Attachments/Send"
-	var out struct {
-		envelope
-		Data Attachment `json:"data"`
-	}
-	if err := s.client.do(ctx, call{method: http.MethodPost, path: apiPrefix + endpoint, stream: stream, endpoint: endpoint}, &out); err != nil {
-		return nil, err
-	}
-	if scalarString(out.Result) != "1" || out.message() != "" {
-		e := out.reject(http.MethodPost, endpoint)
-		e.Code = scalarString(out.Result)
-		return nil, e
-	}
-	return &out.Data, nil
+	return s.post(ctx, call{stream: stream})
 }
 
 // readCloser reads r; closing it closes c (ending the encoder of a body
