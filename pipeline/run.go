@@ -317,8 +317,11 @@ func (r *runner) runMapping(mi int, o *opened, dir string) (MappingSummary, erro
 	}
 	ms.Errors, ms.Success, ms.Payloads = rep.paths()
 
-	jobs := make(chan job, r.opts.Concurrency)
-	results := make(chan result, 4*r.opts.Concurrency)
+	// The queues hold a few rows per sender: enough that no stage waits
+	// on another's pace, few enough that a stop leaves little unsent.
+	queue := max(r.opts.Concurrency, 16)
+	jobs := make(chan job, queue)
+	results := make(chan result, 4*queue)
 	var g errgroup.Group
 	g.Go(func() error {
 		defer close(jobs)
