@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -91,4 +93,48 @@ func TestFileFolder(t *testing.T) {
 			t.Errorf("%s: %v, want %q", name, err, want)
 		}
 	}
+}
+
+// Whatever a row names, a file comes only from inside the folder: its path
+// is relative, stays below the folder, and is the file of that name there.
+func FuzzFileFolder(f *testing.F) {
+	for _, s := range []string{"a.pdf", "../x.pdf", `..\..\x.pdf`, "/etc/passwd", "a/./b/../a.pdf", "link.pdf", "", ".", "a.pdf\x00", "C:\\x.pdf", "~/x.pdf"} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	inside := filepath.Join(dir, "in")
+	if err := os.MkdirAll(filepath.Join(inside, "a"), 0o755); err != nil {
+		f.Fatal(err)
+	}
+	pdf := []byte("%PDF-1.4\n%%EOF\n")
+	for _, p := range []string{filepath.Join(inside, "a.pdf"), filepath.Join(inside, "a", "a.pdf"), filepath.Join(dir, "x.pdf")} {
+		if err := os.WriteFile(p, pdf, 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(dir, "x.pdf"), filepath.Join(inside, "link.pdf")); err != nil {
+		f.Fatal(err)
+	}
+	m := &Mapping{File: "m.yaml", FilesDir: inside}
+	m.Entity, _ = catalog.Lookup("attachment")
+	if err := m.openFiles(""); err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(m.closeFiles)
+	f.Fuzz(func(t *testing.T, name string) {
+		got, err := m.files.file(name)
+		if err != nil {
+			if !strings.Contains(err.Error(), strconv.Quote(name)) && !strings.Contains(err.Error(), "files without") {
+				t.Errorf("%q: the error does not name the file: %v", name, err)
+			}
+			return
+		}
+		if filepath.IsAbs(got.Path) || strings.HasPrefix(got.Path, "..") {
+			t.Fatalf("%q gave %q, outside the folder", name, got.Path)
+		}
+		want, err := os.ReadFile(filepath.Join(inside, filepath.FromSlash(got.Path)))
+		if err != nil || !bytes.Equal(want, pdf) {
+			t.Fatalf("%q gave %q, which is not a file of the folder: %v", name, got.Path, err)
+		}
+	})
 }
