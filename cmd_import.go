@@ -32,6 +32,7 @@ type importOptions struct {
 	minQuota    int64
 	changedOnly bool
 	ledger      string
+	preview     int
 }
 
 // resumeLatest is --resume without a folder: the newest unfinished run of
@@ -68,8 +69,8 @@ interrupted.`,
 		Example: `  # rehearse against the local sandbox with demo data
   stbulk import mappings/customers.yaml --sandbox
 
-  # check what would be sent, without sending
-  stbulk import mappings/customers.yaml --dry-run
+  # check what would be sent, without sending; show the first payloads
+  stbulk import mappings/customers.yaml --dry-run --preview 5
 
   # customers, their sites and equipment, in the right order
   stbulk import mappings/equipment.yaml mappings/sites.yaml mappings/customers.yaml
@@ -102,6 +103,7 @@ interrupted.`,
 	f.Lookup("resume").NoOptDefVal = resumeLatest
 	f.BoolVar(&opts.changedOnly, "changed-only", false, "send only the rows whose payload changed since it was last sent (a ledger per domain and entity remembers it); the others are counted unchanged")
 	f.StringVar(&opts.ledger, "ledger", "", "folder of the --changed-only ledger (default: stbulk/ledger in the user cache folder)")
+	f.IntVar(&opts.preview, "preview", 0, "with --dry-run: print the first N payloads of each mapping as a table, and its first N rows not sent with their reasons")
 	f.Int64Var(&opts.minQuota, "min-quota", 0, "stop cleanly (exit 3, resumable with --resume) once the API's daily quota left falls below N requests (0: never)")
 	return cmd
 }
@@ -142,6 +144,10 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return usagef("--changed-only compares with what was sent; a dry run sends nothing")
 	case opts.resume != "" && opts.dryRun:
 		return usagef("--resume goes on with a run that sent rows; a dry run sends nothing")
+	case opts.preview < 0:
+		return usagef("--preview %d: must be 0 or more", opts.preview)
+	case opts.preview > 0 && !opts.dryRun:
+		return usagef("--preview shows the payloads of a dry run: add --dry-run")
 	case opts.resume != "" && opts.out != "":
 		return usagef("--resume writes into the folder of the run it resumes: drop --out")
 	}
@@ -200,6 +206,11 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 	prog.finish()
 	if sum != nil {
 		printSummary(std.out, sum, out)
+		if opts.preview > 0 {
+			if err := printPreview(std.out, sum, maps, opts.preview); err != nil && runErr == nil {
+				runErr = err
+			}
+		}
 	}
 	if runErr != nil {
 		return runErr
