@@ -154,6 +154,10 @@ func printExportSummary(w io.Writer, s *pipeline.ExportSummary, dir string) {
 	}
 	fmt.Fprintf(w, "requests %d, retries %d, rate limited %d, %.1fs\n", s.Requests, s.Retries, s.RateLimited, s.DurationSeconds)
 	for _, m := range s.TotalMismatches {
+		if m.Line > 0 {
+			fmt.Fprintf(w, "total mismatch: %s %s line %d: total %.2f, net + VAT %.2f\n", strings.ToLower(m.Type), m.Num, m.Line, m.Total, m.Computed)
+			continue
+		}
 		fmt.Fprintf(w, "total mismatch: %s %s: total %.2f, lines %.2f\n", strings.ToLower(m.Type), m.Num, m.Total, m.LinesTotal)
 	}
 	if n := len(s.Warnings); n > 0 {

@@ -658,10 +658,16 @@ func openXLSX(ts *testscript.TestScript, file, sheet string) *excelize.File {
 //	xlsxcell FILE SHEET KEY HEADER
 //
 // prints, for instance, "number 213.65 213.65" or
-// "date 45414 2024-05-02".
+// "date 45414 2024-05-02". With -format first, the cell's number format
+// follows in brackets: "number 139.4 139.40 [#,##0.00 "€"]", "[General]"
+// for a cell without one.
 func cmdXLSXCell(ts *testscript.TestScript, neg bool, args []string) {
+	withFormat := len(args) > 0 && args[0] == "-format"
+	if withFormat {
+		args = args[1:]
+	}
 	if neg || len(args) < 3 || len(args) > 4 {
-		ts.Fatalf("usage: xlsxcell FILE SHEET CELL | xlsxcell FILE SHEET KEY HEADER")
+		ts.Fatalf("usage: xlsxcell [-format] FILE SHEET CELL | xlsxcell [-format] FILE SHEET KEY HEADER")
 	}
 	f := openXLSX(ts, args[0], args[1])
 	defer f.Close()
@@ -708,7 +714,21 @@ func cmdXLSXCell(ts *testscript.TestScript, neg bool, args []string) {
 	if formula, err := f.GetCellFormula(sheet, cell); err == nil && formula != "" {
 		typ = "formula"
 	}
-	fmt.Fprintf(ts.Stdout(), "%s %s %s\n", typ, raw, shown)
+	if !withFormat {
+		fmt.Fprintf(ts.Stdout(), "%s %s %s\n", typ, raw, shown)
+		return
+	}
+	id, err := f.GetCellStyle(sheet, cell)
+	ts.Check(err)
+	st, err := f.GetStyle(id)
+	ts.Check(err)
+	format := "General"
+	if st.CustomNumFmt != nil {
+		format = *st.CustomNumFmt
+	} else if st.NumFmt != 0 {
+		format = fmt.Sprintf("builtin %d", st.NumFmt)
+	}
+	fmt.Fprintf(ts.Stdout(), "%s %s %s [%s]\n", typ, raw, shown, format)
 }
 
 // findCell returns the reference of the cell in the column headed header,

@@ -73,7 +73,7 @@ func LoadExport(p string) (*ExportMapping, error) {
 	return ParseExport(p, data)
 }
 
-var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap", "timezone"}
+var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap", "timezone", "currency"}
 
 // ParseExport checks an export mapping file's content.
 func ParseExport(p string, data []byte) (*ExportMapping, error) {
@@ -175,6 +175,9 @@ func (l *exportLoader) top(root *yaml.Node) {
 				l.m.Location = loc
 			}
 		}
+	}
+	if p, ok := kv["currency"]; ok {
+		l.currency(p[1])
 	}
 	_, hasSheet := kv["spreadsheet"]
 	_, hasPhotos := kv["photos"]
@@ -351,7 +354,7 @@ func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
 				if t, ok := l.Scalar(p[1], "type"); ok {
 					k, found := cellKinds[t]
 					if !found {
-						l.Add(p[1], "type %q: use text, number, date or datetime", t)
+						l.Add(p[1], "type %q: use text, number, money, percent, date or datetime", t)
 					}
 					c.Kind, c.kindOf = k, found
 				}
@@ -390,7 +393,44 @@ func (l *exportLoader) columns(s *SheetSpec, n *yaml.Node) {
 
 var cellKinds = map[string]writers.Kind{
 	"text": writers.KindText, "number": writers.KindNumber, "date": writers.KindDate, "datetime": writers.KindDateTime,
+	"money": writers.KindMoney, "percent": writers.KindPercent,
 }
+
+// currency reads "currency:", the ISO 4217 code of the amounts.
+func (l *exportLoader) currency(n *yaml.Node) {
+	s, ok := l.Scalar(n, "currency")
+	if !ok {
+		return
+	}
+	if !currencyCode(s) {
+		msg := fmt.Sprintf("currency %q: give an ISO 4217 code in capitals, such as EUR, USD or GBP", s)
+		if up := strings.ToUpper(strings.TrimSpace(s)); currencyCode(up) {
+			msg += fmt.Sprintf(" (did you mean %q?)", up)
+		} else if c, ok := currencySymbols[strings.TrimSpace(s)]; ok {
+			msg += fmt.Sprintf(" (did you mean %q?)", c)
+		}
+		l.Add(n, "%s", msg)
+		return
+	}
+	l.m.Format.Currency = s
+}
+
+// currencyCode reports whether s is written as an ISO 4217 code: three
+// capital letters.
+func currencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// currencySymbols are symbols given for a currency, for "did you mean".
+var currencySymbols = map[string]string{"€": "EUR", "$": "USD", "£": "GBP", "euro": "EUR", "euros": "EUR", "Euro": "EUR"}
 
 func (l *exportLoader) template(key string, n *yaml.Node) {
 	s, ok := l.Scalar(n, key)

@@ -73,6 +73,13 @@ type sheetDef struct {
 	name    string
 	fields  []exportField
 	dynamic []string // e.g. "customFieldValues.": any name after it is a text field
+	// derive, when set, makes the sheet's rows from every record (those
+	// kept from earlier runs too), in place of rows of its own: a summary.
+	derive func(recs []*record) []row
+	// totals, when set, makes rows written after the others in XLSX (CSV
+	// files are data for other programs: no totals), not counted as rows.
+	// Their totalLabel field is written in their first empty cell.
+	totals func(rows []row) []row
 }
 
 func (d *sheetDef) lookup(field string) (writers.Kind, string, bool) {
@@ -169,6 +176,8 @@ var (
 	number   = writers.KindNumber
 	date     = writers.KindDate
 	datetime = writers.KindDateTime
+	money    = writers.KindMoney
+	percent  = writers.KindPercent
 )
 
 func fields(kind writers.Kind, names ...string) []exportField {

@@ -46,6 +46,24 @@ var (
 		}
 		return textCell(s.Name), nil
 	}}
+	// siteCustomer is the name of a site's customer: an invoice whose
+	// idClient is null gets it from its site.
+	siteCustomer = nameOf{"customer of site", func(ctx context.Context, c *synchroteam.Client, id synchroteam.ID) (writers.Cell, error) {
+		s, err := c.Sites.Get(ctx, synchroteam.ByID(id))
+		if err != nil {
+			return writers.Cell{}, err
+		}
+		return customerByName(ctx, c, s.CustomerName, s.CustomerID)
+	}}
+	// jobCustomer is the name of a job's customer, for an invoice whose
+	// idClient is null and whose site names none.
+	jobCustomer = nameOf{"customer of job", func(ctx context.Context, c *synchroteam.Client, id synchroteam.ID) (writers.Cell, error) {
+		j, err := c.Jobs.Get(ctx, synchroteam.ByID(id))
+		if err != nil {
+			return writers.Cell{}, err
+		}
+		return customerByName(ctx, c, j.CustomerName, j.CustomerID)
+	}}
 	jobNum = nameOf{"job", func(ctx context.Context, c *synchroteam.Client, id synchroteam.ID) (writers.Cell, error) {
 		j, err := c.Jobs.Get(ctx, synchroteam.ByID(id))
 		if err != nil {
@@ -54,6 +72,15 @@ var (
 		return idCell(string(j.Num)), nil
 	}}
 )
+
+// customerByName returns name, or the name of the customer id when name is
+// empty; an empty cell when neither is given.
+func customerByName(ctx context.Context, c *synchroteam.Client, name string, id synchroteam.ID) (writers.Cell, error) {
+	if name != "" || id == "" || id == "0" {
+		return textCell(name), nil
+	}
+	return customerName.read(ctx, c, id)
+}
 
 func (n *names) get(ctx context.Context, of nameOf, id synchroteam.ID, warn func(string)) (writers.Cell, error) {
 	if id == "" || id == "0" {

@@ -56,12 +56,16 @@ type ExportSummary struct {
 	State           string         `json:"state"` // what the incremental state says after the run
 }
 
-// Mismatch is an invoice whose total is not the sum of its lines.
+// Mismatch is an invoice whose total is not the sum of its lines, or a line
+// whose total is not its net plus VAT as computed from its price, quantity,
+// discount and tax. Amounts are to the cent.
 type Mismatch struct {
 	Num        string  `json:"num"`
 	Type       string  `json:"type"`
-	Total      float64 `json:"total"`
-	LinesTotal float64 `json:"lines_total"`
+	Line       int     `json:"line,omitempty"`        // the line, from 1; 0 for the invoice's total
+	Total      float64 `json:"total"`                 // the API's total, of the invoice or the line
+	LinesTotal float64 `json:"lines_total,omitempty"` // the invoice: the sum of its lines' totals
+	Computed   float64 `json:"computed,omitempty"`    // the line: its net plus VAT
 }
 
 // maxWarnings bounds the warnings kept in the summary.
@@ -355,7 +359,10 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	}
 	sum.FilesWritten, sum.FilesUnchanged = e.filesWritten, e.filesUnchanged
 	slices.SortFunc(e.mismatches, func(a, b Mismatch) int {
-		return compareKeys(strings.ToLower(a.Type)+":"+a.Num, strings.ToLower(b.Type)+":"+b.Num)
+		if c := compareKeys(strings.ToLower(a.Type)+":"+a.Num, strings.ToLower(b.Type)+":"+b.Num); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
 	})
 	slices.Sort(e.warnings) // items are read concurrently: keep the report stable
 	sum.Warnings, sum.TotalMismatches = e.warnings, e.mismatches

@@ -39,15 +39,32 @@ func (e *exporter) writeSpreadsheet(recs map[string]*record) (map[string]int, er
 			return nil, err
 		}
 		cells := make([]writers.Cell, len(cols))
-		for _, r := range sorted {
-			for _, rw := range r.Rows[s.Name] {
-				for i, c := range cols {
-					cells[i] = c.cell(rw[c.Field])
+		write := func(rw row) error {
+			for i, c := range cols {
+				cells[i] = c.cell(rw[c.Field])
+			}
+			if label, ok := rw[totalLabel]; ok {
+				for i := range cells {
+					if cells[i].IsEmpty() {
+						cells[i] = label
+						break
+					}
 				}
-				if err := sh.Write(cells); err != nil {
+			}
+			return sh.Write(cells)
+		}
+		rows := sheetRows(s, sorted)
+		for _, rw := range rows {
+			if err := write(rw); err != nil {
+				return nil, err
+			}
+			counts[s.Name]++
+		}
+		if s.def.totals != nil && !m.Format.CSV {
+			for _, rw := range s.def.totals(rows) {
+				if err := write(rw); err != nil {
 					return nil, err
 				}
-				counts[s.Name]++
 			}
 		}
 	}
@@ -64,6 +81,19 @@ func (e *exporter) writeSpreadsheet(recs map[string]*record) (map[string]int, er
 		}
 	}
 	return counts, nil
+}
+
+// sheetRows returns the rows of a sheet: the records', in order, or those
+// its definition derives from them.
+func sheetRows(s *SheetSpec, sorted []*record) []row {
+	if s.def.derive != nil {
+		return s.def.derive(sorted)
+	}
+	var rows []row
+	for _, r := range sorted {
+		rows = append(rows, r.Rows[s.Name]...)
+	}
+	return rows
 }
 
 // resolve returns the sheet's columns for these records: the configured
@@ -140,12 +170,37 @@ func (c ColumnSpec) cell(v writers.Cell) writers.Cell {
 			v = writers.DateTimeCell(t)
 			v.Kind = c.Kind
 		}
-	case writers.KindNumber:
-		if n, err := synchroteam.ParseNumber(v.Text); err == nil {
-			if f, ok := n.Float64(); ok {
-				return writers.NumberCell(f)
-			}
+	case writers.KindNumber, writers.KindMoney, writers.KindPercent:
+		f, ok := cellNumber(v)
+		if !ok {
+			return v
 		}
+		// A rate is a fraction (0.1) and a number of percent a number
+		// (10): converting from one to the other keeps what it means.
+		switch {
+		case c.Kind == writers.KindPercent && v.Kind != writers.KindPercent:
+			f /= 100
+		case c.Kind != writers.KindPercent && v.Kind == writers.KindPercent:
+			f *= 100
+		}
+		return writers.Cell{Kind: c.Kind, Number: f}
 	}
 	return v
+}
+
+// cellNumber reads the number a cell holds: its value, or its text read as
+// a decimal ("50,30"); a text ending in % ("10 %") is a number of percent.
+func cellNumber(v writers.Cell) (float64, bool) {
+	switch v.Kind {
+	case writers.KindNumber, writers.KindMoney, writers.KindPercent:
+		return v.Number, true
+	case writers.KindText:
+		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v.Text), "%"))
+		n, err := synchroteam.ParseNumber(s)
+		if err != nil {
+			return 0, false
+		}
+		return n.Float64()
+	}
+	return 0, false
 }

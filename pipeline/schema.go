@@ -169,7 +169,7 @@ func ExportSchema() ([]byte, error) {
 					"properties": map[string]any{
 						"field":  fieldName,
 						"header": str,
-						"type":   map[string]any{"enum": []string{"text", "number", "date", "datetime"}},
+						"type":   map[string]any{"enum": []string{"text", "number", "money", "percent", "date", "datetime"}},
 					},
 				},
 			}}
@@ -223,6 +223,7 @@ func ExportSchema() ([]byte, error) {
 			"photos":   template,
 			"pdf":      template,
 			"timezone": str,
+			"currency": map[string]any{"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code of the amounts: EUR, USD…"},
 			"overlap":  map[string]any{"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))*$"},
 		},
 		"allOf": perKind,

@@ -24,6 +24,7 @@ package writers
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,8 @@ const (
 	KindNumber        // a float64
 	KindDate          // a calendar day (time part ignored)
 	KindDateTime      // a day and a time
+	KindMoney         // an amount (float64): two decimals, thousands separators, the workbook's currency
+	KindPercent       // a rate held as a fraction (float64): 0.1 is shown 10 %
 )
 
 // Cell is one value of a table. The zero Cell is an empty text cell.
@@ -47,7 +50,7 @@ const (
 type Cell struct {
 	Kind   Kind      `json:"k,omitempty"`
 	Text   string    `json:"s,omitempty"` // KindText
-	Number float64   `json:"n,omitempty"` // KindNumber
+	Number float64   `json:"n,omitempty"` // KindNumber, KindMoney, KindPercent
 	Time   time.Time `json:"t,omitzero"`  // KindDate, KindDateTime
 }
 
@@ -58,6 +61,19 @@ func TextCell(s string) Cell { return Cell{Kind: KindText, Text: s} }
 // cannot hold as numbers, are written as the text NaN, +Inf or -Inf
 // (neutralised like any text: '+Inf, '-Inf).
 func NumberCell(f float64) Cell { return Cell{Kind: KindNumber, Number: f} }
+
+// MoneyCell returns an amount cell. XLSX shows it with two decimals,
+// thousands separators and the workbook's currency (TableFormat.Currency);
+// CSV writes it with two decimals, the decimal separator of the format
+// and no thousands separator ("1234,50"). NaN and infinities are written
+// as NumberCell writes them.
+func MoneyCell(f float64) Cell { return Cell{Kind: KindMoney, Number: f} }
+
+// PercentCell returns a rate cell holding the fraction f: PercentCell(0.1)
+// is 10 %. XLSX stores 0.1 with a percent format (10%, 5.5%); CSV, which
+// has no formats, writes the number of percent: 10, 5,5. NaN and
+// infinities are written as NumberCell writes them.
+func PercentCell(f float64) Cell { return Cell{Kind: KindPercent, Number: f} }
 
 // DateCell returns a date cell: the calendar day of t, as t's location
 // sees it. A zero t is an empty cell.
@@ -77,7 +93,7 @@ const (
 // dates. A number cell is never empty.
 func (c Cell) IsEmpty() bool {
 	switch c.Kind {
-	case KindNumber:
+	case KindNumber, KindMoney, KindPercent:
 		return false
 	case KindDate, KindDateTime:
 		return c.Time.IsZero()
@@ -88,12 +104,23 @@ func (c Cell) IsEmpty() bool {
 
 // String returns a plain rendering of c: text as is, numbers as
 // strconv.FormatFloat(f, 'f', -1, 64) gives them ("213.65", "NaN", "+Inf"),
-// dates as 2006-01-02, date-times as 2006-01-02 15:04:05; an empty date is
-// "".
+// amounts with two decimals ("139.40"), rates as their number of percent
+// followed by % ("10%", "50.3%"), dates as 2006-01-02, date-times as
+// 2006-01-02 15:04:05; an empty date is "".
 func (c Cell) String() string {
 	switch c.Kind {
 	case KindNumber:
 		return strconv.FormatFloat(c.Number, 'f', -1, 64)
+	case KindMoney:
+		if !finite(c.Number) {
+			return strconv.FormatFloat(c.Number, 'f', -1, 64)
+		}
+		return strconv.FormatFloat(c.Number, 'f', 2, 64)
+	case KindPercent:
+		if !finite(c.Number) {
+			return strconv.FormatFloat(c.Number, 'f', -1, 64)
+		}
+		return percentText(c.Number) + "%"
 	case KindDate:
 		if c.Time.IsZero() {
 			return ""
@@ -113,8 +140,8 @@ func (c Cell) String() string {
 type Column struct {
 	Header string
 	// Kind is the column's usual kind: it sets the column's number format
-	// (XLSX: date columns are formatted as dates, also for cells typed in
-	// later) and the width guess. Cells may still differ: each cell is
+	// (XLSX: date, amount and rate columns are formatted as such, also for
+	// cells typed in later) and the width guess. Cells may still differ: each cell is
 	// written as its own kind (an unreadable number is kept as text).
 	Kind Kind
 }
@@ -135,6 +162,11 @@ type TableFormat struct {
 	// place of DateTimeLayout. What they return is neutralised as text is.
 	FormatDate     func(time.Time) string
 	FormatDateTime func(time.Time) string
+
+	// Currency is the ISO 4217 code (EUR, USD…) of KindMoney cells, shown
+	// in their XLSX number format (1,234.50 €; $1,234.50; 1,234.50 CHF);
+	// "" for amounts without a currency. CSV files do not show it.
+	Currency string
 }
 
 // Workbook writes the sheets of one export, one after another. A Workbook
@@ -208,7 +240,7 @@ func CreateWorkbook(path string, f TableFormat) (*Workbook, error) {
 	if f.CSV {
 		out, err = newCSVTable(path, f)
 	} else {
-		out, err = newXLSXTable(path)
+		out, err = newXLSXTable(path, f.Currency)
 	}
 	if err != nil {
 		return nil, err
@@ -368,6 +400,21 @@ func (s *Sheet) Write(cells []Cell) error {
 	}
 	s.row = row
 	return nil
+}
+
+// finite reports whether f is neither NaN nor an infinity.
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// percentText returns the number of percent of the fraction f, with at
+// most six decimals and no trailing zeros: 0.503 is "50.3".
+func percentText(f float64) string {
+	s := strconv.FormatFloat(f*100, 'f', 6, 64)
+	s = strings.TrimRight(s, "0")
+	s = strings.TrimSuffix(s, ".")
+	if s == "-0" {
+		s = "0"
+	}
+	return s
 }
 
 // neutralise puts a single quote before a text a spreadsheet could take

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -208,10 +207,18 @@ func (s *csvSheet) end() error {
 func (t *csvTable) field(c Cell) string {
 	f := t.format
 	switch c.Kind {
-	case KindNumber:
-		s := c.String()
-		if math.IsNaN(c.Number) || math.IsInf(c.Number, 0) {
-			return neutralise(s)
+	case KindNumber, KindMoney, KindPercent:
+		if !finite(c.Number) {
+			return neutralise(strconv.FormatFloat(c.Number, 'f', -1, 64))
+		}
+		var s string
+		switch c.Kind {
+		case KindMoney:
+			s = strconv.FormatFloat(c.Number, 'f', 2, 64)
+		case KindPercent:
+			s = percentText(c.Number)
+		default:
+			s = c.String()
 		}
 		if f.Decimal != '.' {
 			s = strings.Replace(s, ".", string(f.Decimal), 1)

@@ -3,7 +3,6 @@ package writers
 import (
 	"bufio"
 	"fmt"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -27,7 +26,31 @@ const (
 	xlsxDate      = "yyyy-mm-dd"
 	xlsxDateTime  = "yyyy-mm-dd hh:mm"
 	generalFormat = "General"
+	moneyFormat   = "#,##0.00"
+	percentWhole  = "0%"        // a whole number of percent: 10%
+	percentFrac   = "0.0#####%" // with decimals: 5.5%, 50.3%
 )
+
+// currencyFormats are the number formats of amounts in the currencies
+// written with a symbol; an amount in another currency is followed by its
+// code: 1,234.50 CHF.
+var currencyFormats = map[string]string{
+	"EUR": moneyFormat + ` "€"`,
+	"USD": `"$"` + moneyFormat,
+	"GBP": `"£"` + moneyFormat,
+}
+
+// MoneyFormat returns the XLSX number format of amounts in currency (an
+// ISO 4217 code, "" for none).
+func MoneyFormat(currency string) string {
+	if currency == "" {
+		return moneyFormat
+	}
+	if f, ok := currencyFormats[currency]; ok {
+		return f
+	}
+	return moneyFormat + ` "` + strings.ReplaceAll(currency, `"`, "") + `"`
+}
 
 // The widths of date cells as xlsxDate and xlsxDateTime show them.
 const (
@@ -47,11 +70,12 @@ const newBookSheet = "Sheet1"
 
 // xlsxTable writes a workbook as one XLSX file.
 type xlsxTable struct {
-	path   string
-	book   *excelize.File
-	out    *os.File // the temporary file of the workbook
-	styles xlsxStyles
-	names  []string // the sheet names taken
+	path     string
+	book     *excelize.File
+	out      *os.File // the temporary file of the workbook
+	styles   xlsxStyles
+	names    []string // the sheet names taken
+	currency string   // of KindMoney cells
 }
 
 // xlsxStyles are the style ids of a workbook's cells.
@@ -62,15 +86,18 @@ type xlsxStyles struct {
 	general      int // numbers in a column formatted otherwise
 	quoted       int // texts a spreadsheet could read as formulas: quotePrefix
 	quotedHeader int
+	money        int
+	percentWhole int
+	percentFrac  int
 }
 
 // newXLSXTable starts an XLSX workbook to path, in a temporary file.
-func newXLSXTable(path string) (*xlsxTable, error) {
+func newXLSXTable(path, currency string) (*xlsxTable, error) {
 	tmp, err := files.CreateTemp(path)
 	if err != nil {
 		return nil, err
 	}
-	t := &xlsxTable{path: path, out: tmp, book: excelize.NewFile()}
+	t := &xlsxTable{path: path, out: tmp, book: excelize.NewFile(), currency: currency}
 	if err := t.newStyles(); err != nil {
 		t.abort()
 		return nil, files.Wrap(path, err)
@@ -91,6 +118,15 @@ func (t *xlsxTable) newStyles() (err error) {
 	}
 	if t.styles.general, err = t.book.NewStyle(&excelize.Style{CustomNumFmt: &general}); err != nil {
 		return err
+	}
+	for _, f := range []struct {
+		id     *int
+		format string
+	}{{&t.styles.money, MoneyFormat(t.currency)}, {&t.styles.percentWhole, percentWhole}, {&t.styles.percentFrac, percentFrac}} {
+		format := f.format
+		if *f.id, err = t.book.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
+			return err
+		}
 	}
 	// The text format (49, "@"), with quotePrefix set on its cell format:
 	// excelize's Style has no field for it, its style sheet has.
@@ -370,6 +406,10 @@ func (s *xlsxSheet) colStyle(i int) int {
 		return s.t.styles.date
 	case KindDateTime:
 		return s.t.styles.dateTime
+	case KindMoney:
+		return s.t.styles.money
+	case KindPercent:
+		return s.t.styles.percentWhole
 	}
 	return 0
 }
@@ -400,6 +440,13 @@ func xlsxWidth(c Cell) int {
 	case string:
 		return longestLine(v)
 	case float64:
+		switch c.Kind {
+		case KindMoney:
+			n := len(strconv.FormatFloat(v, 'f', 2, 64))
+			return n + (n-4)/3 + 4 // thousands separators, a currency
+		case KindPercent:
+			return len(percentText(v)) + 1
+		}
 		return len(strconv.FormatFloat(v, 'f', -1, 64))
 	case time.Time:
 		if c.Kind == KindDate {
@@ -424,9 +471,9 @@ func longestLine(s string) int {
 // empty cell; and whether it is a number or a date written as one.
 func xlsxCellValue(c Cell) (any, bool) {
 	switch c.Kind {
-	case KindNumber:
-		if math.IsNaN(c.Number) || math.IsInf(c.Number, 0) {
-			return c.String(), false
+	case KindNumber, KindMoney, KindPercent:
+		if !finite(c.Number) {
+			return strconv.FormatFloat(c.Number, 'f', -1, 64), false
 		}
 		return c.Number, true
 	case KindDate, KindDateTime:
@@ -472,6 +519,12 @@ func (s *xlsxSheet) writeRow(row int, cells []Cell) error {
 			cell.StyleID = st.date
 		case num && c.Kind == KindDateTime:
 			cell.StyleID = st.dateTime
+		case num && c.Kind == KindMoney:
+			cell.StyleID = st.money
+		case num && c.Kind == KindPercent && strings.Contains(percentText(c.Number), "."):
+			cell.StyleID = st.percentFrac
+		case num && c.Kind == KindPercent:
+			cell.StyleID = st.percentWhole
 		case num && s.colStyle(i) != 0:
 			cell.StyleID = st.general // not the date format of its column
 		case !num && formulaLike(v.(string)):
