@@ -31,6 +31,8 @@ type ExportMapping struct {
 	Photos      *files.Template
 	PDF         *files.Template
 	Overlap     time.Duration // re-read window of incremental runs
+	// Accounts are the account numbers of an invoice journal.
+	Accounts *JournalAccounts
 	// Location is the account's time zone, in which the API reads the
 	// dates of filters; nil when the mapping does not say.
 	Location *time.Location
@@ -73,7 +75,7 @@ func LoadExport(p string) (*ExportMapping, error) {
 	return ParseExport(p, data)
 }
 
-var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap", "timezone", "currency"}
+var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap", "timezone", "currency", "accounts"}
 
 // ParseExport checks an export mapping file's content.
 func ParseExport(p string, data []byte) (*ExportMapping, error) {
@@ -178,6 +180,11 @@ func (l *exportLoader) top(root *yaml.Node) {
 	}
 	if p, ok := kv["currency"]; ok {
 		l.currency(p[1])
+	}
+	if p, ok := kv["accounts"]; ok {
+		l.accounts(p[0], p[1])
+	} else if k == &invoiceJournalExport {
+		l.Add(root, `an invoice journal needs accounts: { receivable: "411000", revenue: "706000", vat: { "20": "445711" } }`)
 	}
 	_, hasSheet := kv["spreadsheet"]
 	_, hasPhotos := kv["photos"]

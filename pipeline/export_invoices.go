@@ -39,6 +39,12 @@ var invoicesExport = exportKind{
 }
 
 func fetchInvoices(ctx context.Context, e *exporter) error {
+	return readInvoices(ctx, e, "", e.exportInvoice)
+}
+
+// readInvoices lists the invoices and quotations the mapping's filters
+// keep (of type only, when not ""), and exports each with export.
+func readInvoices(ctx context.Context, e *exporter, only string, export func(context.Context, *synchroteam.Invoice, *names) error) error {
 	f := e.m.Filters
 	filter := &synchroteam.InvoiceFilter{
 		ChangedFrom: optDate(e.sinceOr("changedFrom")),
@@ -60,6 +66,9 @@ func fetchInvoices(ctx context.Context, e *exporter) error {
 		return e.searchFailed(ctx, "Invoices/List", err)
 	}
 	typ, status := f.text("type"), f.text("status")
+	if only != "" {
+		typ = only
+	}
 	var keep []*synchroteam.Invoice
 	for i := range invs {
 		inv := &invs[i]
@@ -75,7 +84,7 @@ func fetchInvoices(ctx context.Context, e *exporter) error {
 	names := &names{c: e.c}
 	e.setFound(len(keep))
 	return each(ctx, e, keep, invoiceKey, func(ctx context.Context, inv *synchroteam.Invoice) error {
-		return e.exportInvoice(ctx, inv, names)
+		return export(ctx, inv, names)
 	})
 }
 

@@ -328,3 +328,89 @@ func workbookCells(t *testing.T, path string) string {
 	}
 	return b.String()
 }
+
+// TestExportInvoiceJournalGolden writes the demo invoices as a journal:
+// every entry balances, quotations have none, and every cell is compared
+// with testdata/golden/invoice-journal.cells.
+func TestExportInvoiceJournalGolden(t *testing.T) {
+	t.Parallel()
+	_, c := startSandbox(t, sandbox.Config{})
+	src, err := os.ReadFile(filepath.Join("..", "mappings", "invoice-journal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The example as a workbook, to see cell types and formats.
+	xlsx := strings.Replace(string(src), "spreadsheet: invoice-journal.csv", "spreadsheet: journal.xlsx", 1)
+	xlsx = xlsx[:strings.Index(xlsx, "csv:\n")] + xlsx[strings.Index(xlsx, "sheets:"):]
+	out := t.TempDir()
+	sum := exportOnce(t, c, xlsx, out, ExportOptions{})
+	if sum.Exported != 7 || len(sum.Warnings) > 0 {
+		t.Errorf("exported %d, warnings %q", sum.Exported, sum.Warnings)
+	}
+	f, err := excelize.OpenFile(filepath.Join(out, "journal.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Journal", excelize.Options{RawCellValue: true})
+	f.Close()
+	balance := map[string]*big.Rat{}
+	for _, r := range rows[1 : len(rows)-1] {
+		for len(r) < 6 {
+			r = append(r, "")
+		}
+		b := balance[r[1]]
+		if b == nil {
+			b = new(big.Rat)
+			balance[r[1]] = b
+		}
+		if d, ok := new(big.Rat).SetString(r[4]); ok {
+			b.Add(b, d)
+		}
+		if c, ok := new(big.Rat).SetString(r[5]); ok {
+			b.Sub(b, c)
+		}
+	}
+	if len(balance) != 7 {
+		t.Errorf("%d entries, want the 7 invoices'", len(balance))
+	}
+	for doc, b := range balance {
+		if b.Sign() != 0 {
+			t.Errorf("invoice %s: debit − credit = %s", doc, ratText(b))
+		}
+	}
+	compareCells(t, filepath.Join(out, "journal.xlsx"), "invoice-journal.cells")
+}
+
+// TestExportInvoiceJournalRefusesUnbalanced: an invoice with a line whose
+// figures are unknown gets no entry and fails.
+func TestExportInvoiceJournalRefusesUnbalanced(t *testing.T) {
+	t.Parallel()
+	c, _ := fakeClient(t, map[string]string{
+		"POST /Api/v2/Invoices/List": `[{"num":1,"type":"Invoice","status":0,"idClient":3,"total":"5","lines":[{"price":"lots","quantity":"1"}]},
+		  {"num":2,"type":"Invoice","status":0,"idClient":3,"total":"-12","lines":[{"price":"-10","quantity":"1","tax":"20"}]},
+		  {"num":3,"type":"Quotation","status":0,"idClient":3,"total":"5","lines":[]}]`,
+		"GET /Api/v2/Customer/Details?id=3": `{"id":3,"name":"Dupont"}`,
+	})
+	out := t.TempDir()
+	sum := exportOnce(t, c, "version: 1\nexport: invoice_journal\nspreadsheet: j.csv\naccounts: {receivable: \"411\", revenue: \"706\", vat: {\"20\": \"4457\"}}\n", out, ExportOptions{})
+	if sum.Failed != 1 || sum.Exported != 1 {
+		t.Errorf("failed %d, exported %d; want invoice 1 failed, 2 exported, the quotation left out", sum.Failed, sum.Exported)
+	}
+	got := readFile(t, filepath.Join(out, "j.csv"))
+	want := "date,document,entryLine,account,label,debit,credit,rate,customer,currency\n" +
+		",2,1,411,Invoice 2 Dupont,,12.00,,Dupont,\n" +
+		",2,2,706,Invoice 2 revenue 20%,10.00,,20,Dupont,\n" +
+		",2,3,4457,Invoice 2 VAT 20%,2.00,,20,Dupont,\n"
+	if got != want {
+		t.Errorf("journal:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

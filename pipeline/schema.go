@@ -223,6 +223,7 @@ func ExportSchema() ([]byte, error) {
 			"photos":   template,
 			"pdf":      template,
 			"timezone": str,
+			"accounts": map[string]any{"type": "object", "description": "invoice_journal: receivable, revenue and vat (an account per rate) account numbers"},
 			"currency": map[string]any{"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code of the amounts: EUR, USD…"},
 			"overlap":  map[string]any{"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))*$"},
 		},
