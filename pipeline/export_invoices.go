@@ -108,14 +108,6 @@ func invoiceRecordKey(inv *synchroteam.Invoice) string {
 // customer cannot be found.
 const unknownCustomer = "(unknown customer)"
 
-// invoiceFigures is what an invoice's rows are made of.
-type invoiceFigures struct {
-	lines    []lineAmounts // nil entries: lines whose figures are unknown
-	net, vat *big.Rat      // nil when a line's figures are unknown
-	gross    *big.Rat
-	customer writers.Cell
-}
-
 // customerOf names an invoice's customer: by its idClient, or, when the
 // API sends null, through its site, then its job. When nothing names one,
 // the cell says so and the invoice's checks list it.
