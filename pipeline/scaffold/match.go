@@ -28,6 +28,15 @@ func words(s string) []string {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
+		case r == 'ß':
+			b.WriteString("ss")
+			continue
+		case r == 'œ' || r == 'Œ':
+			b.WriteString("oe")
+			continue
+		case r == 'æ' || r == 'Æ':
+			b.WriteString("ae")
+			continue
 		case r == '°' || r == 'º' || r == '#':
 			b.WriteString(" # ")
 			continue
