@@ -102,8 +102,11 @@ func similarity(h, c string) float64 {
 		return 0.95
 	}
 	best := 0.0
-	if n := max(len([]rune(hc)), len([]rune(cc))); n >= 5 {
-		r := 1 - float64(distance([]rune(hc), []rune(cc)))/float64(n)
+	hr, cr := []rune(hc), []rune(cc)
+	// The distance is at least the difference in length: only names of
+	// close lengths can score.
+	if n := max(len(hr), len(cr)); n >= 5 && 10*abs(len(hr)-len(cr)) <= n {
+		r := 1 - float64(distance(hr, cr))/float64(n)
 		// One typo in a long name; short names differ by a letter too
 		// often ("contract", "contact") to be matched that way.
 		best = 0.9*r - 0.2
@@ -116,6 +119,13 @@ func similarity(h, c string) float64 {
 		best = max(best, 0.5+0.3*float64(len(ct))/float64(len(ht)))
 	}
 	return best
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
 }
 
 func sameSet(a, b []string) bool {
@@ -201,7 +211,12 @@ func newMatcher(e *catalog.Entity) *matcher {
 // is a site's "code").
 func (m *matcher) score(header string, i int) (float64, string, bool) {
 	h := normalize(header)
-	bare := m.withoutOwn(h)
+	return m.scoreNorm(h, m.withoutOwn(h), i)
+}
+
+// scoreNorm is score for a header already normalised (h), and without the
+// entity's own words (bare).
+func (m *matcher) scoreNorm(h, bare string, i int) (float64, string, bool) {
 	best, via, own := 0.0, "", false
 	for _, n := range m.names[i] {
 		if s := similarity(h, n); s > best {
@@ -248,9 +263,11 @@ type Pair struct {
 func Assign(e *catalog.Entity, header []string) []Pair {
 	m := newMatcher(e)
 	var all []Pair
-	for c, h := range header {
+	for c, raw := range header {
+		h := normalize(raw)
+		bare := m.withoutOwn(h)
 		for i, f := range e.Fields {
-			if s, via, own := m.score(h, i); s >= minScore {
+			if s, via, own := m.scoreNorm(h, bare, i); s >= minScore {
 				all = append(all, Pair{Column: c, Field: f.Name, Score: s, Via: via, Own: own})
 			}
 		}
