@@ -174,7 +174,7 @@ type matcher struct {
 }
 
 func newMatcher(e *catalog.Entity) *matcher {
-	m := &matcher{entity: e, own: entityWords[e.Name]}
+	m := &matcher{entity: e, own: table.entities[e.Name]}
 	for _, f := range e.Fields {
 		var names []string
 		add := func(s string) {
@@ -194,10 +194,10 @@ func newMatcher(e *catalog.Entity) *matcher {
 			}
 		}
 		for _, k := range keys {
-			for _, s := range synonyms[e.Name+":"+k] {
+			for _, s := range table.fields[e.Name+":"+k] {
 				add(s)
 			}
-			for _, s := range synonyms[k] {
+			for _, s := range table.fields[k] {
 				add(s)
 			}
 		}

@@ -2,7 +2,7 @@
 // the file as an import would (encoding, delimiter, sheet, title rows above
 // the header), guesses the entity from the header, matches columns to the
 // entity's fields (fuzzy matching plus a table of synonyms in six
-// languages, synonyms.go), and infers each field's transforms from a
+// languages, synonyms.txt), and infers each field's transforms from a
 // sample of values (dates, decimal commas, yes/no, lists, e-mails), with
 // the evidence as comments.
 //
@@ -178,7 +178,7 @@ func (d *Draft) proposeParents(taken map[int]bool) {
 		}
 		codes := share(vals, codeLike)*10 >= len(vals)*9
 		for _, l := range d.Entity.Parents {
-			if d.mapped(l.Field) || !slices.ContainsFunc(entityWords[l.Parent.Name], func(w string) bool { return slices.Contains(ws, w) }) {
+			if d.mapped(l.Field) || !slices.ContainsFunc(table.entities[l.Parent.Name], func(w string) bool { return slices.Contains(ws, w) }) {
 				continue
 			}
 			f, ok := d.Entity.Field(l.Field)

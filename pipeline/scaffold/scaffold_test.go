@@ -11,6 +11,7 @@ import (
 
 	"github.com/stbulk/stbulk/pipeline"
 	"github.com/stbulk/stbulk/pipeline/scaffold"
+	"github.com/stbulk/stbulk/synchroteam/catalog"
 )
 
 var update = flag.Bool("update", false, "rewrite the test inputs and the golden mappings")
@@ -88,4 +89,34 @@ func TestUnknownEntity(t *testing.T) {
 		t.Fatalf("got %v, want an unknown entity with a suggestion", err)
 	}
 	_ = ue
+}
+
+// TestSynonymsTable: every key of synonyms.txt names a field of the
+// registry (of its entity, for "entity:field" keys) and every entity of
+// [entities] is in the registry.
+func TestSynonymsTable(t *testing.T) {
+	tab := scaffold.Synonyms()
+	for key := range tab.Fields {
+		entity, field, scoped := strings.Cut(key, ":")
+		if !scoped {
+			field, entity = key, ""
+		}
+		found := false
+		for _, e := range catalog.All() {
+			if entity != "" && e.Name != entity {
+				continue
+			}
+			if _, ok := e.Field(field); ok {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("synonyms.txt: %q is no field of the registry", key)
+		}
+	}
+	for name := range tab.Entities {
+		if _, ok := catalog.Lookup(name); !ok {
+			t.Errorf("synonyms.txt: %q is no entity of the registry", name)
+		}
+	}
 }
