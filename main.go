@@ -104,6 +104,6 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 	root.SetOut(std.out)
 	root.SetErr(std.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newImportCmd(std), newExportCmd(std), newValidateCmd(std), newSchemaCmd(std), newSandboxCmd(std), newVersionCmd(std))
+	root.AddCommand(newImportCmd(std), newExportCmd(std), newValidateCmd(std), newInitCmd(std), newSchemaCmd(std), newSandboxCmd(std), newVersionCmd(std))
 	return root
 }
