@@ -79,7 +79,7 @@ func (e *Expr) problem(file string, err error) Problem {
 }
 
 func (e *Expr) eval(row readers.Row) (transforms.Value, error) {
-	return e.value.Eval(row.Cells)
+	return e.value.Eval(row.Cells, row.Num)
 }
 
 // Match reports whether a row passes the where: filter.
@@ -87,7 +87,7 @@ func (m *Mapping) Match(row readers.Row) (bool, error) {
 	if m.Where == nil {
 		return true, nil
 	}
-	return m.Where.filter.Match(row.Cells)
+	return m.Where.filter.Match(row.Cells, row.Num)
 }
 
 // FieldRule says how one API field is made from a row: from a column, a

@@ -29,8 +29,8 @@ func (m *Mapping) Bind(source string, header []string) error {
 			cols = append(cols, h)
 		}
 	}
-	// Expressions see every column (the row's cells are indexed by the
-	// header); the _ columns are simply never named.
+	// Expressions get the whole header (the row's cells are indexed by
+	// it); there _row is the row number, never an errors file's column.
 	for _, r := range m.Fields {
 		switch {
 		case r.Column != "":

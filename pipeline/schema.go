@@ -103,7 +103,7 @@ func Schema() ([]byte, error) {
 					"header_row": map[string]any{"type": "integer", "minimum": 1},
 				},
 			},
-			"where":      map[string]any{"type": "string", "description": "a condition over the row's columns; rows where it is false are filtered"},
+			"where":      map[string]any{"type": "string", "description": "a condition over the row's columns and its number _row; rows where it is false are filtered"},
 			"batch_size": map[string]any{"type": "integer", "minimum": 1},
 			"files":      map[string]any{"type": "string", "description": "folder of the files a field of kind file names, relative to the mapping file (default: the input's folder)"},
 			"file_types": map[string]any{"type": "array", "items": str, "description": "extensions of files sent besides images and PDFs"},

@@ -33,8 +33,9 @@ type CSVOptions struct {
 	// a row is a *RowError. On, a quoted field that is never closed runs to
 	// the end of the file and is one (ragged) row.
 	LazyQuotes bool
-	// HeaderRow is the 1-based line where the header is, 1 when 0: the
-	// header is the first record at or after it that is not blank. Lines
+	// HeaderRow is the 1-based row where the header is, 1 when 0, counted
+	// as Row.Num counts: one row per record and one per blank line. The
+	// header is the first record at or after it that is not blank. Rows
 	// before it are skipped whatever they hold.
 	HeaderRow int
 }
@@ -42,11 +43,46 @@ type CSVOptions struct {
 type csvSource struct {
 	name   string
 	closer io.Closer
-	r      *csv.Reader
+	r      records
 	dec    *decoding
 	delim  rune
 	cols   columns
 	width  int // fields in the header record, named or not
+}
+
+// records reads CSV records with their row numbers as a spreadsheet shows
+// the file: one row per record, however many lines its quoted fields
+// span, and one per blank line.
+type records struct {
+	r *csv.Reader
+	// breaks counts the line breaks inside the quoted fields of the records
+	// read so far, each one a line that is no row of its own.
+	breaks int
+}
+
+// read returns the next record and its row number: the line where it
+// starts, less the line breaks inside the quoted fields of the records
+// above it. A record encoding/csv cannot parse comes with its row number
+// and a *csv.ParseError; it is one row, from the line where it starts to
+// the line where the parser stopped.
+func (rs *records) read() (rec []string, row int, err error) {
+	rec, err = rs.r.Read()
+	if err == nil {
+		line, _ := rs.r.FieldPos(0)
+		row = line - rs.breaks
+		// encoding/csv gives each line break inside a quoted field as one
+		// "\n", CRLF included, and a "\n" in a field is never anything else.
+		for _, f := range rec {
+			rs.breaks += strings.Count(f, "\n")
+		}
+		return rec, row, nil
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		row = pe.StartLine - rs.breaks
+		rs.breaks += max(pe.Line-pe.StartLine, 0)
+	}
+	return rec, row, err
 }
 
 // OpenCSV opens a CSV file; see NewCSV.
@@ -65,7 +101,7 @@ func OpenCSV(path string, opts CSVOptions) (Source, error) {
 }
 
 // NewCSV reads CSV text from r, naming it name in errors. It reads the
-// header at once: the first record at or after line HeaderRow that is not
+// header at once: the first record at or after row HeaderRow that is not
 // blank. Two columns with the same name are an error. A column with no name
 // is left out of Header and Cells; a row holding a value in it is a
 // *RowError. Every data row must have as many fields as the header record:
@@ -127,7 +163,7 @@ func newCSV(r io.Reader, name string, opts CSVOptions) (*csvSource, error) {
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	cr.LazyQuotes = opts.LazyQuotes
-	s := &csvSource{name: name, r: cr, dec: dec, delim: delim}
+	s := &csvSource{name: name, r: records{r: cr}, dec: dec, delim: delim}
 	if err := s.readHeader(headerRow); err != nil {
 		return nil, err
 	}
@@ -136,20 +172,20 @@ func newCSV(r io.Reader, name string, opts CSVOptions) (*csvSource, error) {
 
 func (s *csvSource) readHeader(headerRow int) error {
 	for {
-		rec, err := s.r.Read()
+		rec, row, err := s.r.read()
 		var pe *csv.ParseError
 		switch {
 		case err == io.EOF:
 			return nil // an empty file: no header, no rows
 		case errors.As(err, &pe):
-			if pe.StartLine < headerRow {
+			if row < headerRow {
 				continue
 			}
-			return fmt.Errorf("%s:%d: header: %w", s.name, pe.StartLine, parseError(pe))
+			return fmt.Errorf("%s:%d: header: %w", s.name, row, parseError(pe))
 		case err != nil:
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		if line, _ := s.r.FieldPos(0); line < headerRow || blank(rec) {
+		if row < headerRow || blank(rec) {
 			continue
 		}
 		cols, err := newColumns(s.name, rec, func(i int) string { return strconv.Itoa(i + 1) })
@@ -176,21 +212,20 @@ func (s *csvSource) Dialect() Dialect {
 
 func (s *csvSource) Next() (Row, error) {
 	for {
-		rec, err := s.r.Read()
+		rec, row, err := s.r.read()
 		if err != nil {
 			if err == io.EOF {
 				return Row{}, io.EOF
 			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return Row{}, &RowError{File: s.name, Row: pe.StartLine, Err: parseError(pe)}
+				return Row{}, &RowError{File: s.name, Row: row, Err: parseError(pe)}
 			}
 			return Row{}, fmt.Errorf("%s: %w", s.name, err)
 		}
 		if blank(rec) {
 			continue
 		}
-		line, _ := s.r.FieldPos(0)
 		if len(rec) != s.width {
 			fit := make([]string, s.width)
 			copy(fit, rec)
@@ -198,22 +233,22 @@ func (s *csvSource) Next() (Row, error) {
 			if len(rec) > s.width {
 				msg += fmt.Sprintf(" (extra: %q)", strings.Join(rec[s.width:], string(s.delim)))
 			}
-			return Row{}, &RowError{File: s.name, Row: line, Err: errors.New(msg), Cells: s.cols.cells(fit)}
+			return Row{}, &RowError{File: s.name, Row: row, Err: errors.New(msg), Cells: s.cols.cells(fit)}
 		}
 		if i := s.cols.unnamed(rec); i >= 0 {
-			return Row{}, &RowError{File: s.name, Row: line, Cells: s.cols.cells(rec),
+			return Row{}, &RowError{File: s.name, Row: row, Cells: s.cols.cells(rec),
 				Err: fmt.Errorf("field %d holds %q but its column has no name in the header", i+1, rec[i])}
 		}
 		cells := s.cols.cells(rec)
 		if s.dec.strict {
 			for i, c := range cells {
 				if !utf8.ValidString(c) {
-					return Row{}, &RowError{File: s.name, Row: line, Column: s.cols.names[i], Cells: cells,
+					return Row{}, &RowError{File: s.name, Row: row, Column: s.cols.names[i], Cells: cells,
 						Err: errors.New("not valid UTF-8: is the file in windows-1252 or another encoding?")}
 				}
 			}
 		}
-		return Row{Num: line, Cells: cells}, nil
+		return Row{Num: row, Cells: cells}, nil
 	}
 }
 
@@ -288,13 +323,14 @@ func sniffDelimiter(sample []byte, complete bool, headerRow int) rune {
 		cr.FieldsPerRecord = -1
 		cr.LazyQuotes = true
 		cr.ReuseRecord = true
+		rs := records{r: cr}
 		header, same, rows := 0, 0, 0
 		for rows < 500 {
-			rec, err := cr.Read()
+			rec, row, err := rs.read()
 			if err != nil {
 				break
 			}
-			if line, _ := cr.FieldPos(0); line < headerRow {
+			if row < headerRow {
 				continue
 			}
 			switch {

@@ -168,10 +168,10 @@ func TestCSVRows(t *testing.T) {
 		lines  []string // "row N: a|b" or "error N: message part"
 	}{
 		{
-			name:   "quoted newlines keep physical line numbers",
+			name:   "a record is one row, whatever lines its quoted fields span",
 			in:     "a,b\n1,\"two\nlines\"\n2,x\n3,\"three\r\n\r\nlines\"\n4,y\n",
 			header: []string{"a", "b"},
-			lines:  []string{"row 2: 1|two\nlines", "row 4: 2|x", "row 5: 3|three\n\nlines", "row 8: 4|y"},
+			lines:  []string{"row 2: 1|two\nlines", "row 3: 2|x", "row 4: 3|three\n\nlines", "row 5: 4|y"},
 		},
 		{
 			name:   "blank and empty rows skipped",
@@ -398,6 +398,7 @@ func TestSniffDelimiter(t *testing.T) {
 		{"quoted newline", "a;b\n\"x\ny,z\";2\n", 1, ';'},
 		{"single column", "email\nx@example.com\n", 1, ','},
 		{"preamble before header", "Report; 2024\nwho,when,what\n1,2,3\n", 2, ','},
+		{"header row counted in rows", "\"Title\nover two lines\"\nsub,title,here\nwho;when;what\n1;2;3\n", 3, ';'},
 		{"header only", "a;b;c\n", 1, ';'},
 		{"empty", "", 1, ','},
 	}
@@ -473,4 +474,201 @@ func TestRaggedRowKeepsItsCells(t *testing.T) {
 			t.Errorf("cells (-want +got):\n%s", diff)
 		}
 	}
+}
+
+// TestCSVRowNumbers checks that Row.Num and RowError.Row are the rows a
+// spreadsheet shows: one per record, whatever lines its quoted fields span,
+// and one per blank line.
+func TestCSVRowNumbers(t *testing.T) {
+	t.Parallel()
+	utf16le := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder()
+	// Past the first 64 KiB a byte that is not UTF-8 switches the decoder
+	// to windows-1252; the rows above it span two lines each.
+	var late strings.Builder
+	late.WriteString("id,note\n")
+	const lateRecords = 8000
+	for i := range lateRecords {
+		fmt.Fprintf(&late, "%d,\"first\nsecond\"\n", i)
+	}
+	late.WriteString("last,Caf\xe9\n")
+
+	tests := []struct {
+		name   string
+		in     []byte
+		opts   CSVOptions
+		header []string
+		lines  []string // "row N" or "error N", in reading order
+		errs   []string // what the row errors say, in order
+	}{
+		{
+			name:   "quoted line breaks, LF",
+			in:     []byte("a,b\n1,\"two\nlines\"\n2,x\n3,\"three\n\nlines\"\n4,y\n"),
+			header: []string{"a", "b"},
+			lines:  []string{"row 2", "row 3", "row 4", "row 5"},
+		},
+		{
+			name:   "quoted line breaks, CRLF",
+			in:     []byte("a,b\r\n1,\"two\r\nlines\"\r\n2,x\r\n3,\"three\r\n\r\nlines\"\r\n4,y\r\n"),
+			header: []string{"a", "b"},
+			lines:  []string{"row 2", "row 3", "row 4", "row 5"},
+		},
+		{
+			name:   "quoted line breaks, mixed LF and CRLF",
+			in:     []byte("a,b\r\n1,\"two\nlines\"\r\n2,\"x\r\ny\"\n3,z"),
+			header: []string{"a", "b"},
+			lines:  []string{"row 2", "row 3", "row 4"},
+		},
+		{
+			name:   "blank lines are rows",
+			in:     []byte("a,b\n\n1,\"x\ny\"\n\n\n2,z\n,\n3,w\n"),
+			header: []string{"a", "b"},
+			lines:  []string{"row 3", "row 6", "row 8"},
+		},
+		{
+			name:   "a blank record over two lines is one row",
+			in:     []byte("a,b\n\"  \n  \",\n1,2\n"),
+			header: []string{"a", "b"},
+			lines:  []string{"row 3"},
+		},
+		{
+			name:   "ragged rows after a multi-line record",
+			in:     []byte("a,b,c\n1,\"x\ny\nz\",3\n1,2\n4,\"p\nq\",6,7\n5,6,7\n"),
+			header: []string{"a", "b", "c"},
+			lines:  []string{"row 2", "error 3", "error 4", "row 5"},
+			errs:   []string{"t.csv:3: 2 fields, but the header has 3", `t.csv:4: 4 fields, but the header has 3 (extra: "7")`},
+		},
+		{
+			name:   "bad quotes after a multi-line record",
+			in:     []byte("a,b\n1,\"x\ny\"\n2,x\"y\n3,\"p\nq\"r\n4,ok\n5,\"open\n6,x\n"),
+			header: []string{"a", "b"},
+			lines:  []string{"row 2", "error 3", "error 4", "row 5", "error 6"},
+			errs: []string{
+				`t.csv:3: bare " in non-quoted-field at position 4 of line 4`,
+				`t.csv:4: the quoted field that starts here is not closed properly (the parser stopped on line 6, position 2)`,
+				`t.csv:6: the quoted field that starts here is not closed properly (the parser stopped on line 9,`,
+			},
+		},
+		{
+			name:   "a bad quote on the second line of a record",
+			in:     []byte("a,b,c\n1,\"x\ny\",z\"w\n2,ok,ok\n"),
+			header: []string{"a", "b", "c"},
+			lines:  []string{"error 2", "row 3"},
+			errs:   []string{`t.csv:2: bare " in non-quoted-field at position 5 of line 3`},
+		},
+		{
+			name:   "lazy quotes: a field over two lines",
+			in:     []byte("a,b\n1,\"12\" pipe\nnext\"\n2,x\n"),
+			opts:   CSVOptions{LazyQuotes: true},
+			header: []string{"a", "b"},
+			lines:  []string{"row 2", "row 3"},
+		},
+		{
+			name:   "value in an unnamed column after a multi-line record",
+			in:     []byte("id,,name\n1,,\"a\nb\"\n2,x,c\n3,,d\n"),
+			header: []string{"id", "name"},
+			lines:  []string{"row 2", "error 3", "row 4"},
+			errs:   []string{`t.csv:3: field 2 holds "x"`},
+		},
+		{
+			name:   "title rows before header_row",
+			in:     []byte("\"Report\nMay 2024\"\nTitle 2\na,b\n1,\"x\ny\"\n2,z\n"),
+			opts:   CSVOptions{HeaderRow: 3},
+			header: []string{"a", "b"},
+			lines:  []string{"row 4", "row 5"},
+		},
+		{
+			name:   "header_row counts rows, not lines",
+			in:     []byte("\"Title\nsecond line\"\na,b\n1,2\n"),
+			opts:   CSVOptions{HeaderRow: 2},
+			header: []string{"a", "b"},
+			lines:  []string{"row 3"},
+		},
+		{
+			name:   "a title row that cannot be parsed before header_row",
+			in:     []byte("\"Report\nfor\" May\n\na,b\n1,2\n"),
+			opts:   CSVOptions{HeaderRow: 3, Delimiter: ','},
+			header: []string{"a", "b"},
+			lines:  []string{"row 4"},
+		},
+		{
+			name:   "CR-only line ends",
+			in:     []byte("a,b\r1,\"x\ry\"\r2,z\r\r3,w\r"),
+			header: []string{"a", "b"},
+			lines:  []string{"row 2", "row 3", "row 5"},
+		},
+		{
+			name:   "Excel's sep= line is row 1",
+			in:     []byte("sep=;\r\na;b\r\n1;\"x\r\ny\"\r\n2;z\r\n"),
+			header: []string{"a", "b"},
+			lines:  []string{"row 3", "row 4"},
+		},
+		{
+			name:   "UTF-16 with line breaks in quotes",
+			in:     mustEncode(t, "a\tb\r\n1\t\"x\r\ny\"\r\n\r\n2\tz\r\n", utf16le),
+			header: []string{"a", "b"},
+			lines:  []string{"row 2", "row 4"},
+		},
+		{
+			name:   "windows-1252 with line breaks in quotes",
+			in:     mustEncode(t, "nom;ville\nÉmile;\"Besançon\nDoubs\"\nZoé;Lyon\n", charmap.Windows1252.NewEncoder()),
+			header: []string{"nom", "ville"},
+			lines:  []string{"row 2", "row 3"},
+		},
+		{
+			name:   "forced UTF-8: invalid bytes after a multi-line record",
+			in:     []byte("a,b\n1,\"x\ny\"\n2,Caf\xe9\n"),
+			opts:   CSVOptions{Encoding: "utf-8"},
+			header: []string{"a", "b"},
+			lines:  []string{"row 2", "error 3"},
+			errs:   []string{"t.csv:3: column b: not valid UTF-8"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			src, err := NewCSV(bytes.NewReader(tt.in), "t.csv", tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := readAll(t, src)
+			if diff := cmp.Diff(tt.header, o.Header); diff != "" {
+				t.Errorf("header (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.lines, o.Lines); diff != "" {
+				t.Errorf("rows (-want +got):\n%s", diff)
+			}
+			if len(o.Errs) != len(tt.errs) {
+				t.Fatalf("%d row errors, want %d: %v", len(o.Errs), len(tt.errs), o.Errs)
+			}
+			for i, e := range o.Errs {
+				if !strings.HasPrefix(e.Error(), tt.errs[i]) {
+					t.Errorf("row error %q, want it to start with %q", e.Error(), tt.errs[i])
+				}
+			}
+		})
+	}
+
+	t.Run("windows-1252 found past the first 64 KiB", func(t *testing.T) {
+		t.Parallel()
+		src, err := NewCSV(strings.NewReader(late.String()), "t.csv", CSVOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := readAll(t, src)
+		if len(o.Rows) != lateRecords+1 || len(o.Errs) != 0 {
+			t.Fatalf("%d rows, %d row errors; want %d rows", len(o.Rows), len(o.Errs), lateRecords+1)
+		}
+		for i, row := range o.Rows {
+			if row.Num != i+2 {
+				t.Fatalf("row %d is numbered %d, want %d", i, row.Num, i+2)
+			}
+		}
+		last := o.Rows[len(o.Rows)-1]
+		if got := strings.Join(last.Cells, "|"); got != "last|Café" {
+			t.Errorf("last row %q, want last|Café", got)
+		}
+		if d := src.(interface{ Dialect() Dialect }).Dialect(); d.Encoding != "windows-1252" {
+			t.Errorf("encoding %q, want windows-1252", d.Encoding)
+		}
+	})
 }

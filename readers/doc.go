@@ -1,9 +1,12 @@
 // Package readers streams the rows of the files users import: CSV and XLSX.
 //
 // A Source gives a header and then one Row at a time; memory stays flat
-// whatever the file's size. Row.Num is the row number a user sees: for CSV
-// the physical line where the record starts (so a quoted field holding line
-// breaks moves the next rows down), for XLSX the sheet's row number.
+// whatever the file's size. Row.Num is the row number a spreadsheet shows:
+// for XLSX the sheet's row number; for CSV one row per record, however many
+// lines its quoted fields span, and one per blank line, as Excel and
+// LibreOffice open the file. A CSV record's row is thus the line where it
+// starts less the line breaks inside the quoted fields above it; an Excel
+// "sep=;" first line counts as row 1.
 //
 // # Errors
 //
@@ -16,8 +19,8 @@
 // # Header rules (CSV and XLSX alike)
 //
 //   - The header is the first non-blank row at or after the header row
-//     (line or sheet row 1 unless told otherwise); rows before it are
-//     skipped whatever they hold.
+//     (row 1 unless told otherwise, counted as Row.Num counts); rows before
+//     it are skipped whatever they hold.
 //   - Names are trimmed of surrounding spaces; a byte order mark is dropped.
 //   - Two columns with the same name are an error naming both columns:
 //     `customers.csv: header: column 3 and 7 are both named "City"`.
@@ -53,9 +56,11 @@
 //   - Line ends: LF, CRLF, and lone CR (classic Mac) when the sample has no LF.
 //
 // A row with more or fewer fields than the header record is a *RowError.
-// A quote encoding/csv cannot parse is a *RowError at the line where the
-// record starts and reading goes on after it; a quoted field never closed
-// runs to the end of the file, which then ends with that error.
+// A quote encoding/csv cannot parse is a *RowError at the row where the
+// record starts, its message naming the line of the text where the parser
+// stopped; the record is one row, up to that line, and reading goes on
+// after it. A quoted field never closed runs to the end of the file, which
+// then ends with that error.
 //
 // # XLSX
 //

@@ -12,8 +12,11 @@ import (
 )
 
 // FuzzCSV feeds arbitrary bytes to the CSV reader: it must never panic,
-// every error must be a *RowError or name the file, and rows must come in
-// order with one cell per header column.
+// every error must be a *RowError or name the file, and rows must have one
+// cell per header column. Row numbers, of rows and row errors alike, must
+// increase strictly, lie below the header_row (the header is at or after
+// it) and never pass the number of lines of the text (a row is at least
+// one line).
 func FuzzCSV(f *testing.F) {
 	for _, s := range []string{
 		"a,b\n1,2\n",
@@ -24,6 +27,8 @@ func FuzzCSV(f *testing.F) {
 		"a,b\n1,\"open\n2,3\n",
 		"a,b\n1,x\"y\n,\n\n1,2,3\n",
 		"h\rv\r",
+		"\"title\nrow\"\na,b\n1,\"x\r\ny\"\n\n2,z\"\n3,4,5\n",
+		"sep=;\na;b\n\"x\ny\";2\n",
 	} {
 		f.Add([]byte(s), false, uint8(0))
 	}
@@ -44,7 +49,22 @@ func FuzzCSV(f *testing.F) {
 			return
 		}
 		header := src.Header()
-		last := 0
+		// Every line ends with a LF or a CR, in whatever encoding: UTF-16
+		// writes them as the same byte beside a zero.
+		lines := 1 + bytes.Count(data, []byte{'\n'}) + bytes.Count(data, []byte{'\r'})
+		last := max(int(headerRow%4), 1) // the header's row is at least this
+		order := func(num int) {
+			if num <= last || num > lines {
+				t.Fatalf("row %d after row %d (at most %d lines)", num, last, lines)
+			}
+			last = num
+		}
+		// Without quotes and CRs, a row is the line of that number: its
+		// cells are in it.
+		var plain []string
+		if utf8.Valid(data) && !bytes.ContainsAny(data, "\"\r\x00") {
+			plain = strings.Split(string(data), "\n")
+		}
 		for i := 0; i <= len(data)+1; i++ {
 			row, err := src.Next()
 			if errors.Is(err, io.EOF) {
@@ -52,9 +72,10 @@ func FuzzCSV(f *testing.F) {
 			}
 			var re *RowError
 			if errors.As(err, &re) {
-				if re.File != "fuzz.csv" || re.Row < 1 || !strings.HasPrefix(re.Error(), "fuzz.csv:") {
+				if re.File != "fuzz.csv" || !strings.HasPrefix(re.Error(), "fuzz.csv:") {
 					t.Fatalf("bad row error %+v", re)
 				}
+				order(re.Row)
 				continue
 			}
 			if err != nil {
@@ -66,10 +87,14 @@ func FuzzCSV(f *testing.F) {
 			if len(row.Cells) != len(header) {
 				t.Fatalf("row %d: %d cells, header %d", row.Num, len(row.Cells), len(header))
 			}
-			if row.Num <= last {
-				t.Fatalf("row %d after row %d", row.Num, last)
+			order(row.Num)
+			if plain != nil {
+				for _, c := range row.Cells {
+					if !strings.Contains(plain[row.Num-1], c) {
+						t.Fatalf("row %d: cell %q is not on line %d: %q", row.Num, c, row.Num, plain[row.Num-1])
+					}
+				}
 			}
-			last = row.Num
 			for _, c := range row.Cells {
 				if !utf8.ValidString(c) {
 					t.Fatalf("row %d: invalid UTF-8 %q", row.Num, c)

@@ -8,9 +8,12 @@ import (
 
 // Row is one data row of a source.
 type Row struct {
-	// Num is the 1-based row number as a user sees it in an editor or a
-	// spreadsheet: for CSV the physical line where the record starts, for
-	// XLSX the sheet's row number.
+	// Num is the 1-based row number as a spreadsheet shows the file. For
+	// XLSX it is the sheet's row number. For CSV it is the record's row:
+	// one row per record, however many lines its quoted fields span, and
+	// one per blank line; that is the line where the record starts, less
+	// the line breaks inside the quoted fields of the records above it
+	// (title rows and the header included).
 	Num int
 	// Cells holds one value per header column; missing trailing cells are "".
 	Cells []string

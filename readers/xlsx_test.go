@@ -476,3 +476,25 @@ func TestXLSXCloseTwice(t *testing.T) {
 	must(t, src.Close())
 	must(t, src.Close())
 }
+
+// A cell holding line breaks stays in its sheet row: the rows below keep
+// the sheet's numbers, as CSV records keep theirs.
+func TestXLSXLineBreaksInCells(t *testing.T) {
+	t.Parallel()
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	must(t, f.SetSheetRow("Sheet1", "A1", &[]any{"Code", "Address"}))
+	must(t, f.SetSheetRow("Sheet1", "A2", &[]any{"C1", "12 rue Mercière\nBât. B\r\n2e étage"}))
+	must(t, f.SetSheetRow("Sheet1", "A4", &[]any{"C2", "3 place Bellecour"}))
+	path := filepath.Join(t.TempDir(), "breaks.xlsx")
+	must(t, f.SaveAs(path))
+
+	src, err := OpenXLSX(path, XLSXOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readAll(t, src)
+	if diff := cmp.Diff([]string{"row 2", "row 4"}, got.Lines); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}

@@ -46,7 +46,7 @@ func BenchmarkRows(b *testing.B) {
 		iterations++
 		for i := range n {
 			row := rows[i%len(rows)]
-			ok, err := where.Match(row)
+			ok, err := where.Match(row, i+2)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -61,7 +61,7 @@ func BenchmarkRows(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			if _, err := address.Eval(row); err != nil {
+			if _, err := address.Eval(row, i+2); err != nil {
 				b.Fatal(err)
 			}
 		}

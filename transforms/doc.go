@@ -137,6 +137,16 @@
 //   - with col("Code postal"), for any header;
 //   - with row["Code postal"] or row.CITY.
 //
+// _row is the row's number, an integer, as Filter.Match and Expr.Eval are
+// given it (the pipeline gives the row a spreadsheet shows: readers.Row.Num):
+//
+//	_row > 1000                        a where: for the rows below row 1000
+//	"ROW-" + string(_row)              an expr: value, "ROW-1234"
+//	concat(CODE, "-", _row)            numbers join texts in concat and join
+//
+// A column named _row, as an errors file has, never hides it: col("_row")
+// and row["_row"] are compile-time errors, and such a column cannot be read.
+//
 // A column whose name is also a function's (a column called "date") is read
 // by its bare name, and date(...) still calls the function. Unknown names
 // are compile-time errors (*ExprError, with the line and column within the

@@ -68,9 +68,9 @@ func ExampleNewExpr() {
 	if err != nil {
 		panic(err)
 	}
-	v, err := address.Eval([]string{"12 rue de la Paix", "75002", "PARIS"})
+	v, err := address.Eval([]string{"12 rue de la Paix", "75002", "PARIS"}, 2)
 	fmt.Println(v, err)
-	v, err = address.Eval([]string{"", "75002", "PARIS"})
+	v, err = address.Eval([]string{"", "75002", "PARIS"}, 3)
 	fmt.Println(v, err)
 
 	_, err = transforms.NewExpr(`STREET + " " + CITTY`, header)
@@ -87,8 +87,8 @@ func ExampleNewFilter() {
 	if err != nil {
 		panic(err)
 	}
-	for _, row := range [][]string{{"open", "1,5"}, {"closed", "3"}, {"open", "0"}, {"open", "n/a"}} {
-		ok, err := where.Match(row)
+	for i, row := range [][]string{{"open", "1,5"}, {"closed", "3"}, {"open", "0"}, {"open", "n/a"}} {
+		ok, err := where.Match(row, i+2)
 		fmt.Println(ok, err)
 	}
 	// Output:
@@ -96,6 +96,27 @@ func ExampleNewFilter() {
 	// false <nil>
 	// false <nil>
 	// false number: "n/a" is not a number (unexpected 'n')
+}
+
+// An expression reads the row's number as _row, an integer.
+func ExampleNewFilter_rowNumber() {
+	header := []string{"CODE"}
+	where, err := transforms.NewFilter(`_row > 1000`, header)
+	if err != nil {
+		panic(err)
+	}
+	ref, err := transforms.NewExpr(`"ROW-" + string(_row)`, header)
+	if err != nil {
+		panic(err)
+	}
+	for _, num := range []int{999, 1001} {
+		ok, _ := where.Match([]string{"C1"}, num)
+		v, _ := ref.Eval([]string{"C1"}, num)
+		fmt.Println(num, ok, v)
+	}
+	// Output:
+	// 999 false ROW-999
+	// 1001 true ROW-1001
 }
 
 func ExampleSuggest() {

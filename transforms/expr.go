@@ -33,6 +33,11 @@ type ExprError struct {
 // Error returns "line:column: message".
 func (e *ExprError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg) }
 
+// rowNumber is the name under which an expression reads the row's number,
+// an integer: _row > 1000. A column of that name, as in an errors file
+// imported again, cannot be read by expressions and never hides it.
+const rowNumber = "_row"
+
 // Filter is a compiled `where:` expression: a condition on a row.
 // It is safe for concurrent use.
 type Filter struct{ p *program }
@@ -47,10 +52,11 @@ func NewFilter(src string, columns []string) (*Filter, error) {
 	return &Filter{p}, nil
 }
 
-// Match reports whether row satisfies the condition. The row's cells are in
-// the order of the columns given to NewFilter; missing cells read as "".
-func (f *Filter) Match(row []string) (bool, error) {
-	out, err := f.p.run(row)
+// Match reports whether a row satisfies the condition. The row's cells are
+// in the order of the columns given to NewFilter (missing cells read as "");
+// num is its row number, which the condition reads as _row.
+func (f *Filter) Match(row []string, num int) (bool, error) {
+	out, err := f.p.run(row, num)
 	if err != nil {
 		return false, err
 	}
@@ -77,12 +83,13 @@ func NewExpr(src string, columns []string) (*Expr, error) {
 	return &Expr{p}, nil
 }
 
-// Eval computes the value for row (cells in the order of the columns given
-// to NewExpr). Texts are kept; numbers are written like the number
-// transform's output ("1234.5"); booleans as "true"/"false"; nil as "";
-// times in APIDateLayout; lists of texts or numbers become lists.
-func (e *Expr) Eval(row []string) (Value, error) {
-	out, err := e.p.run(row)
+// Eval computes the value for a row: its cells in the order of the columns
+// given to NewExpr, and its row number num, which the expression reads as
+// _row. Texts are kept; numbers are written like the number transform's
+// output ("1234.5"); booleans as "true"/"false"; nil as ""; times in
+// APIDateLayout; lists of texts or numbers become lists.
+func (e *Expr) Eval(row []string, num int) (Value, error) {
+	out, err := e.p.run(row, num)
 	if err != nil {
 		return Value{}, err
 	}
@@ -153,8 +160,9 @@ func describeResult(v any) string {
 // Expressions run in a map environment, which expr reads without
 // reflection. A column is stored under its name prefixed with a space, a
 // key no identifier can spell, so a column never hides a function of the
-// same name; the resolver rewrites column references into these keys. The
-// "Col" entry serves col(x) and row[x] with a computed name.
+// same name, nor _row; the resolver rewrites column references into these
+// keys. The "Col" entry serves col(x) and row[x] with a computed name; the
+// rowNumber entry holds the row number.
 const (
 	cellPrefix = " "
 	colName    = "Col"
@@ -163,10 +171,12 @@ const (
 // program is a compiled expression with a pool of runners.
 type program struct {
 	prog    *vm.Program
-	columns []string
-	index   map[string]int // column name → first position in the header
+	columns []string       // the header: a row's cells are in its order
+	names   []string       // the columns an expression can read, in header order
+	index   map[string]int // readable column name → first position in the header
 	refs    []bool         // which columns the expression reads
 	dynamic bool           // reads columns by computed names
+	num     bool           // reads the row number
 	load    []int          // the columns to copy into the environment for each row
 	keys    []string       // their keys in the environment
 	pool    sync.Pool
@@ -198,18 +208,22 @@ func (p *program) newRunner() *runner {
 // environment returns a map with an empty cell for each column; the
 // checker reads the types of the expression's names from it.
 func (p *program) environment() map[string]any {
-	env := make(map[string]any, len(p.index)+1)
+	env := make(map[string]any, len(p.index)+2)
 	for name := range p.index {
 		env[cellPrefix+name] = ""
 	}
 	env[colName] = func(string) (string, error) { return "", nil }
+	env[rowNumber] = 0
 	return env
 }
 
-func (p *program) run(row []string) (any, error) {
+func (p *program) run(row []string, num int) (any, error) {
 	r := p.pool.Get().(*runner)
 	defer p.pool.Put(r)
 	r.cells = row
+	if p.num {
+		r.env[rowNumber] = num
+	}
 	for k, i := range p.load {
 		v := ""
 		if i < len(row) {
@@ -234,7 +248,7 @@ func (p *program) run(row []string) (any, error) {
 
 func (p *program) used() []string {
 	if p.dynamic {
-		return slices.Clone(p.columns)
+		return slices.Clone(p.names)
 	}
 	var out []string
 	for i, ok := range p.refs {
@@ -251,6 +265,10 @@ func (p *program) used() []string {
 func compile(src string, columns []string, opts ...expr.Option) (*program, error) {
 	p := &program{columns: columns, index: make(map[string]int, len(columns)), refs: make([]bool, len(columns))}
 	for i, c := range columns {
+		if c == rowNumber {
+			continue
+		}
+		p.names = append(p.names, c)
 		if _, dup := p.index[c]; !dup {
 			p.index[c] = i
 		}
@@ -357,6 +375,10 @@ func (r *resolver) isFunction(name string) bool {
 // cell rewrites *node into a read of the named column; at is the node
 // an error points to.
 func (r *resolver) cell(node *ast.Node, name string, at ast.Node) {
+	if name == rowNumber {
+		r.fail(at, "%s is the row number, not a column: write %s", rowNumber, rowNumber)
+		return
+	}
 	i, ok := r.p.index[name]
 	if !ok {
 		r.fail(at, "%s", r.unknownColumn(name))
@@ -374,11 +396,11 @@ func (r *resolver) dynamicCell(node *ast.Node, arg ast.Node) {
 
 func (r *resolver) unknownColumn(name string) string {
 	msg := fmt.Sprintf("unknown column %q", name)
-	if s := Suggest(name, r.p.columns); s != "" {
+	if s := Suggest(name, append(slices.Clip(r.p.names), rowNumber)); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	const show = 20
-	cols := r.p.columns
+	cols := r.p.names
 	if len(cols) == 0 {
 		return msg + "; the source has no columns"
 	}
@@ -398,6 +420,8 @@ func (r *resolver) walk(node *ast.Node) {
 		name := n.Value
 		switch {
 		case slices.Contains(r.locals, name):
+		case name == rowNumber:
+			r.p.num = true
 		case r.has(name):
 			r.cell(node, name, n)
 		case name == "row":
@@ -422,6 +446,9 @@ func (r *resolver) walk(node *ast.Node) {
 				}
 				return
 			case r.isFunction(id.Value):
+			case id.Value == rowNumber:
+				r.fail(id, "%s is the row number, not a function", rowNumber)
+				return
 			case r.has(id.Value):
 				r.fail(id, "%q is a column, not a function", id.Value)
 				return

@@ -3,6 +3,7 @@ package transforms
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ func TestExprEval(t *testing.T) {
 	tests := []struct {
 		src  string
 		row  []string // testRow when nil
+		num  int      // the row number, 42 when 0
 		want Value
 	}{
 		{src: `STREET + ", " + ZIP + " " + CITY`, want: Text("12 rue de la Paix, 75002 Paris")},
@@ -57,6 +59,15 @@ func TestExprEval(t *testing.T) {
 		{src: `filter(split(TAGS, ";"), # != CITY)`, want: List([]string{"vip", "north"})},
 		{src: `number(QTY) >= 1000`, want: Text("true")},
 		{src: `CITY`, row: []string{"C1"}, want: Text("")}, // short rows read as empty cells
+		{src: `_row`, want: Text("42")},
+		{src: `_row`, num: 1_000_001, want: Text("1000001")},
+		{src: `"ROW-" + string(_row)`, want: Text("ROW-42")},
+		{src: `concat(CODE, "/", _row)`, want: Text("C001/42")},
+		{src: `join("-", CODE, _row)`, want: Text("C001-42")},
+		{src: `_row * 2 + 1`, want: Text("85")},
+		{src: `_row % 2 == 0 ? "even" : "odd"`, num: 7, want: Text("odd")},
+		{src: `_row > 10 ? CITY : ZIP`, want: Text("Paris")},
+		{src: `map(split(TAGS, ";"), # + "@" + string(_row))`, want: List([]string{"vip@42", "north@42"})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
@@ -69,7 +80,11 @@ func TestExprEval(t *testing.T) {
 			if row == nil {
 				row = testRow
 			}
-			got, err := e.Eval(row)
+			num := tt.num
+			if num == 0 {
+				num = 42
+			}
+			got, err := e.Eval(row, num)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,23 +117,28 @@ func TestFilter(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		src  string
+		num  int
 		want bool
 	}{
-		{`STATUS != "closed"`, true},
-		{`STATUS == "closed"`, false},
-		{`number(QTY) > 1000 and CITY in ["Paris", "Lyon"]`, true},
-		{`col("Code postal") startsWith "69"`, true},
-		{`trim(COMPANY) == ""`, false},
-		{`date(date, "dd/MM/yyyy") < "2024-03-06"`, true},
+		{`STATUS != "closed"`, 2, true},
+		{`STATUS == "closed"`, 2, false},
+		{`number(QTY) > 1000 and CITY in ["Paris", "Lyon"]`, 2, true},
+		{`col("Code postal") startsWith "69"`, 2, true},
+		{`trim(COMPANY) == ""`, 2, false},
+		{`date(date, "dd/MM/yyyy") < "2024-03-06"`, 2, true},
+		{`_row > 1000`, 1000, false},
+		{`_row > 1000`, 1001, true},
+		{`_row >= 10 and _row <= 20 and CITY == "Paris"`, 15, true},
+		{`_row in [2, 3]`, 4, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.src, func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s at row %d", tt.src, tt.num), func(t *testing.T) {
 			t.Parallel()
 			f, err := NewFilter(tt.src, testColumns)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := f.Match(testRow)
+			got, err := f.Match(testRow, tt.num)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,6 +175,14 @@ func TestExprCompileErrors(t *testing.T) {
 		{src: `CITY`, filter: true, want: ExprError{1, 1, `expected bool, but got string`}},
 		{src: `Cells[0]`, want: ExprError{1, 1, `unknown column "Cells"` + cols}},
 		{src: `$env["CITY"]`, want: ExprError{1, 1, `unknown column "$env"` + cols}},
+		{src: `_row + CITY`, want: ExprError{1, 6, `invalid operation: + (mismatched types int and string)`}},
+		{src: `_row`, filter: true, want: ExprError{1, 1, `expected bool, but got int`}},
+		{src: `_rwo > 2`, filter: true, want: ExprError{1, 1, `unknown column "_rwo" (did you mean "_row"?)` + cols}},
+		{src: `col("_row")`, want: ExprError{1, 5, `_row is the row number, not a column: write _row`}},
+		{src: `row["_row"]`, want: ExprError{1, 5, `_row is the row number, not a column: write _row`}},
+		{src: `row._row`, want: ExprError{1, 5, `_row is the row number, not a column: write _row`}},
+		{src: `_row(1)`, want: ExprError{1, 1, `_row is the row number, not a function`}},
+		{src: `let _row = "x"; _row + CITY`, want: ExprError{1, 5, `cannot redeclare _row`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
@@ -195,7 +223,7 @@ func TestExprRuntimeErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = e.Eval(row)
+			_, err = e.Eval(row, 2)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error = %v, want %q", err, tt.want)
 			}
@@ -212,7 +240,7 @@ func slices5(row []string) []string {
 
 func TestExprConcurrent(t *testing.T) {
 	t.Parallel()
-	e, err := NewExpr(`join(" ", CODE, CITY, col("Code postal"))`, testColumns)
+	e, err := NewExpr(`join(" ", CODE, CITY, col("Code postal"), _row)`, testColumns)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,8 +249,8 @@ func TestExprConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for i := range 500 {
 				row := []string{fmt.Sprint(g), "", "", "", fmt.Sprint(i), "", "x"}
-				got, err := e.Eval(row)
-				if want := fmt.Sprintf("%d %d x", g, i); err != nil || got.String() != want {
+				got, err := e.Eval(row, 1000*g+i)
+				if want := fmt.Sprintf("%d %d x %d", g, i, 1000*g+i); err != nil || got.String() != want {
 					t.Errorf("Eval = %q, %v; want %q", got, err, want)
 					return
 				}
@@ -240,11 +268,55 @@ func TestExprColumnNamedLikeFunction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.Eval(testRow)
+	got, err := e.Eval(testRow, 2)
 	if err != nil || got.String() != "2024-03-05 00:00:00 05/03/2024" {
 		t.Errorf("Eval = %q, %v", got, err)
 	}
 	if !strings.Contains(fmt.Sprint(e.Columns()), "date") {
 		t.Errorf("Columns = %v", e.Columns())
+	}
+}
+
+// TestExprErrorsFileColumns: an errors file imported again has _row and
+// _error columns. _row still reads the row number, whichever way the
+// expression names it; the old _row column cannot be read.
+func TestExprErrorsFileColumns(t *testing.T) {
+	t.Parallel()
+	header := append(slices.Clip(testColumns), "_row", "_error")
+	row := append(slices.Clip(testRow), "17", "email: not an address")
+	for _, tt := range []struct{ src, want string }{
+		{`_row`, "5"},
+		{`string(_row) + "/" + CODE`, "5/C001"},
+		{`_row == 5 ? _error : ""`, "email: not an address"},
+	} {
+		e, err := NewExpr(tt.src, header)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.src, err)
+		}
+		got, err := e.Eval(row, 5)
+		if err != nil || got.String() != tt.want {
+			t.Errorf("%s = %q, %v; want %q", tt.src, got, err, tt.want)
+		}
+	}
+	f, err := NewFilter(`_row > 3`, header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := f.Match(row, 2); ok || err != nil {
+		t.Errorf("_row > 3 at row 2 (its _row column says 17) = %v, %v", ok, err)
+	}
+
+	dyn, err := NewExpr(`col("_" + "row")`, header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dyn.Eval(row, 5); err == nil || err.Error() != `unknown column "_row"` {
+		t.Errorf("col of a computed \"_row\": %v, want unknown column", err)
+	}
+	if got := dyn.Columns(); slices.Contains(got, "_row") || !slices.Contains(got, "_error") {
+		t.Errorf("Columns = %q: want every column but _row", got)
+	}
+	if _, err := NewExpr(`col("_row")`, header); err == nil || !strings.Contains(err.Error(), "_row is the row number, not a column") {
+		t.Errorf(`col("_row") compiled: %v`, err)
 	}
 }

@@ -73,6 +73,7 @@ func FuzzExpr(f *testing.F) {
 		`STREET + ", " + ZIP + " " + CITY`, `col("Code postal")`, `row["Nom du client"]`, `row.CITY`,
 		`let x = CITY; x`, `any(split(TAGS, ";"), # == CITY)`, `col(STATUS)`, `CITTY`, `titel(CITY)`,
 		`number(QTY) > 1 ? date(date, "dd/MM/yyyy") : coalesce(ZIP, "x")`, `join(", ", split(TAGS, ";"))`,
+		`_row > 1000 ? "ROW-" + string(_row) : CODE`, `col("_row")`, `let _row = 1; _row`,
 	} {
 		f.Add(s)
 	}
@@ -85,7 +86,7 @@ func FuzzExpr(f *testing.F) {
 			}
 			return
 		}
-		_, _ = e.Eval(testRow)
-		_, _ = e.Eval(nil)
+		_, _ = e.Eval(testRow, 2)
+		_, _ = e.Eval(nil, 0)
 	})
 }

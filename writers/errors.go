@@ -61,8 +61,9 @@ type ErrorsOption func(*Layout)
 // of the errors file (CSV or XLSX). The fields of the other format are
 // ignored.
 type Layout struct {
-	// HeaderRow is the 1-based line (CSV) or sheet row (XLSX) of the
-	// header, 1 when 0; the lines or rows before it are left empty.
+	// HeaderRow is the 1-based row of the header as the readers count it,
+	// 1 when 0; the rows before it are left empty (in CSV, an empty line
+	// each).
 	HeaderRow int
 
 	// Delimiter separates the fields of a CSV file: ',' when 0, TAB when 0
