@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -29,6 +31,7 @@ type sandboxOptions struct {
 	state    string
 	demo     bool
 	verbose  bool
+	expose   bool
 }
 
 func newSandboxCmd(std streams) *cobra.Command {
@@ -72,6 +75,7 @@ writes its state to that file, and loads it on the next start.`,
 	f.StringVar(&opts.state, "state", "", "file the state is loaded from at start and saved to at stop")
 	f.BoolVar(&opts.demo, "demo", false, "load demo data (customers, sites, equipment, parts, depots, jobs, invoices)")
 	f.BoolVarP(&opts.verbose, "verbose", "v", false, "log every request")
+	f.BoolVar(&opts.expose, "expose", false, "allow an --addr that is not a loopback address: the sandbox is then reachable from other machines, over plain http")
 	return cmd
 }
 
@@ -82,7 +86,13 @@ func runSandbox(ctx context.Context, opts *sandboxOptions, std streams) error {
 	if opts.apiKey == "" {
 		opts.apiKey = os.Getenv(synchroteam.EnvAPIKey)
 	}
+	loopback, err := loopbackAddr(opts.addr)
+	if err != nil {
+		return usagef("sandbox: --addr %q: %v", opts.addr, err)
+	}
 	switch {
+	case !loopback && !opts.expose:
+		return usagef("sandbox: --addr %s is not a loopback address: the sandbox would be reachable from other machines, over plain http; pass --expose to allow it, or listen on 127.0.0.1", opts.addr)
 	case opts.domain == "":
 		return usagef("sandbox: no domain: pass --domain or set %s", synchroteam.EnvDomain)
 	case opts.apiKey == "":
@@ -114,10 +124,19 @@ func runSandbox(ctx context.Context, opts *sandboxOptions, std streams) error {
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	fmt.Fprintf(std.out, "stbulk sandbox: a LOCAL Synchroteam sandbox (not the real API) is listening on %s\n", srv.URL)
+	if loopback {
+		fmt.Fprintf(std.out, "stbulk sandbox: a LOCAL Synchroteam sandbox (not the real API) is listening on %s\n", srv.URL)
+	} else {
+		fmt.Fprintf(std.out, "stbulk sandbox: an EXPOSED Synchroteam sandbox (not the real API) is listening on %s (--expose):\n", opts.addr)
+		fmt.Fprintln(std.out, "  other machines can reach it, over plain http: the key travels unencrypted")
+	}
 	fmt.Fprintf(std.out, "  domain %s%s%s\n", opts.domain, describeFaults(opts), describeData(opts))
-	fmt.Fprintf(std.out, "  use it with: export %s=%s %s=%s %s=<the key you chose>\n",
-		synchroteam.EnvURL, srv.URL, synchroteam.EnvDomain, opts.domain, synchroteam.EnvAPIKey)
+	if u, err := url.Parse(srv.URL); err == nil && isLoopbackHost(u.Hostname()) {
+		fmt.Fprintf(std.out, "  use it with: export %s=%s %s=%s %s=<the key you chose>\n",
+			synchroteam.EnvURL, srv.URL, synchroteam.EnvDomain, opts.domain, synchroteam.EnvAPIKey)
+	} else {
+		fmt.Fprintf(std.out, "  stbulk accepts plain http only for a loopback address: it cannot use %s (other HTTP clients can)\n", srv.URL)
+	}
 	<-ctx.Done()
 	fmt.Fprintln(std.out, "stbulk sandbox: stopping")
 	if err := srv.Close(); err != nil {
@@ -165,4 +184,23 @@ func describeData(o *sandboxOptions) string {
 		return ", demo data"
 	}
 	return ", empty"
+}
+
+// loopbackAddr reports whether addr (host:port) listens on a loopback
+// address only. An empty host (every interface) and host names other than
+// localhost are not loopback: a name may resolve to any address.
+func loopbackAddr(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, err
+	}
+	return isLoopbackHost(host), nil
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

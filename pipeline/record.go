@@ -127,6 +127,9 @@ func (m *Mapping) Build(row readers.Row) (Payload, error) {
 		if err == nil {
 			err = r.Checks.Check(v)
 		}
+		if err == nil {
+			err = m.Entity.CheckKey(r.Target.Name, v.String())
+		}
 		if err == nil && !v.IsEmpty() {
 			err = p.set(r.Target, v, m.files)
 		}

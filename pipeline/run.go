@@ -475,7 +475,7 @@ func fatalReason(c *synchroteam.Client, err error) (string, bool) { return fatal
 
 // fatalFor tells whether an API error must stop the whole run, and why.
 func fatalFor(domain string, err error) (string, bool) {
-	var te *synchroteam.TransportError
+	var ue *synchroteam.UnreachableError
 	var re *synchroteam.RetriesExhaustedError
 	var rl *synchroteam.RateLimitError
 	switch {
@@ -483,8 +483,8 @@ func fatalFor(domain string, err error) (string, bool) {
 		return fmt.Sprintf("authentication refused for domain %q: check %s and %s", domain, synchroteam.EnvDomain, synchroteam.EnvAPIKey), true
 	case errors.Is(err, synchroteam.ErrForbidden):
 		return fmt.Sprintf("access forbidden for domain %q: the API key lacks the right", domain), true
-	case errors.As(err, &re) && errors.As(err, &te):
-		return "the API is unreachable: " + te.Err.Error(), true
+	case errors.As(err, &ue):
+		return ue.Error(), true
 	case errors.As(err, &re) && errors.As(err, &rl) && rl.RetryAfter > quotaWait:
 		// Every row left would meet the same answer: the daily quota is
 		// spent. The run stops, resumable once it is renewed.

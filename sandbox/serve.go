@@ -3,9 +3,7 @@ package sandbox
 import (
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,6 +14,12 @@ import (
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	s.count(func(st *Stats) { st.Requests++ })
+	if r.Body != nil && r.Body != http.NoBody {
+		// The body must arrive in time, whatever the answer: even one the
+		// handler does not read is drained by net/http. A writer that
+		// cannot take a deadline (a recorder) has none.
+		_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.cfg.Latency + s.bodyTimeout))
+	}
 	rec := &statusRecorder{ResponseWriter: w}
 	s.serve(rec, r)
 	if s.cfg.Logf != nil {
@@ -105,43 +109,32 @@ func (s *Server) serve(w *statusRecorder, r *http.Request) {
 		w.Header().Set("Retry-After", "1")
 		writeMessage(w, f, http.StatusServiceUnavailable, "The service is temporarily unavailable. Please try again later.")
 		return
-	case faultDrop:
+	}
+	body, release, refused := s.readBody(w, r, rt)
+	defer release()
+	if refused != nil {
+		render(w, f, *refused)
+		return
+	}
+	if fault == faultDrop {
 		held := &heldResponse{header: w.Header()}
-		s.apply(held, r, rt, params, f)
+		s.apply(held, r, rt, params, f, body)
 		s.drop(w, held)
 		return
 	}
-	s.apply(w, r, rt, params, f)
+	s.apply(w, r, rt, params, f, body)
 }
 
-// apply reads the request's query and body and runs its handler, which
+// apply reads the request's query and runs its handler on body, which
 // changes the state, and writes the answer to w.
-func (s *Server) apply(w http.ResponseWriter, r *http.Request, rt *route, params []string, f format) {
-	c := &call{r: r, route: rt, params: params, mu: &s.mu}
+func (s *Server) apply(w http.ResponseWriter, r *http.Request, rt *route, params []string, f format, body []byte) {
+	c := &call{r: r, route: rt, params: params, mu: &s.mu, body: body}
 	query, order, err := lowerQuery(r.URL.RawQuery)
 	if err != nil {
 		render(w, f, c.invalid("malformed query: %v", err))
 		return
 	}
 	c.query, c.qorder = query, order
-	if r.Body != nil && r.Method != http.MethodGet {
-		limit := s.maxBody
-		if r.ContentLength > limit {
-			render(w, f, c.fail(http.StatusRequestEntityTooLarge, "the request body is %d bytes, more than the limit of %d bytes", r.ContentLength, limit))
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-		if err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				render(w, f, c.fail(http.StatusRequestEntityTooLarge, "the request body is more than the limit of %d bytes", limit))
-				return
-			}
-			render(w, f, c.invalid("the request body could not be read: %v", err))
-			return
-		}
-		c.body = body
-	}
 	render(w, f, s.handle(c))
 }
 

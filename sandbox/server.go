@@ -69,6 +69,17 @@ type Config struct {
 	StateFile string
 	// Demo loads the demo data set when no state file was loaded.
 	Demo bool
+	// ReadHeaderTimeout bounds the time to receive a request's headers,
+	// BodyTimeout the time to receive its body (counted from the headers,
+	// Latency added), IdleTimeout the time a kept-alive connection waits
+	// for its next request; 0 means 10 s, 30 s and 60 s. A body not
+	// received in time is answered 408 and its connection closed.
+	ReadHeaderTimeout, BodyTimeout, IdleTimeout time.Duration
+	// BodyBytesInFlight caps the bytes of request bodies held at once, all
+	// requests together (0 means 128 MiB, twice the largest body). A body
+	// that would pass it is answered 503 with "Retry-After: 1"; a body over
+	// the 64 MiB limit of one request is answered 413.
+	BodyBytesInFlight int64
 	// Logf, if set, receives one line per request. Credentials are never logged.
 	Logf func(format string, args ...any)
 }
@@ -127,7 +138,9 @@ type Server struct {
 	statsMu sync.Mutex
 	stats   Stats
 
-	maxBody int64 // the largest request body accepted, in bytes
+	maxBody     int64       // the largest request body accepted, in bytes
+	budget      *bodyBudget // the bytes of bodies held at once
+	bodyTimeout time.Duration
 }
 
 // maxBody is the largest request body the server accepts; larger ones get 413.
@@ -143,6 +156,8 @@ type Stats struct {
 	Failed        int            // injected 500 and 503 answers (FailRate)
 	Limited       int            // injected 429 answers (LimitRate), also counted in RateLimited
 	Dropped       int            // connections dropped after the request was applied (DropRate)
+	Busy          int            // bodies refused with 503: the bytes of bodies in progress were at BodyBytesInFlight
+	SlowBodies    int            // bodies not received within BodyTimeout, answered 408
 	ByEndpoint    map[string]int // authenticated requests per endpoint, e.g. "POST Customer/Send"
 }
 
@@ -151,6 +166,9 @@ type Stats struct {
 func New(cfg Config) (*Server, error) {
 	if cfg.Rate < 0 || cfg.DailyQuota < 0 || cfg.Burst < 0 {
 		return nil, errors.New("sandbox: Rate, Burst and DailyQuota must not be negative")
+	}
+	if cfg.ReadHeaderTimeout < 0 || cfg.BodyTimeout < 0 || cfg.IdleTimeout < 0 || cfg.BodyBytesInFlight < 0 {
+		return nil, errors.New("sandbox: the timeouts and BodyBytesInFlight must not be negative")
 	}
 	rates := faultRates{fail: cfg.FailRate, limit: cfg.LimitRate, drop: cfg.DropRate}
 	if err := rates.check(); err != nil {
@@ -166,6 +184,9 @@ func New(cfg Config) (*Server, error) {
 		rates:    rates,
 		quota:    cfg.DailyQuota,
 		maxBody:  maxBody,
+		budget:   &bodyBudget{max: orDefault(cfg.BodyBytesInFlight, defaultBodyBytesInFlight)},
+
+		bodyTimeout: orDefault(cfg.BodyTimeout, defaultBodyTimeout),
 	}
 	if s.quota == 0 {
 		s.quota = defaultQuota
@@ -210,7 +231,7 @@ func (s *Server) count(f func(*Stats)) {
 
 // Running is a Server listening on a TCP address.
 type Running struct {
-	URL    string  // base URL, e.g. "http://127.0.0.1:41234"
+	URL    string  // base URL, e.g. "http://127.0.0.1:41234"; a loopback one for every interface (0.0.0.0, ::)
 	Server *Server // the handler
 
 	http      *http.Server
@@ -260,12 +281,17 @@ func Start(cfg Config, addr string) (*Running, error) {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	r := &Running{
-		URL:    "http://" + ln.Addr().String(),
+		URL:    "http://" + reachable(ln.Addr()),
 		Server: s,
 		done:   make(chan error, 1),
 		fresh:  map[net.Conn]time.Time{},
 	}
-	r.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: r.trackFresh}
+	r.http = &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
+		IdleTimeout:       orDefault(cfg.IdleTimeout, defaultIdleTimeout),
+		ConnState:         r.trackFresh,
+	}
 	go func() { r.done <- r.http.Serve(ln) }()
 	return r, nil
 }
@@ -300,4 +326,18 @@ func (r *Running) Close() error {
 		r.closeErr = err
 	})
 	return r.closeErr
+}
+
+// reachable is the address to reach a listener at: 127.0.0.1 when it
+// listens on every interface (Go's listener on 0.0.0.0 or :: takes both
+// IPv4 and IPv6).
+func reachable(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }

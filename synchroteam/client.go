@@ -23,7 +23,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -56,6 +58,8 @@ type Client struct {
 	timeout time.Duration
 
 	quota    atomic.Int64 // last X-Quota-Remaining seen, -1 when none
+	answered atomic.Int64 // when a request last got an HTTP answer (any status), in Unix nanoseconds; at first when the client was made
+	refused  refusals     // the attempts refused in a row, of every call
 	requests atomic.Int64
 	retries  atomic.Int64
 	limited  atomic.Int64
@@ -211,6 +215,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.defaultHeaders.Set("Accept", "application/json")
 	c.defaultHeaders.Set("User-Agent", "stbulk")
 	c.quota.Store(-1)
+	c.answered.Store(time.Now().UnixNano())
 	base, _ := url.Parse(DefaultURL)
 	c.base = base
 	for _, opt := range opts {
@@ -379,6 +384,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		u.RawQuery = cl.query.Encode()
 	}
 	start := time.Now()
+	refusals := 0
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 {
 			c.retries.Add(1)
@@ -404,8 +410,19 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return err
 		}
 		wait := c.retry.backoff(attempt, retryErr.after)
-		if attempt >= c.retry.MaxAttempts || time.Since(start)+wait > c.retry.MaxElapsed {
-			return retryErr.exhausted(attempt)
+		if retryErr.kind == failRefused {
+			refusals++
+			wait = refusedDelay << (refusals - 1)
+			if refusals >= refusedAttempts || c.refused.persistent() || attempt >= c.retry.MaxAttempts || time.Since(start)+wait > c.retry.MaxElapsed {
+				return c.unreachable(retryErr.exhausted(attempt), retryErr.reason)
+			}
+		} else if attempt >= c.retry.MaxAttempts || time.Since(start)+wait > c.retry.MaxElapsed {
+			exhausted := retryErr.exhausted(attempt)
+			silent := time.Since(time.Unix(0, c.answered.Load()))
+			if retryErr.transport && silent >= c.retry.silence() {
+				return c.unreachable(exhausted, fmt.Sprintf("no request was answered for %v: %v", silent.Round(time.Second), exhausted))
+			}
+			return exhausted
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -436,8 +453,47 @@ func wireContext(ctx context.Context) context.Context {
 
 // retryable is a failure the retry policy may repeat.
 type retryable struct {
-	err   error
-	after time.Duration // the server's Retry-After, if any
+	err       error
+	after     time.Duration // the server's Retry-After, if any
+	transport bool          // no HTTP answer
+	kind      failure       // for a transport failure
+	reason    string        // for a refused connection: what the dial said
+}
+
+// refusals counts the attempts refused in a row, whatever the call: when
+// every worker meets a refusal, the API is unreachable sooner than one call
+// alone would find out.
+type refusals struct {
+	mu    sync.Mutex
+	n     int
+	since time.Time // the first refusal of the row
+}
+
+func (r *refusals) add() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.n == 0 {
+		r.since = time.Now()
+	}
+	r.n++
+}
+
+func (r *refusals) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.n = 0
+}
+
+// persistent reports refusals in a row long and many enough to give up.
+func (r *refusals) persistent() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n >= refusedAttempts && time.Since(r.since) >= refusedWindow
+}
+
+// unreachable is the error of a call that found the API unreachable.
+func (c *Client) unreachable(last error, reason string) error {
+	return &UnreachableError{Host: c.base.Host, Reason: reason, Err: last}
 }
 
 func (r *retryable) exhausted(attempts int) error {
@@ -464,9 +520,21 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	actx, cancel := context.WithTimeout(wire, c.timeout)
 	defer cancel()
 	var written atomic.Bool
+	var handshake atomic.Pointer[error]
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
 		WroteRequest: func(httptrace.WroteRequestInfo) { written.Store(true) },
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err != nil {
+				handshake.Store(&err)
+			}
+		},
 	})
+	handshakeErr := func() error {
+		if p := handshake.Load(); p != nil {
+			return *p
+		}
+		return nil
+	}
 	var rd io.Reader
 	size := int64(len(payload))
 	switch {
@@ -493,14 +561,16 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	c.requests.Add(1)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		r, terr := c.transportFailure(wire, cl, err, written.Load())
+		r, terr := c.transportFailure(wire, cl, err, written.Load(), handshakeErr())
 		return nil, r, terr
 	}
 	defer resp.Body.Close()
+	c.answered.Store(time.Now().UnixNano())
+	c.refused.reset()
 	c.noteQuota(resp.Header)
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if rerr != nil {
-		r, terr := c.transportFailure(wire, cl, rerr, true)
+		r, terr := c.transportFailure(wire, cl, rerr, true, nil)
 		return nil, r, terr
 	}
 	if len(body) > maxBody {
@@ -559,8 +629,10 @@ func (c *Client) noteQuota(h http.Header) {
 // maxBody bounds what is read of one response (photos and PDFs included).
 const maxBody = 512 << 20
 
-// transportFailure classifies a failure without a complete HTTP answer.
-func (c *Client) transportFailure(ctx context.Context, cl call, err error, written bool) (*retryable, error) {
+// transportFailure classifies a failure without a complete HTTP answer
+// (see the table in retry.go). handshake is the error of the attempt's TLS
+// handshake, if it failed.
+func (c *Client) transportFailure(ctx context.Context, cl call, err error, written bool, handshake error) (*retryable, error) {
 	e := &TransportError{Method: cl.method, Endpoint: cl.endpoint, Err: scrub(err)}
 	if ctx.Err() != nil {
 		// The caller's own cancellation or deadline: not retried. A request
@@ -570,11 +642,36 @@ func (c *Client) transportFailure(ctx context.Context, cl call, err error, writt
 		}
 		return nil, e
 	}
+	switch classifyTransport(err, handshake) {
+	case failTLS:
+		cause := err
+		if handshake != nil {
+			cause = handshake
+		}
+		return nil, c.unreachable(e, "the TLS handshake failed (not retried): "+scrub(cause).Error())
+	case failRefused:
+		c.refused.add()
+		return &retryable{err: e, transport: true, kind: failRefused, reason: refusal(err)}, e
+	}
 	if !written || cl.safe {
-		return &retryable{err: e}, e
+		return &retryable{err: e, transport: true}, e
 	}
 	// The request reached the server and the answer was lost: the server may
 	// have applied it. Repeating a create that carries no key could apply it
 	// twice, so the caller has to find out.
 	return nil, &OutcomeUnknownError{Method: cl.method, Endpoint: cl.endpoint, Err: e}
+}
+
+// refusal says why a connection could not be opened: the system's words
+// for a refusal ("connection refused"), or the name that did not resolve.
+func refusal(err error) string {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return "host name " + dns.Name + " not found"
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error()
+	}
+	return scrub(err).Error()
 }

@@ -116,6 +116,23 @@ func (e *TransportError) Error() string {
 }
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// UnreachableError reports that the API cannot be reached at all, so that
+// no other request can succeed either: the connection is refused or the host
+// name is not found (after a few quick attempts), the TLS handshake or the
+// server's certificate fails (never repeated), or connections were lost
+// while no request of the client was answered for the whole of a call's
+// retries (see the table in retry.go). It wraps the last failure.
+type UnreachableError struct {
+	Host   string // host (and port) of the API's base URL
+	Reason string // what failed, e.g. "connection refused"
+	Err    error  // a *TransportError, or a *RetriesExhaustedError around one
+}
+
+func (e *UnreachableError) Error() string {
+	return "the API is unreachable at " + e.Host + ": " + e.Reason
+}
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
 // OutcomeUnknownError reports a request that reached the server but whose
 // answer was lost or was a server error, for a request that is not safe to
 // repeat (a create without a key, an "add"): the server may have applied it.

@@ -566,8 +566,9 @@ func TestRetriesBoundedByMaxAttempts(t *testing.T) {
 		err = unkeyedCreate(context.Background(), c)
 		var re *RetriesExhaustedError
 		var te *TransportError
-		if !errors.As(err, &re) || re.Attempts != 4 || !errors.As(err, &te) {
-			t.Fatalf("error = %v (%T), want retries exhausted on a *TransportError", err, err)
+		var ue *UnreachableError
+		if !errors.As(err, &ue) || !errors.As(err, &re) || re.Attempts != refusedAttempts || !errors.As(err, &te) {
+			t.Fatalf("error = %v (%T), want the API unreachable after %d attempts, on a *TransportError", err, err, refusedAttempts)
 		}
 		if errors.Is(err, ErrOutcome) {
 			t.Errorf("a refused connection is reported as of unknown outcome")

@@ -7,8 +7,9 @@ package writers
 // widths follow the content.
 //
 // Text cells are neutralised against formula injection (OWASP, "CSV
-// Injection"), so that no spreadsheet program ever reads a text that
-// starts with =, +, -, @, TAB or CR as a formula. In CSV, which a
+// Injection"), so that no spreadsheet program ever reads as a formula a
+// text that starts with TAB or CR, or with =, +, -, @ or their full-width
+// forms (＝ ＋ － ＠) after any white space. In CSV, which a
 // spreadsheet parses field by field, such a text gets a single quote in
 // front. In XLSX, text cells are string cells, which are never evaluated;
 // such a text keeps its value (a phone number +33 4 78 42 10 11 reads back
@@ -28,6 +29,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Kind is the type of a spreadsheet cell.
@@ -426,7 +429,21 @@ func neutralise(s string) string {
 	return s
 }
 
-// formulaLike reports whether a spreadsheet could take s for a formula.
+// formulaLike reports whether a spreadsheet could take s for a formula: it
+// starts with TAB or CR, or its first character after any white space
+// (spaces, newlines, no-break spaces) is =, +, -, @ or their full-width
+// forms ＝ ＋ － ＠, which some spreadsheet programs read as the same.
 func formulaLike(s string) bool {
-	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
+	if s == "" {
+		return false
+	}
+	if s[0] == '\t' || s[0] == '\r' {
+		return true
+	}
+	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) })
+	if i < 0 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return strings.ContainsRune("=+-@\uff1d\uff0b\uff0d\uff20", r)
 }

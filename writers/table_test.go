@@ -354,7 +354,19 @@ var injectionTests = []struct {
 	{TextCell("\rx"), "'\rx"},
 	{TextCell("=1+1"), "'=1+1"},
 	{TextCell("a=b"), "a=b"},
-	{TextCell(" =1"), " =1"},
+	{TextCell(" =1"), "' =1"},
+	{TextCell("  +1"), "'  +1"},
+	{TextCell("\n-2"), "'\n-2"},
+	{TextCell(" \t@SUM(A1)"), "' \t@SUM(A1)"},
+	{TextCell("\u00a0=1"), "'\u00a0=1"},
+	{TextCell("\uff1d1+1"), "'\uff1d1+1"},
+	{TextCell("\uff0b1"), "'\uff0b1"},
+	{TextCell("\uff0d2"), "'\uff0d2"},
+	{TextCell("\uff20SUM(A1)"), "'\uff20SUM(A1)"},
+	{TextCell(" \uff1d1"), "' \uff1d1"},
+	{TextCell(" a=1"), " a=1"},
+	{TextCell("   "), "   "},
+	{TextCell("a\uff1d1"), "a\uff1d1"},
 	{TextCell("'quoted"), "'quoted"},
 	{NumberCell(-5), "-5"},
 	{NumberCell(math.Inf(1)), "'+Inf"},
@@ -401,7 +413,7 @@ func TestTableInjection(t *testing.T) {
 			if in.Kind == KindText && in.Text == "'quoted" {
 				wantText = want
 			}
-			quoted := wantType != excelize.CellTypeUnset && formulaLike(wantText)
+			quoted := wantType != excelize.CellTypeUnset && want != wantText
 			if v != wantText || formula != "" || typ != wantType {
 				t.Errorf("%s (%#v): %q, formula %q, type %v; want %q, no formula, type %v", ref, in, v, formula, typ, wantText, wantType)
 			}

@@ -13,6 +13,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -327,6 +328,27 @@ func CustomFieldName(path string) (string, bool) {
 		return path[len(prefix):], true
 	}
 	return "", false
+}
+
+// ErrKeyNUL is the error of a key field whose value holds a NUL byte.
+var ErrKeyNUL = errors.New("a key must not hold a NUL character")
+
+// CheckKey refuses a value holding a NUL byte in a field that identifies a
+// record: one of the entity's keys or read keys, or a field naming a parent.
+// Such a key would be cut or refused by the API and shown otherwise in
+// reports. Other fields are not checked.
+func (e *Entity) CheckKey(field, value string) error {
+	if !strings.ContainsRune(value, 0) {
+		return nil
+	}
+	key := slices.Contains(e.Keys, field) || slices.Contains(e.ReadKeys, field)
+	for _, l := range e.Parents {
+		key = key || l.Field == field
+	}
+	if key {
+		return ErrKeyNUL
+	}
+	return nil
 }
 
 // Keyed reports whether a payload carries one of the entity's natural keys

@@ -17,7 +17,8 @@ const maxExtBytes = 10
 // SafeName makes s a single safe file or folder name, on every OS:
 //   - path separators / and \ become "_"; control characters (below 0x20,
 //     0x7f and 0x80 to 0x9f) and the characters Windows refuses
-//     (< > : " | ? *) become "_";
+//     (< > : " | ? *) become "_"; bidi controls (U+202A–U+202E,
+//     U+2066–U+2069, U+200E, U+200F) are removed;
 //   - leading and trailing spaces and dots are trimmed, so "." and ".."
 //     never survive;
 //   - names Windows reserves (CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM0-9,
@@ -44,6 +45,7 @@ func SafeName(s string) string {
 			b.WriteByte('_')
 		case strings.ContainsRune(`/\<>:"|?*`, r):
 			b.WriteByte('_')
+		case bidiControl(r):
 		default:
 			b.WriteRune(r)
 		}
@@ -189,4 +191,12 @@ func FoldKey(s string) string {
 		b.WriteRune(m)
 	}
 	return b.String()
+}
+
+// bidiControl reports the Unicode bidirectional controls (embeddings and
+// overrides U+202A–U+202E, isolates U+2066–U+2069, the marks U+200E and
+// U+200F): in a name they make it read otherwise than it is, such as
+// "invoice‮gpj.exe" shown as "invoiceexe.jpg".
+func bidiControl(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f
 }

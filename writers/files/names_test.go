@@ -59,6 +59,12 @@ var safeNameTests = []struct {
 	// The "_" prefix makes a 120-byte reserved name too long: it is cut again.
 	{"CON." + strings.Repeat("a", 116), "_CON." + strings.Repeat("a", 115)},
 	{strings.Repeat("a", 120), strings.Repeat("a", 120)},
+	// Bidi controls, which make a name read otherwise than it is, are removed.
+	{"invoice\u202Egpj.exe", "invoicegpj.exe"},
+	{"\u202A\u202B\u202C\u202D\u202Ex\u2066\u2067\u2068\u2069\u200E\u200F.pdf", "x.pdf"},
+	{"\u202E", "_"},
+	{"CON\u2066", "_CON"},
+	{" \u200F.name", "name"},
 }
 
 // checkSafeName reports what is wrong with got = SafeName(in).
@@ -79,6 +85,8 @@ func checkSafeName(t *testing.T, in, got string) {
 		t.Errorf("SafeName(%q) = %q starts or ends with a space or a dot", in, got)
 	case strings.ContainsFunc(got, func(r rune) bool { return r < 0x20 || r == 0x7f || strings.ContainsRune(`<>:"|?*`, r) }):
 		t.Errorf("SafeName(%q) = %q has a character Windows refuses", in, got)
+	case strings.ContainsFunc(got, bidiControl):
+		t.Errorf("SafeName(%q) = %q has a bidi control character", in, got)
 	}
 	if again := SafeName(got); again != got {
 		t.Errorf("SafeName(SafeName(%q)) = %q, want %q", in, again, got)
