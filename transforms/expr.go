@@ -245,16 +245,34 @@ func (p *program) used() []string {
 	return out
 }
 
-// compile parses src, resolves column references, type-checks and compiles
-// it. It follows the steps of expr.Compile, with the resolver added between
-// parsing and checking.
-func compile(src string, columns []string, opts ...expr.Option) (*program, error) {
+// CheckSyntax checks an expression before the columns of its rows are
+// known: its syntax and the functions it calls. Every other name is taken
+// for a column; NewFilter and NewExpr check those against a header. The
+// error is an *ExprError.
+func CheckSyntax(src string) error {
+	p := newProgram(nil)
+	config := p.config()
+	tree, err := parser.ParseWithConfig(src, config)
+	if err != nil {
+		return fileError(src, err)
+	}
+	r := &resolver{src: src, p: p, config: config, anyColumn: true}
+	r.walk(&tree.Node)
+	return r.err
+}
+
+func newProgram(columns []string) *program {
 	p := &program{columns: columns, index: make(map[string]int, len(columns)), refs: make([]bool, len(columns))}
 	for i, c := range columns {
 		if _, dup := p.index[c]; !dup {
 			p.index[c] = i
 		}
 	}
+	return p
+}
+
+// config is the compiler's configuration for the program's columns.
+func (p *program) config(opts ...expr.Option) *conf.Config {
 	config := conf.CreateNew()
 	expr.Env(p.environment())(config)
 	for _, o := range functionOptions() {
@@ -267,7 +285,15 @@ func compile(src string, columns []string, opts ...expr.Option) (*program, error
 		delete(config.Builtins, name)
 	}
 	config.Check()
+	return config
+}
 
+// compile parses src, resolves column references, type-checks and compiles
+// it. It follows the steps of expr.Compile, with the resolver added between
+// parsing and checking.
+func compile(src string, columns []string, opts ...expr.Option) (*program, error) {
+	p := newProgram(columns)
+	config := p.config(opts...)
 	tree, err := parser.ParseWithConfig(src, config)
 	if err != nil {
 		return nil, fileError(src, err)
@@ -336,6 +362,9 @@ type resolver struct {
 	config *conf.Config
 	locals []string
 	err    error
+	// anyColumn takes every name for a column (CheckSyntax): the tree is
+	// only checked, not rewritten.
+	anyColumn bool
 }
 
 func (r *resolver) fail(n ast.Node, format string, a ...any) {
@@ -357,6 +386,9 @@ func (r *resolver) isFunction(name string) bool {
 // cell rewrites *node into a read of the named column; at is the node
 // an error points to.
 func (r *resolver) cell(node *ast.Node, name string, at ast.Node) {
+	if r.anyColumn {
+		return
+	}
 	i, ok := r.p.index[name]
 	if !ok {
 		r.fail(at, "%s", r.unknownColumn(name))
@@ -369,6 +401,9 @@ func (r *resolver) cell(node *ast.Node, name string, at ast.Node) {
 func (r *resolver) dynamicCell(node *ast.Node, arg ast.Node) {
 	r.p.dynamic = true
 	r.walk(&arg)
+	if r.anyColumn {
+		return
+	}
 	ast.Patch(node, &ast.CallNode{Callee: &ast.IdentifierNode{Value: colName}, Arguments: []ast.Node{arg}})
 }
 
@@ -422,7 +457,7 @@ func (r *resolver) walk(node *ast.Node) {
 				}
 				return
 			case r.isFunction(id.Value):
-			case r.has(id.Value):
+			case !r.anyColumn && r.has(id.Value):
 				r.fail(id, "%q is a column, not a function", id.Value)
 				return
 			default:
@@ -459,7 +494,13 @@ func (r *resolver) walk(node *ast.Node) {
 	}
 }
 
-func (r *resolver) has(name string) bool { _, ok := r.p.index[name]; return ok }
+func (r *resolver) has(name string) bool {
+	if r.anyColumn {
+		return !r.isFunction(name) && name != "row"
+	}
+	_, ok := r.p.index[name]
+	return ok
+}
 
 func (r *resolver) functionNames() []string {
 	names := []string{"col"}
