@@ -83,8 +83,12 @@ source, or whose source is missing, is an error (exit 2).`,
 			if shown > 20 {
 				fmt.Fprintf(std.out, "... and %d more\n", shown-20)
 			}
-			fmt.Fprintf(std.out, "%d mapping file(s) valid; rows read %d: valid %d, filtered %d, rejected %d, skipped %d\n",
-				len(maps), sum.Read, sum.Sent, sum.Filtered, sum.Rejected, sum.Skipped)
+			dups := ""
+			if sum.Duplicates > 0 {
+				dups = fmt.Sprintf(", duplicates %d", sum.Duplicates)
+			}
+			fmt.Fprintf(std.out, "%d mapping file(s) valid; rows read %d: valid %d, filtered %d, rejected %d, skipped %d%s\n",
+				len(maps), sum.Read, sum.Sent, sum.Filtered, sum.Rejected, sum.Skipped, dups)
 			if n := sum.NotSent(); n > 0 {
 				return rowsNotSentError{n}
 			}

@@ -28,6 +28,9 @@ type Mapping struct {
 	Where     *Expr // optional row filter
 	Fields    []*FieldRule
 	BatchSize int // rows per request for batched entities
+	// Duplicates is what is done with rows that write the same record as
+	// another row of the input (duplicates:).
+	Duplicates Duplicates
 	// FilesDir is the folder of the files that fields of kind file name
 	// (files:, resolved against the mapping file's folder); "" for the
 	// input's folder. FileTypes are the extensions sent besides images and
@@ -148,7 +151,7 @@ type loader struct {
 	e *catalog.Entity
 }
 
-var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "fields", "batch_size", "files", "file_types"}
+var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "duplicates", "fields", "batch_size", "files", "file_types"}
 
 func (l *loader) top(root *yaml.Node) {
 	kv, ok := l.Header(root, "the mapping file", topKeys, "export")
@@ -188,6 +191,9 @@ func (l *loader) top(root *yaml.Node) {
 			l.m.Where = l.newExpr(p[1])
 		}
 	}
+	if p, ok := kv["duplicates"]; ok {
+		l.duplicates(p[1])
+	}
 	l.m.BatchSize = DefaultBatchSize
 	if p, ok := kv["batch_size"]; ok {
 		if l.e != nil && l.e.Batch == nil {
@@ -205,6 +211,26 @@ func (l *loader) top(root *yaml.Node) {
 	}
 	l.m.fieldsLine, l.m.fieldsCol = p[0].Line, p[0].Column
 	l.fields(p[1])
+}
+
+// duplicates reads what is done with rows writing the same record as
+// another row of the input.
+func (l *loader) duplicates(n *yaml.Node) {
+	s, ok := l.Scalar(n, "duplicates")
+	if !ok {
+		return
+	}
+	for i, name := range duplicatesNames {
+		if s == name {
+			l.m.Duplicates = Duplicates(i)
+			return
+		}
+	}
+	msg := fmt.Sprintf("duplicates %q: use %s", s, strings.Join(duplicatesNames, ", "))
+	if g := transforms.Suggest(s, duplicatesNames); g != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", g)
+	}
+	l.Add(n, "%s", msg)
 }
 
 func (l *loader) csv(n *yaml.Node) {

@@ -251,6 +251,7 @@ func TestUnknownEntityKeepsCheckingTheFile(t *testing.T) {
 import: custmer
 csv: { delimitr: ";" }
 where: lower(CLOS ==
+duplicates: lats
 fields:
   myId: { column: Code, transform: [trimm] }
   nmae: Name
@@ -269,12 +270,13 @@ fields:
 		`m.yaml:2:9: unknown entity "custmer": import one of activity_type, attachment, customer, equipment, inventory, job, part, part_price, site, user (did you mean "customer"?)`,
 		`m.yaml:3:8: unknown key "delimitr" in csv (did you mean "delimiter"?)`,
 		`m.yaml:4:20: expression: unexpected token EOF`,
-		`m.yaml:6:37: unknown transform "trimm" (did you mean "trim"?); transforms are bool, date, default, integer, join, lower, map, number, replace, split, squash, title, trim, upper`,
-		`m.yaml:7:3: customer has no field "nmae" (did you mean "name"?)`,
-		`m.yaml:8:3: customer has no field "email"; fields: id, myId, name, address, addressComplement, adressStreet, adressZIP, adressCity, adressProvince, adressCountry, contactName, contactFirstName, contactPhone, contactMobile, contactEmail, contactFax, position.latitude, position.longitude, tags, customFieldValues.<Name>`,
-		`m.yaml:8:33: unknown check "emial" (did you mean "email"?); checks are email, max, max_length, min, min_length, one_of, regex, required`,
-		`m.yaml:9:21: expression: unknown function "uper" (did you mean "upper"?)`,
-		`m.yaml:11:3: field "name" is mapped twice (also as "name" at line 10)`,
+		`m.yaml:5:13: duplicates "lats": use error, first, last (did you mean "last"?)`,
+		`m.yaml:7:37: unknown transform "trimm" (did you mean "trim"?); transforms are bool, date, default, integer, join, lower, map, number, replace, split, squash, title, trim, upper`,
+		`m.yaml:8:3: customer has no field "nmae" (did you mean "name"?)`,
+		`m.yaml:9:3: customer has no field "email"; fields: id, myId, name, address, addressComplement, adressStreet, adressZIP, adressCity, adressProvince, adressCountry, contactName, contactFirstName, contactPhone, contactMobile, contactEmail, contactFax, position.latitude, position.longitude, tags, customFieldValues.<Name>`,
+		`m.yaml:9:33: unknown check "emial" (did you mean "email"?); checks are email, max, max_length, min, min_length, one_of, regex, required`,
+		`m.yaml:10:21: expression: unknown function "uper" (did you mean "upper"?)`,
+		`m.yaml:12:3: field "name" is mapped twice (also as "name" at line 11)`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
@@ -289,7 +291,7 @@ fields:
 			got = append(got, p.Error())
 		}
 	}
-	if want := []string{`m.yaml:11:3: field "name" is mapped twice (also as "name" at line 10)`}; !cmp.Equal(want, got) {
+	if want := []string{`m.yaml:12:3: field "name" is mapped twice (also as "name" at line 11)`}; !cmp.Equal(want, got) {
 		t.Errorf("field problems %q, want %q", got, want)
 	}
 }
