@@ -205,7 +205,7 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return runErr
 	}
 	if n := sum.NotSent(); n > 0 {
-		return rowsNotSentError{n}
+		return rowsNotSentError{n: n}
 	}
 	return nil
 }

@@ -225,14 +225,14 @@ func TestExitCodes(t *testing.T) {
 		{"fatal", errors.New("API unreachable"), exitFatal},
 		{"mapping problems", pipeline.Problems{{File: "m.yaml", Line: 3, Col: 1, Msg: "unknown field"}}, exitUsage},
 		{"wrapped mapping problems", fmt.Errorf("validate: %w", pipeline.Problems{{File: "m.yaml", Msg: "no source"}}), exitUsage},
-		{"rows not sent", rowsNotSentError{3}, exitRowsFailed},
+		{"rows not sent", rowsNotSentError{n: 3}, exitRowsFailed},
 		{"export folder of another mapping", &pipeline.FolderTakenError{Dir: "out", Owner: "/m/jobs.yaml"}, exitUsage},
 		{"items not exported", itemsNotExportedError{2}, exitRowsFailed},
-		{"wrapped rows not sent", fmt.Errorf("import: %w", rowsNotSentError{1}), exitRowsFailed},
+		{"wrapped rows not sent", fmt.Errorf("import: %w", rowsNotSentError{n: 1}), exitRowsFailed},
 		{"fatal stop", &pipeline.FatalError{Err: errors.New("authentication refused")}, exitFatal},
 		{"wrapped fatal stop", fmt.Errorf("import: %w", &pipeline.FatalError{Err: errors.New("the API is unreachable")}), exitFatal},
 		// a fatal stop wins over the rows it left unsent
-		{"fatal stop with rows not sent", errors.Join(rowsNotSentError{2}, &pipeline.FatalError{Err: errors.New("access forbidden")}), exitFatal},
+		{"fatal stop with rows not sent", errors.Join(rowsNotSentError{n: 2}, &pipeline.FatalError{Err: errors.New("access forbidden")}), exitFatal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
