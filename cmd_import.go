@@ -216,7 +216,7 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return runErr
 	}
 	if n := sum.NotSent(); n > 0 {
-		return rowsNotSentError{n}
+		return rowsNotSentError{n: n}
 	}
 	return nil
 }
@@ -235,12 +235,8 @@ func printSummary(w io.Writer, s *pipeline.Summary, dir string) {
 	if s.DryRun {
 		mode = " (dry run: \"sent\" means written to payloads.jsonl)"
 	}
-	unchanged := ""
-	if s.Unchanged > 0 {
-		unchanged = fmt.Sprintf(", unchanged %d", s.Unchanged)
-	}
 	fmt.Fprintf(w, "read %d: sent %d, filtered %d, rejected %d, failed %d, skipped %d%s%s\n",
-		s.Read, s.Sent, s.Filtered, s.Rejected, s.Failed, s.Skipped, unchanged, mode)
+		s.Read, s.Sent, s.Filtered, s.Rejected, s.Failed, s.Skipped, extraCounts(s.Counts), mode)
 	if !s.DryRun {
 		fmt.Fprintf(w, "requests %d, retries %d, rate limited %d, %.1fs\n", s.Requests, s.Retries, s.RateLimited, s.DurationSeconds)
 		if s.RateCuts > 0 {
@@ -257,8 +253,24 @@ func printSummary(w io.Writer, s *pipeline.Summary, dir string) {
 		if m.NotSent() > 0 {
 			fmt.Fprintf(w, "%s: %d row(s) not sent: %s\n", m.Mapping, m.NotSent(), m.Errors)
 		}
+		if n := m.Filtered + m.Duplicates; n > 0 && m.FilteredFile != "" {
+			fmt.Fprintf(w, "%s: %d row(s) left out by the mapping: %s\n", m.Mapping, n, m.FilteredFile)
+		}
 	}
 	fmt.Fprintf(w, "reports: %s\n", dir)
+}
+
+// extraCounts are the counts a summary line shows only when they are not
+// 0: unchanged (--changed-only) and duplicates (duplicates: first or last).
+func extraCounts(c pipeline.Counts) string {
+	s := ""
+	if c.Unchanged > 0 {
+		s += fmt.Sprintf(", unchanged %d", c.Unchanged)
+	}
+	if c.Duplicates > 0 {
+		s += fmt.Sprintf(", duplicates %d", c.Duplicates)
+	}
+	return s
 }
 
 // progress shows an import's progress.
@@ -287,8 +299,8 @@ func (p *progress) update(m *pipeline.Mapping, c pipeline.Counts) {
 		p.bar.Describe(fmt.Sprintf("%s: sent %d, not sent %d", m.Entity.Name, c.Sent, c.NotSent()))
 		_ = p.bar.Set(p.done + c.Read)
 	case p.due():
-		fmt.Fprintf(p.w, "%s %s: read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d\n",
-			time.Now().Format("15:04:05"), m.Entity.Name, c.Read, c.Sent, c.Filtered, c.Rejected, c.Failed, c.Skipped)
+		fmt.Fprintf(p.w, "%s %s: read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d%s\n",
+			time.Now().Format("15:04:05"), m.Entity.Name, c.Read, c.Sent, c.Filtered, c.Rejected, c.Failed, c.Skipped, extraCounts(c))
 	}
 }
 

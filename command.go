@@ -27,11 +27,24 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-// rowsNotSentError ends a run that finished with rows not sent: exit code 1.
-type rowsNotSentError struct{ n int }
+// rowsNotSentError ends a run that finished with rows not sent, or a
+// check that found rows that would not be: exit code 1.
+type rowsNotSentError struct {
+	n int
+	// checked: a check (validate), which sends nothing and writes no
+	// errors file; list names the file listing its rows, if it wrote one.
+	checked bool
+	list    string
+}
 
 func (e rowsNotSentError) Error() string {
-	return fmt.Sprintf("%d row(s) were not sent: see the errors file", e.n)
+	switch {
+	case !e.checked:
+		return fmt.Sprintf("%d row(s) were not sent: see the errors file", e.n)
+	case e.list != "":
+		return fmt.Sprintf("%d row(s) would not be sent: see %s", e.n, e.list)
+	}
+	return fmt.Sprintf("%d row(s) would not be sent: listed above", e.n)
 }
 
 func noArgs(cmd *cobra.Command, args []string) error {

@@ -225,14 +225,14 @@ func TestExitCodes(t *testing.T) {
 		{"fatal", errors.New("API unreachable"), exitFatal},
 		{"mapping problems", pipeline.Problems{{File: "m.yaml", Line: 3, Col: 1, Msg: "unknown field"}}, exitUsage},
 		{"wrapped mapping problems", fmt.Errorf("validate: %w", pipeline.Problems{{File: "m.yaml", Msg: "no source"}}), exitUsage},
-		{"rows not sent", rowsNotSentError{3}, exitRowsFailed},
+		{"rows not sent", rowsNotSentError{n: 3}, exitRowsFailed},
 		{"export folder of another mapping", &pipeline.FolderTakenError{Dir: "out", Owner: "/m/jobs.yaml"}, exitUsage},
 		{"items not exported", itemsNotExportedError{2}, exitRowsFailed},
-		{"wrapped rows not sent", fmt.Errorf("import: %w", rowsNotSentError{1}), exitRowsFailed},
+		{"wrapped rows not sent", fmt.Errorf("import: %w", rowsNotSentError{n: 1}), exitRowsFailed},
 		{"fatal stop", &pipeline.FatalError{Err: errors.New("authentication refused")}, exitFatal},
 		{"wrapped fatal stop", fmt.Errorf("import: %w", &pipeline.FatalError{Err: errors.New("the API is unreachable")}), exitFatal},
 		// a fatal stop wins over the rows it left unsent
-		{"fatal stop with rows not sent", errors.Join(rowsNotSentError{2}, &pipeline.FatalError{Err: errors.New("access forbidden")}), exitFatal},
+		{"fatal stop with rows not sent", errors.Join(rowsNotSentError{n: 2}, &pipeline.FatalError{Err: errors.New("access forbidden")}), exitFatal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -511,8 +511,9 @@ func cmdFixXLSX(ts *testscript.TestScript, neg bool, args []string) {
 // that the rows read are the data rows of its input (counted here with the
 // mapping file's reader options, apart from the run), that they ended in
 // exactly one outcome, and that the report files hold as many rows as the
-// counts say (errors file: rows rejected, failed or skipped; success file
-// or payloads: rows sent); and that the total is the sum of the mappings.
+// counts say (errors file: rows rejected, failed or skipped; filtered
+// file: rows filtered or duplicates; success file or payloads: rows sent);
+// and that the total is the sum of the mappings.
 // It prints the counts and why the run stopped, if it did:
 //
 //	summarycheck DIR
@@ -528,10 +529,13 @@ func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
 		if c.Unchanged > 0 {
 			s += fmt.Sprintf(", unchanged %d", c.Unchanged)
 		}
+		if c.Duplicates > 0 {
+			s += fmt.Sprintf(", duplicates %d", c.Duplicates)
+		}
 		return s
 	}
 	adds := func(c pipeline.Counts) bool {
-		return c.Read == c.Sent+c.Filtered+c.Rejected+c.Failed+c.Skipped+c.Unchanged
+		return c.Read == c.Sent+c.Filtered+c.Rejected+c.Failed+c.Skipped+c.Unchanged+c.Duplicates
 	}
 	var total pipeline.Counts
 	for _, m := range sum.Mappings {
@@ -550,6 +554,15 @@ func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		if len(errs) != m.NotSent() {
 			ts.Fatalf("%s: %d rows not sent, but %s holds %d", m.Mapping, m.NotSent(), m.Errors, len(errs))
+		}
+		if m.FilteredFile != "" {
+			left, err := readReport(ts.MkAbs(m.FilteredFile), nil)
+			ts.Check(err)
+			if len(left) != m.Filtered+m.Duplicates {
+				ts.Fatalf("%s: %d rows filtered or duplicates, but %s holds %d", m.Mapping, m.Filtered+m.Duplicates, m.FilteredFile, len(left))
+			}
+		} else if m.Filtered+m.Duplicates > 0 {
+			ts.Fatalf("%s: %d rows filtered or duplicates, and no filtered file", m.Mapping, m.Filtered+m.Duplicates)
 		}
 		sent := 0
 		switch {
@@ -570,6 +583,7 @@ func cmdSummaryCheck(ts *testscript.TestScript, neg bool, args []string) {
 		total.Failed += m.Failed
 		total.Skipped += m.Skipped
 		total.Unchanged += m.Unchanged
+		total.Duplicates += m.Duplicates
 	}
 	fmt.Fprintf(ts.Stdout(), "total: %s\n", line(sum.Counts))
 	if !adds(sum.Counts) || total != sum.Counts {

@@ -65,7 +65,7 @@ type journalMapping struct {
 type journalEntry struct {
 	M   int    `json:"m,omitempty"`   // the mapping, by its index in the header
 	Row int    `json:"row,omitempty"` // the row number in the input
-	O   string `json:"o,omitempty"`   // outcome: sent, filtered, rejected, failed, skipped; stopped (not sent, to send on resume); unknown (the request may have been applied); sending (an unkeyed row about to be sent)
+	O   string `json:"o,omitempty"`   // outcome: sent, filtered, rejected, failed, skipped, unchanged, duplicate; stopped (not sent, to send on resume); unknown (the request may have been applied); sending (an unkeyed row about to be sent)
 	H   string `json:"h,omitempty"`   // the payload's hash
 	K   string `json:"k,omitempty"`   // the key sent
 	ID  string `json:"id,omitempty"`  // the id the API returned
@@ -90,7 +90,7 @@ const (
 )
 
 func outcomeName(o Outcome) string {
-	return [...]string{"sent", "filtered", "rejected", "failed", "skipped", "unchanged"}[o]
+	return [...]string{"sent", "filtered", "rejected", "failed", "skipped", "unchanged", "duplicate"}[o]
 }
 
 // createJournal starts the journal of a new run. An empty journal (a run

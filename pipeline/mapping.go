@@ -28,6 +28,9 @@ type Mapping struct {
 	Where     *Expr // optional row filter
 	Fields    []*FieldRule
 	BatchSize int // rows per request for batched entities
+	// Duplicates is what is done with rows that write the same record as
+	// another row of the input (duplicates:).
+	Duplicates Duplicates
 	// FilesDir is the folder of the files that fields of kind file name
 	// (files:, resolved against the mapping file's folder); "" for the
 	// input's folder. FileTypes are the extensions sent besides images and
@@ -50,10 +53,16 @@ type Expr struct {
 	value  *transforms.Expr   // an expr: field
 }
 
-// newExpr reads an expression, located in the file.
+// newExpr reads an expression, located in the file, and checks what can
+// be checked before its columns are known: its syntax and its functions
+// (Bind checks its columns against the source's header).
 func (l *loader) newExpr(n *yaml.Node) *Expr {
 	at := l.Locate(n)
-	return &Expr{Src: n.Value, Line: at.Line, Col: at.Col, at: at}
+	e := &Expr{Src: n.Value, Line: at.Line, Col: at.Col, at: at}
+	if err := transforms.CheckSyntax(e.Src); err != nil {
+		l.AddProblem(e.problem(l.m.File, err))
+	}
+	return e
 }
 
 func (e *Expr) compile(header []string, condition bool) error {
@@ -135,9 +144,14 @@ func Parse(path string, data []byte) (*Mapping, error) {
 type loader struct {
 	*mapfile.File
 	m *Mapping
+	// e is the entity the file is checked against: the one it imports or,
+	// when that name is unknown, the one it is closest to, so that a
+	// misspelt entity does not hide the other mistakes of its fields. nil
+	// when there is neither.
+	e *catalog.Entity
 }
 
-var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "fields", "batch_size", "files", "file_types"}
+var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "duplicates", "fields", "batch_size", "files", "file_types"}
 
 func (l *loader) top(root *yaml.Node) {
 	kv, ok := l.Header(root, "the mapping file", topKeys, "export")
@@ -148,11 +162,12 @@ func (l *loader) top(root *yaml.Node) {
 		l.Add(root, "missing \"import:\" (one of %s)", strings.Join(catalog.Names(), ", "))
 	} else if name, ok := l.Scalar(p[1], "import"); ok {
 		if e, found := catalog.Lookup(name); found {
-			l.m.Entity = e
+			l.m.Entity, l.e = e, e
 		} else {
 			msg := fmt.Sprintf("unknown entity %q: import one of %s", name, strings.Join(catalog.Names(), ", "))
 			if s := transforms.Suggest(name, catalog.Names()); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
+				l.e, _ = catalog.Lookup(s)
 			}
 			l.Add(p[1], "%s", msg)
 		}
@@ -176,11 +191,14 @@ func (l *loader) top(root *yaml.Node) {
 			l.m.Where = l.newExpr(p[1])
 		}
 	}
+	if p, ok := kv["duplicates"]; ok {
+		l.duplicates(p[1])
+	}
 	l.m.BatchSize = DefaultBatchSize
 	if p, ok := kv["batch_size"]; ok {
-		if l.m.Entity != nil && l.m.Entity.Batch == nil {
+		if l.e != nil && l.e.Batch == nil {
 			l.Add(p[0], "batch_size applies to %s, which are sent in batches; %s rows are sent one by one",
-				strings.Join(catalog.Batched(), " and "), l.m.Entity.Name)
+				strings.Join(catalog.Batched(), " and "), l.e.Name)
 		} else if v, ok := l.Integer(p[1], "batch_size", 1); ok {
 			l.m.BatchSize = v
 		}
@@ -193,6 +211,26 @@ func (l *loader) top(root *yaml.Node) {
 	}
 	l.m.fieldsLine, l.m.fieldsCol = p[0].Line, p[0].Column
 	l.fields(p[1])
+}
+
+// duplicates reads what is done with rows writing the same record as
+// another row of the input.
+func (l *loader) duplicates(n *yaml.Node) {
+	s, ok := l.Scalar(n, "duplicates")
+	if !ok {
+		return
+	}
+	for i, name := range duplicatesNames {
+		if s == name {
+			l.m.Duplicates = Duplicates(i)
+			return
+		}
+	}
+	msg := fmt.Sprintf("duplicates %q: use %s", s, strings.Join(duplicatesNames, ", "))
+	if g := transforms.Suggest(s, duplicatesNames); g != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", g)
+	}
+	l.Add(n, "%s", msg)
 }
 
 func (l *loader) csv(n *yaml.Node) {
@@ -278,7 +316,7 @@ func (l *loader) fields(n *yaml.Node) {
 		l.Add(n, "fields must be a mapping of API field names to columns or rules, got %s", mapfile.Describe(n))
 		return
 	}
-	e := l.m.Entity
+	e := l.e
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := mapfile.Deref(n.Content[i]), mapfile.Deref(n.Content[i+1])
@@ -300,6 +338,11 @@ func (l *loader) fields(n *yaml.Node) {
 				seen[strings.ToLower(f.Name)] = k
 				rule.Target = f
 			}
+		} else {
+			if prev, dup := seen[strings.ToLower(k.Value)]; dup {
+				l.Add(k, "field %q is mapped twice (also as %q at line %d)", k.Value, prev.Value, prev.Line)
+			}
+			seen[strings.ToLower(k.Value)] = k
 		}
 		l.field(rule, v)
 		l.m.Fields = append(l.m.Fields, rule)
@@ -323,7 +366,7 @@ func fieldCandidates(e *catalog.Entity) []string {
 // checkKeys requires an upsert key (so that a retried or re-imported row
 // updates instead of creating a duplicate) and the entity's required fields.
 func (l *loader) checkKeys(n *yaml.Node, seen map[string]*yaml.Node) {
-	e := l.m.Entity
+	e := l.e
 	keyed := false
 	for _, k := range e.Keys {
 		if seen[strings.ToLower(k)] != nil {
@@ -430,14 +473,14 @@ func (l *loader) checks(n *yaml.Node) transforms.Checks {
 // field of kind file take.
 func (l *loader) fileOptions(kv map[string][2]*yaml.Node) {
 	for _, key := range []string{"files", "file_types"} {
-		if p, ok := kv[key]; ok && l.m.Entity != nil && !hasFileField(l.m.Entity) {
+		if p, ok := kv[key]; ok && l.e != nil && !hasFileField(l.e) {
 			var takers []string
 			for _, e := range catalog.All() {
 				if hasFileField(e) {
 					takers = append(takers, e.Name)
 				}
 			}
-			l.Add(p[0], "%s applies to %s, which send files; %s rows send none", key, strings.Join(takers, " and "), l.m.Entity.Name)
+			l.Add(p[0], "%s applies to %s, which send files; %s rows send none", key, strings.Join(takers, " and "), l.e.Name)
 			delete(kv, key)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/stbulk/stbulk/pipeline/internal/mapfile"
 )
 
@@ -102,20 +104,19 @@ func TestExprFoldedBlockPosition(t *testing.T) {
 		}
 	}
 
-	// An error at the end of a folded expression stays on its last line.
+	// An error at the end of a folded expression stays on its last line
+	// (a syntax error is found by Parse, before the header is known).
 	src := "version: 1\nimport: customer\nfields:\n  myId: CODE\n  address:\n    expr: >-\n      CP +\n      VILLE +\n"
-	m, err := Parse("m.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := problemsOf(t, m.Bind("in.csv", []string{"CODE", "CP", "VILLE"}))
+	_, err = Parse("m.yaml", []byte(src))
+	ps := problemsOf(t, err)
 	if len(ps) != 1 || ps[0].Line != 8 || ps[0].Col < 7 || ps[0].Col > len("      VILLE +") {
 		t.Errorf("got %v, want one problem on line 8 within %q", ps, "      VILLE +")
 	}
 	// Folding that is not a simple join: the first content line at its
 	// indentation.
 	src = "version: 1\nimport: customer\nfields:\n  myId: CODE\n  address:\n    expr: >\n      CP +\n\n        VILE\n"
-	if m, err = Parse("m.yaml", []byte(src)); err != nil {
+	m, err := Parse("m.yaml", []byte(src))
+	if err != nil {
 		t.Fatal(err)
 	}
 	ps = problemsOf(t, m.Bind("in.csv", []string{"CODE", "CP", "VILLE"}))
@@ -238,5 +239,79 @@ func TestBindEmptySource(t *testing.T) {
 		if want := "m.yaml:6:1: empty.csv has no header row (the file is empty)"; len(ps) != 1 || ps[0].Error() != want {
 			t.Errorf("got %v, want %s", ps, want)
 		}
+	}
+}
+
+// An unknown entity does not hide the other mistakes of the file: its
+// fields are checked against the entity it is closest to, its expressions'
+// syntax and functions, its transforms and checks.
+func TestUnknownEntityKeepsCheckingTheFile(t *testing.T) {
+	t.Parallel()
+	src := `version: 1
+import: custmer
+csv: { delimitr: ";" }
+where: lower(CLOS ==
+duplicates: lats
+fields:
+  myId: { column: Code, transform: [trimm] }
+  nmae: Name
+  email: { column: Mail, check: emial }
+  address: { expr: 'uper(Street)' }
+  name: { column: Name }
+  name: Other
+`
+	_, err := Parse("m.yaml", []byte(src))
+	ps := problemsOf(t, err)
+	var got []string
+	for _, p := range ps {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		`m.yaml:2:9: unknown entity "custmer": import one of activity_type, attachment, customer, equipment, inventory, job, part, part_price, site, user (did you mean "customer"?)`,
+		`m.yaml:3:8: unknown key "delimitr" in csv (did you mean "delimiter"?)`,
+		`m.yaml:4:20: expression: unexpected token EOF`,
+		`m.yaml:5:13: duplicates "lats": use error, first, last (did you mean "last"?)`,
+		`m.yaml:7:37: unknown transform "trimm" (did you mean "trim"?); transforms are bool, date, default, integer, join, lower, map, number, replace, split, squash, title, trim, upper`,
+		`m.yaml:8:3: customer has no field "nmae" (did you mean "name"?)`,
+		`m.yaml:9:3: customer has no field "email"; fields: id, myId, name, address, addressComplement, adressStreet, adressZIP, adressCity, adressProvince, adressCountry, contactName, contactFirstName, contactPhone, contactMobile, contactEmail, contactFax, position.latitude, position.longitude, tags, customFieldValues.<Name>`,
+		`m.yaml:9:33: unknown check "emial" (did you mean "email"?); checks are email, max, max_length, min, min_length, one_of, regex, required`,
+		`m.yaml:10:21: expression: unknown function "uper" (did you mean "upper"?)`,
+		`m.yaml:12:3: field "name" is mapped twice (also as "name" at line 11)`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+
+	// Nothing close: the fields are checked against one another only.
+	src = strings.Replace(src, "custmer", "stock_level", 1)
+	_, err = Parse("m.yaml", []byte(src))
+	got = nil
+	for _, p := range problemsOf(t, err) {
+		if strings.Contains(p.Msg, "field") {
+			got = append(got, p.Error())
+		}
+	}
+	if want := []string{`m.yaml:12:3: field "name" is mapped twice (also as "name" at line 11)`}; !cmp.Equal(want, got) {
+		t.Errorf("field problems %q, want %q", got, want)
+	}
+}
+
+// Expressions are checked for their syntax and functions as the mapping
+// file is read; their columns once the source's header is known.
+func TestExpressionsCheckedBeforeTheHeader(t *testing.T) {
+	t.Parallel()
+	src := "version: 1\nimport: customer\nwhere: STATUS == \"open\" &&\nfields:\n  myId: CODE\n  name: { expr: 'titel(NAME)' }\n"
+	_, err := Parse("m.yaml", []byte(src))
+	want := "m.yaml:3:26: expression: unexpected token EOF\nm.yaml:6:18: expression: unknown function \"titel\" (did you mean \"title\"?)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want\n%s", err, want)
+	}
+	// Unknown columns wait for the header.
+	m, err := Parse("m.yaml", []byte("version: 1\nimport: customer\nwhere: STATUS == \"open\"\nfields:\n  myId: CODE\n  name: { expr: 'title(row[\"Nom client\"])' }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Bind("in.csv", []string{"CODE", "STATUS", "Nom client"}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -13,6 +13,7 @@ const (
 	Failed                   // the API refused it, retries ran out, or the run stopped before it was sent
 	Skipped                  // its parent row failed in this run
 	Unchanged                // --changed-only: sent before with the same payload, not sent again
+	Duplicate                // duplicates: first or last: another row of the input has its key and is kept instead
 )
 
 // Counts are the outcomes of a run's rows. Read is the sum of the others.
@@ -26,6 +27,9 @@ type Counts struct {
 	// Unchanged rows were not sent: their payload is the one last sent
 	// (--changed-only).
 	Unchanged int `json:"unchanged"`
+	// Duplicates were not sent: another row of the same input writes the
+	// same record and was kept instead (duplicates: first or last).
+	Duplicates int `json:"duplicates,omitempty"`
 }
 
 func (c *Counts) add(o Outcome) {
@@ -43,6 +47,8 @@ func (c *Counts) add(o Outcome) {
 		c.Skipped++
 	case Unchanged:
 		c.Unchanged++
+	case Duplicate:
+		c.Duplicates++
 	}
 }
 
@@ -54,10 +60,12 @@ func (c *Counts) plus(o Counts) {
 	c.Failed += o.Failed
 	c.Skipped += o.Skipped
 	c.Unchanged += o.Unchanged
+	c.Duplicates += o.Duplicates
 }
 
 // NotSent is the number of rows read but not sent for a reason that needs
-// attention (filtered rows are not counted: the mapping asked for it).
+// attention (filtered rows and duplicates left out by duplicates: first or
+// last are not counted: the mapping asked for it).
 func (c Counts) NotSent() int { return c.Rejected + c.Failed + c.Skipped }
 
 // MappingSummary is the part of the summary about one mapping file.
@@ -66,9 +74,13 @@ type MappingSummary struct {
 	Entity  string `json:"entity"`
 	Input   string `json:"input"`
 	Counts
-	Errors   string `json:"errors_file"`
-	Success  string `json:"success_file,omitempty"`
-	Payloads string `json:"payloads_file,omitempty"`
+	Errors string `json:"errors_file"`
+	// FilteredFile lists the rows the mapping left out: filtered by its
+	// where: or duplicates under duplicates: first or last. Written when
+	// the mapping has either.
+	FilteredFile string `json:"filtered_file,omitempty"`
+	Success      string `json:"success_file,omitempty"`
+	Payloads     string `json:"payloads_file,omitempty"`
 }
 
 // Summary is what summary.json holds.

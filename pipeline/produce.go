@@ -51,6 +51,11 @@ func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- resu
 		hand(b.refuse(res)...)
 		results <- res
 	}
+	dups, err := r.indexDuplicates(o)
+	if err != nil {
+		results <- result{fatalRead: fmt.Errorf("%s cannot be read for duplicates: last: %w", o.input, err)}
+		return
+	}
 	for ctx.Err() == nil {
 		row, err := o.src.Next()
 		if err == io.EOF {
@@ -77,14 +82,27 @@ func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- resu
 			reject(result{row: row, outcome: Rejected, reason: "where: " + err.Error()})
 			continue
 		} else if !ok {
-			results <- result{row: row, outcome: Filtered}
+			results <- result{row: row, outcome: Filtered, reason: "where: " + m.Where.Src}
 			continue
 		}
 		p, err := m.Build(row)
 		if err == nil && m.Entity.Prepare != nil {
 			err = m.Entity.Prepare(p)
 		}
-		if err != nil {
+		// A duplicate is found before anything else refuses the row: its
+		// record is written by another row, whatever becomes of this one.
+		dup, isDup := dups.check(row.Num, m.identities(p, err == nil))
+		switch {
+		case isDup && m.Duplicates != DuplicatesError:
+			results <- result{row: row, outcome: Duplicate, reason: dup, payload: p, dup: true}
+			continue
+		case isDup && err != nil:
+			reject(result{row: row, outcome: Rejected, reason: err.Error() + "; " + dup, payload: p, dup: true})
+			continue
+		case isDup:
+			reject(result{row: row, outcome: Rejected, reason: dup, payload: p, dup: true})
+			continue
+		case err != nil:
 			reject(result{row: row, outcome: Rejected, reason: err.Error(), payload: p})
 			continue
 		}

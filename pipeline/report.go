@@ -15,9 +15,8 @@ import (
 type report interface {
 	record(res result) error
 	close() error
-	// paths are the files it writes: errors, success and payloads ("" for
-	// those it does not write).
-	paths() (errors, success, payloads string)
+	// files names the files it writes in a mapping's summary.
+	files(ms *MappingSummary)
 }
 
 // openReports opens the report of a mapping: its files in dir, or none for
@@ -32,44 +31,64 @@ func (r *runner) openReports(dir string, o *opened) (report, error) {
 // discard is the report of a check: it writes nothing.
 type discard struct{}
 
-func (discard) record(result) error             { return nil }
-func (discard) close() error                    { return nil }
-func (discard) paths() (string, string, string) { return "", "", "" }
+func (discard) record(result) error   { return nil }
+func (discard) close() error          { return nil }
+func (discard) files(*MappingSummary) {}
 
 // reports are the files one mapping's run writes: the errors file (rows
-// not sent, with their original columns, _row and _error), the success file
-// (_row, key, id) and, in a dry run, the payloads that would be sent.
+// not sent, with their original columns, _row and _error), the filtered
+// file (rows the mapping left out, laid out alike, _error holding the rule
+// that left each out), the success file (_row, key, id) and, in a dry
+// run, the payloads that would be sent.
 type reports struct {
 	errors   *writers.ErrorsFile
+	filtered *writers.ErrorsFile // nil when the mapping leaves no row out
 	success  *writers.SuccessFile
 	payloads *writers.JSONLines
 
-	errorsPath, successPath, payloadsPath string
+	errorsPath, filteredPath, successPath, payloadsPath string
 }
+
+// leavesOut tells whether a mapping may leave rows out on purpose: it has
+// a where: filter, or keeps one row of duplicates (duplicates: first or
+// last).
+func (m *Mapping) leavesOut() bool { return m.Where != nil || m.Duplicates != DuplicatesError }
 
 func openReports(dir string, o *opened, dry bool) (*reports, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report folder: %w", err)
 	}
-	rep := &reports{errorsPath: filepath.Join(dir, "errors.csv")}
 	// The errors file is in the input's format, so that it can be fixed
-	// with the same tool and imported again with the same mapping.
+	// with the same tool and imported again with the same mapping; so is
+	// the filtered file.
+	ext := ".csv"
 	switch strings.ToLower(filepath.Ext(o.input)) {
 	case ".xlsx", ".xlsm":
-		rep.errorsPath = filepath.Join(dir, "errors.xlsx")
+		ext = ".xlsx"
 	}
+	rep := &reports{errorsPath: filepath.Join(dir, "errors"+ext)}
 	// The errors file is laid out as the input was read (delimiter, header
 	// row, sheet) so that the same mapping reads it back.
 	layout := writers.Layout{HeaderRow: o.m.CSV.HeaderRow, Delimiter: o.m.CSV.Delimiter, Quote: o.m.CSV.Quote}
 	if d, ok := o.src.(interface{ Dialect() readers.Dialect }); ok && layout.Delimiter == 0 {
 		layout.Delimiter = d.Dialect().Delimiter
 	}
-	if strings.HasSuffix(rep.errorsPath, ".xlsx") {
+	if ext == ".xlsx" {
 		layout = writers.Layout{HeaderRow: o.m.XLSX.HeaderRow, Sheet: o.m.XLSX.Sheet, SheetIndex: o.m.XLSX.SheetIndex}
 	}
 	var err error
 	if rep.errors, err = writers.NewErrors(rep.errorsPath, o.header, writers.ReadableWith(layout)); err != nil {
 		return nil, err
+	}
+	if o.m.leavesOut() {
+		rep.filteredPath = filepath.Join(dir, "filtered"+ext)
+		if ext == ".xlsx" && layout.Sheet == "" && layout.SheetIndex == 0 {
+			layout.Sheet = "Filtered"
+		}
+		if rep.filtered, err = writers.NewErrors(rep.filteredPath, o.header, writers.ReadableWith(layout)); err != nil {
+			rep.errors.Close()
+			return nil, err
+		}
 	}
 	if dry {
 		rep.payloadsPath = filepath.Join(dir, "payloads.jsonl")
@@ -80,6 +99,9 @@ func openReports(dir string, o *opened, dry bool) (*reports, error) {
 	}
 	if err != nil {
 		rep.errors.Close()
+		if rep.filtered != nil {
+			rep.filtered.Close()
+		}
 		return nil, err
 	}
 	return rep, nil
@@ -91,8 +113,8 @@ type payloadLine struct {
 	Payload map[string]any `json:"payload"`
 }
 
-func (rep *reports) paths() (string, string, string) {
-	return rep.errorsPath, rep.successPath, rep.payloadsPath
+func (rep *reports) files(ms *MappingSummary) {
+	ms.Errors, ms.FilteredFile, ms.Success, ms.Payloads = rep.errorsPath, rep.filteredPath, rep.successPath, rep.payloadsPath
 }
 
 func (rep *reports) record(res result) error {
@@ -104,12 +126,19 @@ func (rep *reports) record(res result) error {
 		return rep.success.Add(res.row.Num, res.key, res.id)
 	case Rejected, Failed, Skipped:
 		return rep.errors.Add(res.row.Num, res.row.Cells, res.reason)
+	case Filtered, Duplicate:
+		if rep.filtered != nil {
+			return rep.filtered.Add(res.row.Num, res.row.Cells, res.reason)
+		}
 	}
 	return nil
 }
 
 func (rep *reports) close() error {
 	closers := []interface{ Close() error }{rep.errors}
+	if rep.filtered != nil {
+		closers = append(closers, rep.filtered)
+	}
 	if rep.success != nil {
 		closers = append(closers, rep.success)
 	}

@@ -64,7 +64,7 @@ func (r *runner) openJournal(srcs []*opened, dirs []string, start time.Time) err
 		return Problems{{File: r.opts.OutDir, Msg: "--resume: not the same run: " + why}}
 	}
 	for _, d := range dirs {
-		for _, name := range []string{"errors.csv", "errors.xlsx", "success.csv", "payloads.jsonl", files.SummaryName} {
+		for _, name := range []string{"errors.csv", "errors.xlsx", "filtered.csv", "filtered.xlsx", "success.csv", "payloads.jsonl", files.SummaryName} {
 			if err := os.Remove(filepath.Join(d, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("--resume: %w", err)
 			}
@@ -90,7 +90,7 @@ func entryOf(mi int, res result) journalEntry {
 	case res.unknown:
 		e.O = jUnknown
 	}
-	if res.outcome != Sent {
+	if res.outcome != Sent && res.outcome != Filtered {
 		e.R = res.reason
 	}
 	return e

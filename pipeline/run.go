@@ -283,11 +283,15 @@ type result struct {
 	err     error // the API's error, for fatal checks
 	// fatalRead is set, alone, when the source cannot be read further.
 	fatalRead error
-	replayed  bool   // the outcome comes from the journal of the run resumed
-	stopped   bool   // not sent because the run stopped: to send on resume
-	unknown   bool   // the request may have been applied
-	batch     string // the request of a batched row, and its rows
-	batchLen  int
+	// dup: another row of the input writes the same record; this row's
+	// outcome says nothing of that record (a child naming it is not
+	// skipped).
+	dup      bool
+	replayed bool   // the outcome comes from the journal of the run resumed
+	stopped  bool   // not sent because the run stopped: to send on resume
+	unknown  bool   // the request may have been applied
+	batch    string // the request of a batched row, and its rows
+	batchLen int
 }
 
 // runMapping imports one mapping: one reader (produce), Concurrency
@@ -315,7 +319,7 @@ func (r *runner) runMapping(mi int, o *opened, dir string) (MappingSummary, erro
 			return ms, err
 		}
 	}
-	ms.Errors, ms.Success, ms.Payloads = rep.paths()
+	rep.files(&ms)
 
 	// The queues hold a few rows per sender: enough that no stage waits
 	// on another's pace, few enough that a stop leaves little unsent.
@@ -359,8 +363,10 @@ func (r *runner) runMapping(mi int, o *opened, dir string) (MappingSummary, erro
 			writeErr = werr
 			r.stop.now("cannot write the reports: "+werr.Error(), werr)
 		}
-		if res.outcome != Sent && res.outcome != Filtered && res.outcome != Unchanged {
-			r.parents.remember(m.Entity, o.input, res)
+		if res.outcome != Sent && res.outcome != Filtered && res.outcome != Unchanged && res.outcome != Duplicate {
+			if !res.dup {
+				r.parents.remember(m.Entity, o.input, res)
+			}
 			if r.opts.NotSent != nil {
 				r.opts.NotSent(m, res.row.Num, res.reason)
 			}

@@ -98,7 +98,9 @@ func exampleNames(t *testing.T) []string {
 // Run returned.
 func checkCounts(t *testing.T, sum *Summary, dir string, maps []*Mapping) {
 	t.Helper()
-	adds := func(c Counts) bool { return c.Read == c.Filtered+c.Sent+c.Rejected+c.Failed+c.Skipped }
+	adds := func(c Counts) bool {
+		return c.Read == c.Filtered+c.Sent+c.Rejected+c.Failed+c.Skipped+c.Unchanged+c.Duplicates
+	}
 	byFile := map[string]*Mapping{}
 	for _, m := range maps {
 		byFile[m.File] = m
@@ -120,6 +122,14 @@ func checkCounts(t *testing.T, sum *Summary, dir string, maps []*Mapping) {
 		}
 		if n := countRows(t, ms.Errors, m.CSV, m.XLSX); n != ms.NotSent() {
 			t.Errorf("%s: %d rows rejected, failed or skipped, but %s lists %d", ms.Mapping, ms.NotSent(), ms.Errors, n)
+		}
+		switch {
+		case ms.FilteredFile != "":
+			if n := countRows(t, ms.FilteredFile, m.CSV, m.XLSX); n != ms.Filtered+ms.Duplicates {
+				t.Errorf("%s: %d rows filtered or duplicates, but %s lists %d", ms.Mapping, ms.Filtered+ms.Duplicates, ms.FilteredFile, n)
+			}
+		case ms.Filtered+ms.Duplicates > 0:
+			t.Errorf("%s: %d rows filtered or duplicates, and no filtered file", ms.Mapping, ms.Filtered+ms.Duplicates)
 		}
 		sent := 0
 		switch {

@@ -104,6 +104,7 @@ func Schema() ([]byte, error) {
 				},
 			},
 			"where":      map[string]any{"type": "string", "description": "a condition over the row's columns and its number _row; rows where it is false are filtered"},
+			"duplicates": map[string]any{"enum": duplicatesNames, "default": "error", "description": "rows of one input with the same key: error rejects the later ones, first or last keeps one and counts the others as duplicates"},
 			"batch_size": map[string]any{"type": "integer", "minimum": 1},
 			"files":      map[string]any{"type": "string", "description": "folder of the files a field of kind file names, relative to the mapping file (default: the input's folder)"},
 			"file_types": map[string]any{"type": "array", "items": str, "description": "extensions of files sent besides images and PDFs"},

@@ -57,7 +57,7 @@ func yamlAsJSON(t *testing.T, src []byte) any {
 func TestSchemaAcceptsWhatLoadAccepts(t *testing.T) {
 	t.Parallel()
 	sch := compileSchema(t)
-	sources := map[string][]byte{"good": []byte(goodMapping)}
+	sources := map[string][]byte{"good": []byte(goodMapping), "duplicates": []byte("duplicates: last\n" + goodMapping)}
 	files, _ := exampleFiles(false)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -83,6 +83,7 @@ func TestSchemaRefusesMistakes(t *testing.T) {
 	for name, src := range map[string]string{
 		"unknown top key":        "version: 1\nimport: customer\nsorce: a.csv\nfields: {myId: A}\n",
 		"unknown entity":         "version: 1\nimport: custmer\nfields: {myId: A}\n",
+		"unknown duplicates":     "version: 1\nimport: customer\nduplicates: frist\nfields: {myId: A}\n",
 		"unknown field":          "version: 1\nimport: customer\nfields: {nmae: A}\n",
 		"two sources":            "version: 1\nimport: customer\nfields: {myId: {column: A, value: b}}\n",
 		"bad transform":          "version: 1\nimport: customer\nfields: {myId: {column: A, transform: [numbr]}}\n",

@@ -259,10 +259,23 @@ func (p *program) used() []string {
 	return out
 }
 
-// compile parses src, resolves column references, type-checks and compiles
-// it. It follows the steps of expr.Compile, with the resolver added between
-// parsing and checking.
-func compile(src string, columns []string, opts ...expr.Option) (*program, error) {
+// CheckSyntax checks an expression before the columns of its rows are
+// known: its syntax and the functions it calls. Every other name is taken
+// for a column; NewFilter and NewExpr check those against a header. The
+// error is an *ExprError.
+func CheckSyntax(src string) error {
+	p := newProgram(nil)
+	config := p.config()
+	tree, err := parser.ParseWithConfig(src, config)
+	if err != nil {
+		return fileError(src, err)
+	}
+	r := &resolver{src: src, p: p, config: config, anyColumn: true}
+	r.walk(&tree.Node)
+	return r.err
+}
+
+func newProgram(columns []string) *program {
 	p := &program{columns: columns, index: make(map[string]int, len(columns)), refs: make([]bool, len(columns))}
 	for i, c := range columns {
 		if c == rowNumber {
@@ -273,6 +286,11 @@ func compile(src string, columns []string, opts ...expr.Option) (*program, error
 			p.index[c] = i
 		}
 	}
+	return p
+}
+
+// config is the compiler's configuration for the program's columns.
+func (p *program) config(opts ...expr.Option) *conf.Config {
 	config := conf.CreateNew()
 	expr.Env(p.environment())(config)
 	for _, o := range functionOptions() {
@@ -285,7 +303,15 @@ func compile(src string, columns []string, opts ...expr.Option) (*program, error
 		delete(config.Builtins, name)
 	}
 	config.Check()
+	return config
+}
 
+// compile parses src, resolves column references, type-checks and compiles
+// it. It follows the steps of expr.Compile, with the resolver added between
+// parsing and checking.
+func compile(src string, columns []string, opts ...expr.Option) (*program, error) {
+	p := newProgram(columns)
+	config := p.config(opts...)
 	tree, err := parser.ParseWithConfig(src, config)
 	if err != nil {
 		return nil, fileError(src, err)
@@ -354,6 +380,9 @@ type resolver struct {
 	config *conf.Config
 	locals []string
 	err    error
+	// anyColumn takes every name for a column (CheckSyntax): the tree is
+	// only checked, not rewritten.
+	anyColumn bool
 }
 
 func (r *resolver) fail(n ast.Node, format string, a ...any) {
@@ -379,6 +408,9 @@ func (r *resolver) cell(node *ast.Node, name string, at ast.Node) {
 		r.fail(at, "%s is the row number, not a column: write %s", rowNumber, rowNumber)
 		return
 	}
+	if r.anyColumn {
+		return
+	}
 	i, ok := r.p.index[name]
 	if !ok {
 		r.fail(at, "%s", r.unknownColumn(name))
@@ -391,6 +423,9 @@ func (r *resolver) cell(node *ast.Node, name string, at ast.Node) {
 func (r *resolver) dynamicCell(node *ast.Node, arg ast.Node) {
 	r.p.dynamic = true
 	r.walk(&arg)
+	if r.anyColumn {
+		return
+	}
 	ast.Patch(node, &ast.CallNode{Callee: &ast.IdentifierNode{Value: colName}, Arguments: []ast.Node{arg}})
 }
 
@@ -449,7 +484,7 @@ func (r *resolver) walk(node *ast.Node) {
 			case id.Value == rowNumber:
 				r.fail(id, "%s is the row number, not a function", rowNumber)
 				return
-			case r.has(id.Value):
+			case !r.anyColumn && r.has(id.Value):
 				r.fail(id, "%q is a column, not a function", id.Value)
 				return
 			default:
@@ -486,7 +521,13 @@ func (r *resolver) walk(node *ast.Node) {
 	}
 }
 
-func (r *resolver) has(name string) bool { _, ok := r.p.index[name]; return ok }
+func (r *resolver) has(name string) bool {
+	if r.anyColumn {
+		return !r.isFunction(name) && name != "row"
+	}
+	_, ok := r.p.index[name]
+	return ok
+}
 
 func (r *resolver) functionNames() []string {
 	names := []string{"col"}

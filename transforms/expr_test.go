@@ -320,3 +320,40 @@ func TestExprErrorsFileColumns(t *testing.T) {
 		t.Errorf(`col("_row") compiled: %v`, err)
 	}
 }
+
+// CheckSyntax checks what is known before the header: syntax and
+// functions; every other name may be a column.
+func TestCheckSyntax(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		want *ExprError
+	}{
+		{src: `CITY + ", " + ZIPP`},
+		{src: `upper(trim(CLOS)) != "OUI" && row["Code postal"] != ""`},
+		{src: `col("Code postal") + date`},
+		{src: `date(date, "dd/MM/yyyy")`},
+		{src: `let x = CITY; x + ZIP`},
+		{src: `CITY +`, want: &ExprError{1, 6, `unexpected token EOF`}},
+		{src: "CITY +\n  titel(ZIP)", want: &ExprError{2, 3, `unknown function "titel" (did you mean "title"?)`}},
+		{src: `row + CITY`, want: &ExprError{1, 1, `row must be followed by a column name, as in row["Code postal"]`}},
+		{src: `col("a", "b")`, want: &ExprError{1, 1, `col takes one column name, as in col("Code postal")`}},
+	}
+	for _, tt := range tests {
+		err := CheckSyntax(tt.src)
+		if tt.want == nil {
+			if err != nil {
+				t.Errorf("%q: %v, want no error", tt.src, err)
+			}
+			continue
+		}
+		var ee *ExprError
+		if !errors.As(err, &ee) {
+			t.Errorf("%q: error = %v (%T), want an *ExprError", tt.src, err, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, ee); diff != "" {
+			t.Errorf("%q: (-want +got):\n%s", tt.src, diff)
+		}
+	}
+}

@@ -78,7 +78,17 @@ func FuzzExpr(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
+		// CheckSyntax, without the header, refuses no expression that
+		// compiles with it.
+		serr := CheckSyntax(src)
+		var se *ExprError
+		if serr != nil && (!errors.As(serr, &se) || se.Line < 1 || se.Column < 1) {
+			t.Fatalf("CheckSyntax(%q) error without a position: %v", src, serr)
+		}
 		e, err := NewExpr(src, testColumns)
+		if err == nil && serr != nil {
+			t.Fatalf("CheckSyntax(%q) = %v, but it compiles", src, serr)
+		}
 		if err != nil {
 			var ee *ExprError
 			if !errors.As(err, &ee) || ee.Line < 1 || ee.Column < 1 {

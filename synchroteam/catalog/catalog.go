@@ -141,6 +141,11 @@ type Group struct {
 	// Spoiled is why the rows of a group are not sent when its row bad was
 	// not valid.
 	Spoiled func(bad int) string
+	// Items, when set, are what a row adds to its group, each as
+	// "field=value" (inventory: its serial numbers): two rows of a group
+	// adding the same item write it twice. A row adding none is never the
+	// same as another (quantities without serial numbers add up).
+	Items func(p Payload) []string
 }
 
 // registry lists the entities. Their import order is not this order but a
@@ -385,6 +390,48 @@ func (e *Entity) Key(p Payload) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// Identities name the records a row writes, for finding the rows of one
+// input that write the same record: the pairs Key gives, values trimmed
+// ("myId=CLI-001"; "reference=p11" for a part price); for an entity whose
+// group has Items, one per item ("depot=stock reference=refHi001
+// serial=SN-1"), none when the row adds none; for an entity without keys,
+// its Label. None when the payload carries no key.
+func (e *Entity) Identities(p Payload) []string {
+	var key string
+	if len(e.Keys) == 0 {
+		if e.Label == nil {
+			return nil
+		}
+		key = strings.TrimSpace(e.Label(p))
+	} else {
+		var parts []string
+		for _, k := range e.Keys {
+			v, ok := Value(p, k)
+			s := strings.TrimSpace(fmt.Sprint(v))
+			if !ok || s == "" {
+				continue
+			}
+			parts = append(parts, k+"="+s)
+			if e.Batch == nil {
+				break
+			}
+		}
+		key = strings.Join(parts, " ")
+	}
+	if key == "" {
+		return nil
+	}
+	g := e.Batch.Grouping()
+	if g == nil || g.Items == nil {
+		return []string{key}
+	}
+	var out []string
+	for _, it := range g.Items(p) {
+		out = append(out, key+" "+it)
+	}
+	return out
 }
 
 // Value returns the value of a field of a payload, following dotted paths

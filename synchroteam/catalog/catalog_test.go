@@ -49,6 +49,40 @@ func TestKeyedIgnoresIDs(t *testing.T) {
 	}
 }
 
+// Identities name what a row writes: its first key for an entity sent one
+// record at a time, every key for a batched one, one per serial number for
+// an inventory row (none without), the label of an attachment.
+func TestIdentities(t *testing.T) {
+	t.Parallel()
+	file := &File{Path: "photos/a.jpg"}
+	tests := []struct {
+		entity  string
+		payload Payload
+		want    []string
+	}{
+		{"customer", Payload{"myId": " D1 ", "name": "x"}, []string{"myId=D1"}},
+		{"customer", Payload{"id": "12", "myId": "D1"}, []string{"id=12"}},
+		{"customer", Payload{"myId": "  ", "name": "x"}, nil},
+		{"customer", Payload{"name": "x"}, nil},
+		{"part_price", Payload{"reference": "p11", "price": "1"}, []string{"reference=p11"}},
+		{"part_price", Payload{"id": "7", "reference": "p11"}, []string{"id=7 reference=p11"}},
+		{"inventory", Payload{"depot": "stock", "reference": "p11", "quantity": "4"}, nil},
+		{"inventory", Payload{"depot": "stock", "reference": "refHi001", "serials": []string{"SN-1"}}, []string{"depot=stock reference=refHi001 serial=SN-1"}},
+		{"inventory", Payload{"depot": "stock", "reference": "r", "serials": []string{"A", " ", "B "}}, []string{"depot=stock reference=r serial=A", "depot=stock reference=r serial=B"}},
+		{"attachment", Payload{"job": map[string]any{"num": int64(13420)}, "file": file}, []string{"job.num=13420 file=photos/a.jpg"}},
+		{"attachment", Payload{}, nil},
+	}
+	for _, tt := range tests {
+		e, ok := Lookup(tt.entity)
+		if !ok {
+			t.Fatalf("no entity %s", tt.entity)
+		}
+		if diff := cmp.Diff(tt.want, e.Identities(tt.payload)); diff != "" {
+			t.Errorf("%s %v: (-want +got)\n%s", tt.entity, tt.payload, diff)
+		}
+	}
+}
+
 // The import order is a topological sort of the parent links: every parent
 // before its children, whatever the registry's order.
 func TestImportOrderFollowsParents(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/stbulk/stbulk/synchroteam"
 )
@@ -36,6 +37,18 @@ var inventory = Entity{
 		},
 		Spoiled: func(bad int) string {
 			return fmt.Sprintf("not sent: row %d of the same part and depot was not valid, and the quantity of a part is set by all its rows at once", bad)
+		},
+		// A serial number is one piece in the depot: two rows with the
+		// same one count it twice.
+		Items: func(p Payload) []string {
+			var out []string
+			serials, _ := p["serials"].([]string)
+			for _, s := range serials {
+				if s = strings.TrimSpace(s); s != "" {
+					out = append(out, "serial="+s)
+				}
+			}
+			return out
 		},
 	}},
 	// Inventory/Quantities has no read: what a depot holds cannot be read back.

@@ -21,6 +21,13 @@ func (f *File) Add(n *yaml.Node, format string, args ...any) {
 	f.problems = append(f.problems, p)
 }
 
+// AddProblem reports a problem located by its caller (inside a scalar's
+// text, say).
+func (f *File) AddProblem(p Problem) {
+	p.File = f.path
+	f.problems = append(f.problems, p)
+}
+
 // Pairs returns the key/value nodes of a mapping node by key, reporting
 // keys that are not in known (with a suggestion) and keys given twice; what
 // names the mapping in problems. A nil known accepts every key.

@@ -1,0 +1,148 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/stbulk/stbulk/readers"
+)
+
+// Duplicates says what a run does with the rows of one input that write
+// the same record as another row of it (a mapping's duplicates:).
+type Duplicates int
+
+// The ways of treating duplicates.
+const (
+	// DuplicatesError rejects the rows whose record an earlier row
+	// writes; the first one is sent.
+	DuplicatesError Duplicates = iota
+	// DuplicatesFirst sends the first row of each record; the later ones
+	// are counted duplicates and not sent.
+	DuplicatesFirst
+	// DuplicatesLast sends the last row of each record; the earlier ones
+	// are counted duplicates and not sent. The input is read twice.
+	DuplicatesLast
+)
+
+var duplicatesNames = []string{"error", "first", "last"}
+
+func (d Duplicates) String() string {
+	if int(d) < len(duplicatesNames) {
+		return duplicatesNames[d]
+	}
+	return "unknown"
+}
+
+// dupIndex finds the rows of one input that write a record another row
+// writes. It holds the record names (Entity.Identities, folded) and row
+// numbers only, never payloads: its memory grows with the records of the
+// input, a few dozen bytes each. It is used by the reader alone.
+type dupIndex struct {
+	policy Duplicates
+	// fold compares keys without regard to case (every entity with keys;
+	// an attachment's label holds a file path, compared as written).
+	fold bool
+	// rows is the row that first wrote each record; with DuplicatesLast,
+	// the row that last writes it (from a first reading of the input).
+	rows map[string]int
+}
+
+func newDupIndex(policy Duplicates, fold bool) *dupIndex {
+	return &dupIndex{policy: policy, fold: fold, rows: map[string]int{}}
+}
+
+func (x *dupIndex) name(id string) string {
+	if x.fold {
+		return strings.ToLower(id)
+	}
+	return id
+}
+
+// note records, for DuplicatesLast, that row writes the records ids: the
+// last row noted for a record is the one kept.
+func (x *dupIndex) note(row int, ids []string) {
+	for _, id := range ids {
+		x.rows[x.name(id)] = row
+	}
+}
+
+// check tells whether row, writing the records ids, is a duplicate, and
+// why: which record, and which row has it too. A row that is not a
+// duplicate is remembered (but for DuplicatesLast, which knows every row
+// from note).
+func (x *dupIndex) check(row int, ids []string) (string, bool) {
+	for _, id := range ids {
+		other, seen := x.rows[x.name(id)]
+		if !seen || other == row {
+			continue
+		}
+		switch x.policy {
+		case DuplicatesFirst:
+			return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: first)", id, other), true
+		case DuplicatesLast:
+			return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: last)", id, other), true
+		}
+		return fmt.Sprintf("duplicate key %s: also row %d", id, other), true
+	}
+	if x.policy != DuplicatesLast {
+		for _, id := range ids {
+			x.rows[x.name(id)] = row
+		}
+	}
+	return "", false
+}
+
+// identities are the records a row writes, for the duplicate index: p is
+// what Build gave, valid tells whether the row passed Build and Prepare.
+// A row whose fields failed still names its key when that field was
+// read: two rows naming one record are duplicates whichever of them is
+// valid. An entity without keys is named by its Label, which only a valid
+// row gives whole.
+func (m *Mapping) identities(p Payload, valid bool) []string {
+	if p == nil || !valid && len(m.Entity.Keys) == 0 {
+		return nil
+	}
+	return m.Entity.Identities(p)
+}
+
+// indexDuplicates returns the duplicate index of a mapping's input. For
+// duplicates: last, it first reads the input through (a second reader of
+// the same file) to note the last row of each record, building each row
+// as the run does; it stops early when the run stops.
+func (r *runner) indexDuplicates(o *opened) (*dupIndex, error) {
+	m := o.m
+	x := newDupIndex(m.Duplicates, len(m.Entity.Keys) > 0)
+	if m.Duplicates != DuplicatesLast {
+		return x, nil
+	}
+	src, err := readers.Open(o.input, m.CSV, m.XLSX)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	ctx := r.stop.reading
+	for ctx.Err() == nil {
+		row, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var re *readers.RowError
+			if errors.As(err, &re) {
+				continue // an unreadable row is rejected: it writes nothing
+			}
+			return nil, err
+		}
+		if ok, err := m.Match(row); err != nil || !ok {
+			continue
+		}
+		p, err := m.Build(row)
+		if err == nil && m.Entity.Prepare != nil {
+			err = m.Entity.Prepare(p)
+		}
+		x.note(row.Num, m.identities(p, err == nil))
+	}
+	return x, nil
+}
