@@ -167,6 +167,20 @@ var exampleWants = []exampleWant{
 		},
 	},
 	{
+		mapping: "equipment-by-site.yaml", entity: "equipment",
+		bad: map[int]string{
+			5: `customerMyId (lookup SiteCode=S-099 in sites.csv): not found`,
+			6: `customerMyId (lookup SiteCode="" in sites.csv): required: value is empty`,
+		},
+		good: 6,
+		spot: map[int]string{
+			3: `{"customFieldValues":[{"name":"Equipment Serial Number","value":"IRX-MF25-330"}],` +
+				`"customerMyId":"CLI-002","myId":"EQP-102","name":"Cellule de refroidissement Irinox","siteMyId":"S-003"}`,
+			9: `{"customFieldValues":[{"name":"Equipment Serial Number","value":"MAH-PB-2020"}],` +
+				`"customerMyId":"CUST-FR-001","myId":"EQP-108","name":"Pétrin à bras Mahot","siteMyId":"S-022"}`,
+		},
+	},
+	{
 		mapping: "parts.yaml", entity: "part",
 		bad: map[int]string{
 			8:  `price (column Prix HT): number: "12,3,4" is not a number`,

@@ -35,6 +35,8 @@ fields:
 	"\xef\xbb\xbfversion: 1\n\tfields:\n",
 	"version: 1\x00\n",
 	"\xff\xfe",
+	"version: 1\nimport: equipment\nfields:\n  myId: A\n  customerMyId: { lookup: { file: '', valeu: V, match: { column: A, expr: '1 +' }, ignore_case: 2, csv: [] }, column: B }\n",
+	"version: 1\nimport: equipment\nfields:\n  myId: A\n  customerMyId:\n    lookup: &l { file: s.csv, key: K, value: V, match: *l }\n",
 }
 
 // FuzzParse feeds arbitrary bytes to the mapping-file loader: it must

@@ -58,7 +58,7 @@ type journalMapping struct {
 	Input  string `json:"input"`  // the input file, absolute
 	Size   int64  `json:"size"`   // the input's size
 	SHA256 string `json:"sha256"` // the input's content
-	Rules  string `json:"rules"`  // a hash of the mapping file's content
+	Rules  string `json:"rules"`  // a hash of the mapping file's content and of its lookup files
 }
 
 // journalEntry is one line after the header.
@@ -363,6 +363,10 @@ func journalHeaderFor(srcs []*opened, domain string, started time.Time) (journal
 		}
 		rules := ""
 		if b, err := os.ReadFile(m.File); err == nil {
+			// The files its lookups read make the payloads too.
+			for _, sum := range m.lookupSums() {
+				b = append(b, sum...)
+			}
 			s := sha256.Sum256(b)
 			rules = hex.EncodeToString(s[:16])
 		}
@@ -390,7 +394,7 @@ func (rp *replayed) sameRun(h journalHeader) string {
 		case a.Size != b.Size || a.SHA256 != b.SHA256:
 			return fmt.Sprintf("%s changed since the run (size or content): a resumed run must read the same rows", a.Input)
 		case a.Rules != "" && a.Rules != b.Rules:
-			return fmt.Sprintf("%s changed since the run: a resumed run must build the same payloads", a.File)
+			return fmt.Sprintf("%s changed since the run, or a file it looks values up in: a resumed run must build the same payloads", a.File)
 		}
 	}
 	return ""

@@ -100,12 +100,14 @@ func (m *Mapping) Match(row readers.Row) (bool, error) {
 }
 
 // FieldRule says how one API field is made from a row: from a column, a
-// constant or an expression, then transforms, then checks.
+// constant, an expression or a lookup in another file, then transforms,
+// then checks.
 type FieldRule struct {
 	Target     catalog.Field
-	Column     string // source column (exactly one of Column, Const, Expr is set)
+	Column     string // source column (exactly one of Column, Const, Expr, Lookup is set)
 	Const      *string
 	Expr       *Expr
+	Lookup     *Lookup
 	Transforms transforms.Chain
 	Checks     transforms.Checks
 	Line, Col  int // where the field is declared
@@ -181,10 +183,10 @@ func (l *loader) top(root *yaml.Node) {
 		}
 	}
 	if p, ok := kv["csv"]; ok {
-		l.csv(p[1])
+		l.csv(p[1], &l.m.CSV)
 	}
 	if p, ok := kv["xlsx"]; ok {
-		l.xlsx(p[1])
+		l.xlsx(p[1], &l.m.XLSX)
 	}
 	if p, ok := kv["where"]; ok {
 		if _, ok := l.Scalar(p[1], "where"); ok {
@@ -233,7 +235,8 @@ func (l *loader) duplicates(n *yaml.Node) {
 	l.Add(n, "%s", msg)
 }
 
-func (l *loader) csv(n *yaml.Node) {
+// csv reads csv: options into o.
+func (l *loader) csv(n *yaml.Node, o *readers.CSVOptions) {
 	kv := l.Pairs(n, "csv", []string{"delimiter", "encoding", "quote", "lazy_quotes", "header_row"})
 	if p, ok := kv["delimiter"]; ok {
 		if s, ok := l.Scalar(p[1], "csv delimiter"); ok {
@@ -243,7 +246,7 @@ func (l *loader) csv(n *yaml.Node) {
 				if s == "tab" || s == `\t` {
 					s = "\t"
 				}
-				l.m.CSV.Delimiter, _ = utf8.DecodeRuneInString(s)
+				o.Delimiter, _ = utf8.DecodeRuneInString(s)
 			default:
 				l.Add(p[1], "csv delimiter %q: use auto, \",\", \";\", \"|\" or tab", s)
 			}
@@ -255,7 +258,7 @@ func (l *loader) csv(n *yaml.Node) {
 			if !slices.Contains(csvEncodings, enc) {
 				l.Add(p[1], "csv encoding %q: use one of %s", s, strings.Join(csvEncodings, ", "))
 			} else if enc != "auto" {
-				l.m.CSV.Encoding = enc
+				o.Encoding = enc
 			}
 		}
 	}
@@ -270,7 +273,7 @@ func (l *loader) csv(n *yaml.Node) {
 		if s, ok := l.Scalar(p[1], "csv lazy_quotes"); ok {
 			switch s {
 			case "true":
-				l.m.CSV.LazyQuotes = true
+				o.LazyQuotes = true
 			case "false":
 			default:
 				l.Add(p[1], "csv lazy_quotes must be true or false, got %q", s)
@@ -279,36 +282,37 @@ func (l *loader) csv(n *yaml.Node) {
 	}
 	if p, ok := kv["header_row"]; ok {
 		if v, ok := l.Integer(p[1], "csv header_row", 1); ok {
-			l.m.CSV.HeaderRow = v
+			o.HeaderRow = v
 		}
 	}
 }
 
 var csvEncodings = []string{"auto", "utf-8", "utf-16", "utf-16le", "utf-16be", "windows-1252", "iso-8859-1", "iso-8859-15"}
 
-func (l *loader) xlsx(n *yaml.Node) {
+// xlsx reads xlsx: options into o.
+func (l *loader) xlsx(n *yaml.Node, o *readers.XLSXOptions) {
 	kv := l.Pairs(n, "xlsx", []string{"sheet", "header_row"})
 	if p, ok := kv["sheet"]; ok {
 		if s, ok := l.Scalar(p[1], "xlsx sheet"); ok {
 			if p[1].Tag == "!!int" {
 				if i, err := strconv.Atoi(s); err == nil && i >= 1 {
-					l.m.XLSX.SheetIndex = i
+					o.SheetIndex = i
 				} else {
 					l.Add(p[1], "xlsx sheet index must be 1 or more, got %s", s)
 				}
 			} else {
-				l.m.XLSX.Sheet = s
+				o.Sheet = s
 			}
 		}
 	}
 	if p, ok := kv["header_row"]; ok {
 		if v, ok := l.Integer(p[1], "xlsx header_row", 1); ok {
-			l.m.XLSX.HeaderRow = v
+			o.HeaderRow = v
 		}
 	}
 }
 
-var fieldKeys = []string{"column", "value", "expr", "required", "default", "transform", "check"}
+var fieldKeys = []string{"column", "value", "expr", "lookup", "required", "default", "transform", "check"}
 
 func (l *loader) fields(n *yaml.Node) {
 	n = mapfile.Deref(n)
@@ -422,8 +426,15 @@ func (l *loader) field(rule *FieldRule, v *yaml.Node) {
 		}
 		sources++
 	}
+	if p, ok := kv["lookup"]; ok {
+		rule.Lookup = l.lookup(name, p[0], p[1])
+		if rule.Lookup != nil {
+			_, rule.Lookup.Optional = kv["default"]
+		}
+		sources++
+	}
 	if sources != 1 {
-		l.Add(v, "%s: give exactly one of column, value or expr (got %d)", name, sources)
+		l.Add(v, "%s: give exactly one of column, value, expr or lookup (got %d)", name, sources)
 	}
 	if p, ok := kv["transform"]; ok {
 		rule.Transforms = l.transforms(p[1])

@@ -129,7 +129,7 @@ fields:
 			`bad.yaml:7:3: customer has no field "nmae" (did you mean "name"?)`,
 			`bad.yaml:8:49: unknown transform "numbr" (did you mean "number"?)`,
 			`bad.yaml:8:70: unknown check "emial" (did you mean "email"?)`,
-			`bad.yaml:9:17: contactPhone: give exactly one of column, value or expr (got 2)`,
+			`bad.yaml:9:17: contactPhone: give exactly one of column, value, expr or lookup (got 2)`,
 			`bad.yaml:10:70: number: decimal separator must be`,
 		}},
 		{"no key", "version: 1\nimport: part\nfields:\n  name: N\n", []string{

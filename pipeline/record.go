@@ -14,9 +14,10 @@ import (
 )
 
 // Bind checks the mapping against a source's header: every column it names
-// exists, and its expressions compile over the header's columns. Columns
-// whose name starts with "_" (the _row and _error of an errors file) are not
-// data and cannot be mapped.
+// exists, and its expressions compile over the header's columns. It reads
+// the files of its lookups (see Lookup). Columns whose name starts with "_"
+// (the _row and _error of an errors file) are not data and cannot be
+// mapped.
 func (m *Mapping) Bind(source string, header []string) error {
 	if len(header) == 0 {
 		// Every column would be missing: say why once.
@@ -36,13 +37,7 @@ func (m *Mapping) Bind(source string, header []string) error {
 		case r.Column != "":
 			i := columnIndex(header, r.Column)
 			if i < 0 {
-				msg := fmt.Sprintf("column %q is not in %s", r.Column, source)
-				if s := transforms.Suggest(r.Column, cols); s != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", s)
-				} else {
-					msg += "; its columns: " + quoteList(cols)
-				}
-				ps = append(ps, Problem{File: m.File, Line: r.Line, Col: r.Col, Msg: msg})
+				ps = append(ps, Problem{File: m.File, Line: r.Line, Col: r.Col, Msg: notInHeader(r.Column, source, cols)})
 			}
 			r.colIndex = i
 		case r.Expr != nil:
@@ -56,6 +51,7 @@ func (m *Mapping) Bind(source string, header []string) error {
 			ps = append(ps, m.Where.problem(m.File, err))
 		}
 	}
+	ps = append(ps, m.bindLookups(source, header, cols)...)
 	return ps.Err()
 }
 
@@ -75,6 +71,16 @@ func columnIndex(header []string, name string) int {
 	return -1
 }
 
+// notInHeader says that a column is not among the columns of a file, with
+// the closest name or else the list of them.
+func notInHeader(name, file string, columns []string) string {
+	msg := fmt.Sprintf("column %q is not in %s", name, file)
+	if s := transforms.Suggest(name, columns); s != "" {
+		return msg + fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return msg + "; its columns: " + quoteList(columns)
+}
+
 func quoteList(names []string) string {
 	q := make([]string, len(names))
 	for i, n := range names {
@@ -87,11 +93,15 @@ func quoteList(names []string) string {
 type FieldError struct {
 	Field  string // API field name
 	Column string // source column, when the field comes from one
+	Lookup string // the lookup, when the field comes from one: SiteCode=S-099 in sites.csv
 	Err    error
 }
 
 func (e FieldError) Error() string {
-	if e.Column != "" {
+	switch {
+	case e.Lookup != "":
+		return fmt.Sprintf("%s (lookup %s): %v", e.Field, e.Lookup, e.Err)
+	case e.Column != "":
 		return fmt.Sprintf("%s (column %s): %v", e.Field, e.Column, e.Err)
 	}
 	return fmt.Sprintf("%s: %v", e.Field, e.Err)
@@ -134,7 +144,11 @@ func (m *Mapping) Build(row readers.Row) (Payload, error) {
 			err = p.set(r.Target, v, m.files)
 		}
 		if err != nil {
-			errs = append(errs, FieldError{Field: r.Target.Name, Column: r.Column, Err: err})
+			fe := FieldError{Field: r.Target.Name, Column: r.Column, Err: err}
+			if r.Lookup != nil {
+				fe.Lookup = r.Lookup.describe(row)
+			}
+			errs = append(errs, fe)
 		}
 	}
 	if len(errs) > 0 {
@@ -149,6 +163,8 @@ func (r *FieldRule) value(row readers.Row) (transforms.Value, error) {
 		return transforms.Text(*r.Const), nil
 	case r.Expr != nil:
 		return r.Expr.eval(row)
+	case r.Lookup != nil:
+		return r.Lookup.get(row)
 	case r.colIndex >= 0 && r.colIndex < len(row.Cells):
 		return transforms.Text(row.Cells[r.colIndex]), nil
 	}

@@ -199,7 +199,7 @@ func TestRunCountsAddUp(t *testing.T) {
 	// rejected and filtered rows per mapping, as samples/README.md lists them
 	want := map[string][2]int{
 		"activity-types.yaml": {3, 0}, "customers-legacy.yaml": {3, 2}, "customers.yaml": {3, 0},
-		"equipment.yaml": {2, 0}, "inventory.yaml": {2, 0}, "part-prices.yaml": {4, 0},
+		"equipment.yaml": {2, 0}, "equipment-by-site.yaml": {2, 0}, "inventory.yaml": {2, 0}, "part-prices.yaml": {4, 0},
 		"parts.yaml": {3, 2}, "sites.yaml": {2, 0}, "users.yaml": {3, 0}, "attachments.yaml": {6, 0},
 	}
 	for _, name := range exampleNames(t) {
@@ -246,20 +246,21 @@ func TestRunAllExamplesTogether(t *testing.T) {
 		order = append(order, m.Entity)
 		got[filepath.Base(m.Mapping)] = m.Counts
 	}
-	if want := []string{"activity_type", "user", "customer", "customer", "site", "equipment", "part", "part_price", "inventory", "attachment"}; !slices.Equal(order, want) {
+	if want := []string{"activity_type", "user", "customer", "customer", "site", "equipment", "equipment", "part", "part_price", "inventory", "attachment"}; !slices.Equal(order, want) {
 		t.Errorf("order %v, want %v", order, want)
 	}
 	want := map[string]Counts{
-		"activity-types.yaml":   {Read: 16, Sent: 13, Rejected: 3},
-		"users.yaml":            {Read: 17, Sent: 14, Rejected: 3},
-		"customers-legacy.yaml": {Read: 19, Sent: 14, Filtered: 2, Rejected: 3},
-		"customers.yaml":        {Read: 24, Sent: 21, Rejected: 3},
-		"sites.yaml":            {Read: 25, Sent: 21, Rejected: 2, Skipped: 2},
-		"equipment.yaml":        {Read: 26, Sent: 21, Rejected: 2, Skipped: 3},
-		"parts.yaml":            {Read: 20, Sent: 15, Filtered: 2, Rejected: 3},
-		"part-prices.yaml":      {Read: 22, Sent: 15, Rejected: 4, Skipped: 3},
-		"inventory.yaml":        {Read: 30, Sent: 26, Rejected: 2, Skipped: 2},
-		"attachments.yaml":      {Read: 11, Sent: 4, Rejected: 6, Failed: 1},
+		"activity-types.yaml":    {Read: 16, Sent: 13, Rejected: 3},
+		"users.yaml":             {Read: 17, Sent: 14, Rejected: 3},
+		"customers-legacy.yaml":  {Read: 19, Sent: 14, Filtered: 2, Rejected: 3},
+		"customers.yaml":         {Read: 24, Sent: 21, Rejected: 3},
+		"sites.yaml":             {Read: 25, Sent: 21, Rejected: 2, Skipped: 2},
+		"equipment.yaml":         {Read: 26, Sent: 21, Rejected: 2, Skipped: 3},
+		"equipment-by-site.yaml": {Read: 8, Sent: 4, Rejected: 2, Skipped: 2},
+		"parts.yaml":             {Read: 20, Sent: 15, Filtered: 2, Rejected: 3},
+		"part-prices.yaml":       {Read: 22, Sent: 15, Rejected: 4, Skipped: 3},
+		"inventory.yaml":         {Read: 30, Sent: 26, Rejected: 2, Skipped: 2},
+		"attachments.yaml":       {Read: 11, Sent: 4, Rejected: 6, Failed: 1},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("counts per mapping (-want +got):\n%s", diff)

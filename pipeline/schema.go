@@ -49,6 +49,7 @@ func Schema() ([]byte, error) {
 					"expr":      map[string]any{"type": "string", "description": "an expression over the row's columns"},
 					"required":  map[string]any{"type": "boolean"},
 					"default":   map[string]any{"type": []string{"string", "number", "boolean"}, "description": "value when empty"},
+					"lookup":    map[string]any{"$ref": "#/$defs/lookup"},
 					"transform": listOf("#/$defs/transform"),
 					"check":     listOf("#/$defs/check"),
 				},
@@ -56,8 +57,31 @@ func Schema() ([]byte, error) {
 					map[string]any{"required": []string{"column"}},
 					map[string]any{"required": []string{"value"}},
 					map[string]any{"required": []string{"expr"}},
+					map[string]any{"required": []string{"lookup"}},
 				},
 			},
+		},
+	}
+	column := map[string]any{"type": "string", "minLength": 1}
+	lookup := map[string]any{
+		"type": "object", "additionalProperties": false,
+		"required":    []string{"file", "key", "value", "match"},
+		"description": "the value found by this row's key in another CSV or XLSX file",
+		"properties": map[string]any{
+			"file":  map[string]any{"type": "string", "minLength": 1, "description": "the lookup file, relative to the mapping file"},
+			"key":   map[string]any{"type": "string", "minLength": 1, "description": "the lookup file's column holding the keys"},
+			"value": map[string]any{"type": "string", "minLength": 1, "description": "the lookup file's column holding the values"},
+			"match": map[string]any{
+				"description": "this row's key: a column, or {expr: ...}",
+				"oneOf": []any{
+					column,
+					map[string]any{"type": "object", "additionalProperties": false, "required": []string{"column"}, "properties": map[string]any{"column": column}},
+					map[string]any{"type": "object", "additionalProperties": false, "required": []string{"expr"}, "properties": map[string]any{"expr": str}},
+				},
+			},
+			"ignore_case": map[string]any{"type": "boolean"},
+			"csv":         map[string]any{"$ref": "#/properties/csv"},
+			"xlsx":        map[string]any{"$ref": "#/properties/xlsx"},
 		},
 	}
 	var perEntity []any
@@ -114,7 +138,7 @@ func Schema() ([]byte, error) {
 			},
 		},
 		"allOf": perEntity,
-		"$defs": map[string]any{"field": field, "transform": transform, "check": check},
+		"$defs": map[string]any{"field": field, "transform": transform, "check": check, "lookup": lookup},
 	}
 	b, err := json.MarshalIndent(schema, "", "  ")
 	if err != nil {
