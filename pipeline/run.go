@@ -321,11 +321,13 @@ func (r *runner) runMapping(mi int, o *opened, dir string) (MappingSummary, erro
 	}
 	rep.files(&ms)
 
-	// The queues hold a few rows per sender: enough that no stage waits
-	// on another's pace, few enough that a stop leaves little unsent.
+	// The jobs queue holds a few rows per sender, at least 16: enough that
+	// the reader does not wait on one sender's pace (a dry run has one).
+	// The results queue stays short: the outcomes the collector has not
+	// seen yet are what a stop (--max-errors) cannot hold back.
 	queue := max(r.opts.Concurrency, 16)
 	jobs := make(chan job, queue)
-	results := make(chan result, 4*queue)
+	results := make(chan result, 4*r.opts.Concurrency)
 	var g errgroup.Group
 	g.Go(func() error {
 		defer close(jobs)
