@@ -448,7 +448,7 @@ func TestAttemptTimeout(t *testing.T) {
 	t.Parallel()
 	t.Run("unkeyed create", func(t *testing.T) {
 		t.Parallel()
-		c, mux := setup(t, WithTimeout(30*time.Millisecond))
+		c, mux := setup(t, WithTimeout(300*time.Millisecond))
 		s := script(stall, status(200, createdJSON))
 		mux.Handle("POST /Api/v2/Customer/Send", s)
 		err := unkeyedCreate(context.Background(), c)
@@ -461,7 +461,7 @@ func TestAttemptTimeout(t *testing.T) {
 	})
 	t.Run("read", func(t *testing.T) {
 		t.Parallel()
-		c, mux := setup(t, WithTimeout(30*time.Millisecond))
+		c, mux := setup(t, WithTimeout(300*time.Millisecond))
 		s := script(stall, status(200, customerJSON))
 		mux.Handle("GET /Api/v2/Customer/Details", s)
 		if err := getCustomer(context.Background(), c); err != nil {
