@@ -40,6 +40,11 @@ func fold(s string) string {
 	return b.String()
 }
 
+// Distance is the optimal string alignment distance between two names:
+// insertions, deletions, substitutions and swaps of adjacent characters,
+// counted in runes.
+func Distance(a, b string) int { return distance([]rune(a), []rune(b)) }
+
 // distance is the optimal string alignment distance between a and b:
 // insertions, deletions, substitutions and swaps of adjacent characters.
 func distance(a, b []rune) int {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/stbulk/stbulk/synchroteam/catalog"
+	"github.com/stbulk/stbulk/transforms"
 )
 
 // minScore is the least similarity for a header to match a field.
@@ -106,7 +107,7 @@ func similarity(h, c string) float64 {
 	// The distance is at least the difference in length: only names of
 	// close lengths can score.
 	if n := max(len(hr), len(cr)); n >= 5 && 10*abs(len(hr)-len(cr)) <= n {
-		r := 1 - float64(distance(hr, cr))/float64(n)
+		r := 1 - float64(transforms.Distance(hc, cc))/float64(n)
 		// One typo in a long name; short names differ by a letter too
 		// often ("contract", "contact") to be matched that way.
 		best = 0.9*r - 0.2
@@ -139,31 +140,6 @@ func containsAll(set, sub []string) bool {
 		}
 	}
 	return true
-}
-
-// distance is the Damerau–Levenshtein distance (optimal string alignment).
-func distance(a, b []rune) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 // matcher compares headers with the fields of one entity.
