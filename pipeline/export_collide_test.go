@@ -14,9 +14,9 @@ import (
 func TestExportNamesNeverCollide(t *testing.T) {
 	t.Parallel()
 	c, _ := fakeClient(t, map[string]string{
-		"POST /Api/v2/Jobs/Search":         `[{"id":"_1","num":"7"}]`,
-		"GET /Api/v2/Jobs/Detail?num=7":    `{"idJob":"_1","num":"7","status":5}`,
-		"GET /Api/v2/Jobs/PDF?num=7":       `{"pdfData":"` + b64("%PDF-1.4 the report") + `"}`,
+		"POST /Api/v2/Jobs/Search":      `[{"id":"_1","num":"7"}]`,
+		"GET /Api/v2/Jobs/Detail?num=7": `{"idJob":"_1","num":"7","status":5}`,
+		"GET /Api/v2/Jobs/PDF?num=7":    `{"pdfData":"` + b64("%PDF-1.4 the report") + `"}`,
 		"GET /Api/v2/Jobs/Photos?num=7": `[
 			{"job":{"num":"7"},"iteration":0,"fileName":"report.pdf","imageData":"` + b64("photo one") + `"},
 			{"job":{"num":"7"},"iteration":0,"fileName":".","imageData":"` + b64("photo two") + `"},
