@@ -10,11 +10,12 @@ import (
 )
 
 // TestExportNamesNeverCollide: a photo named like the job's PDF, and
-// photos named "." and "..", each get a file of their own.
+// photos named "." and "..", each get a file of their own; a job the
+// search lists twice is read once.
 func TestExportNamesNeverCollide(t *testing.T) {
 	t.Parallel()
 	c, _ := fakeClient(t, map[string]string{
-		"POST /Api/v2/Jobs/Search":      `[{"id":"_1","num":"7"}]`,
+		"POST /Api/v2/Jobs/Search":      `[{"id":"_1","num":"7"},{"id":"_1","num":"7"}]`,
 		"GET /Api/v2/Jobs/Detail?num=7": `{"idJob":"_1","num":"7","status":5}`,
 		"GET /Api/v2/Jobs/PDF?num=7":    `{"pdfData":"` + b64("%PDF-1.4 the report") + `"}`,
 		"GET /Api/v2/Jobs/Photos?num=7": `[

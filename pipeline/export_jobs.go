@@ -62,8 +62,24 @@ func fetchJobs(ctx context.Context, e *exporter) error {
 	if err != nil {
 		return e.searchFailed(ctx, "Jobs/Search", err)
 	}
+	refs = uniqueJobs(refs)
 	e.setFound(len(refs))
 	return each(ctx, e, refs, jobKey, e.exportJob)
+}
+
+// uniqueJobs drops the jobs a search lists again (its pages overlapping),
+// so that each job's files are written once.
+func uniqueJobs(refs []synchroteam.JobRef) []synchroteam.JobRef {
+	seen := make(map[string]bool, len(refs))
+	out := refs[:0:0]
+	for _, r := range refs {
+		k := jobKey(r)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func indexOf(choices []string, s string) int {
