@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stbulk/stbulk/synchroteam"
@@ -61,8 +62,24 @@ func fetchJobs(ctx context.Context, e *exporter) error {
 	if err != nil {
 		return e.searchFailed(ctx, "Jobs/Search", err)
 	}
+	refs = uniqueJobs(refs)
 	e.setFound(len(refs))
 	return each(ctx, e, refs, jobKey, e.exportJob)
+}
+
+// uniqueJobs drops the jobs a search lists again (its pages overlapping),
+// so that each job's files are written once.
+func uniqueJobs(refs []synchroteam.JobRef) []synchroteam.JobRef {
+	seen := make(map[string]bool, len(refs))
+	out := refs[:0:0]
+	for _, r := range refs {
+		k := jobKey(r)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func indexOf(choices []string, s string) int {
@@ -132,7 +149,8 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 		if reservedName(rel) {
 			return fmt.Errorf("PDF: the name %q is the export's own file", rel)
 		}
-		if err := e.claim(rel, "job "+key); err != nil {
+		rel, err = e.claim(rel, "job "+key)
+		if err != nil {
 			return fmt.Errorf("PDF: %w", err)
 		}
 		changed, err := e.folder.WriteFile(rel, bytes.NewReader(pdf))
@@ -234,7 +252,7 @@ func (e *exporter) writePhotos(owner string, vals map[string]string, photos []sy
 			case "index":
 				return fmt.Sprint(i + 1)
 			case "fileName":
-				if p.FileName == "" {
+				if blankName(p.FileName) {
 					return fmt.Sprintf("photo-%d", i+1)
 				}
 				return p.FileName
@@ -250,7 +268,8 @@ func (e *exporter) writePhotos(owner string, vals map[string]string, photos []sy
 		if reservedName(paths[i]) {
 			return nil, fmt.Errorf("photo %d: the name %q is the export's own file", i+1, paths[i])
 		}
-		if err := e.claim(paths[i], owner); err != nil {
+		var err error
+		if paths[i], err = e.claim(paths[i], owner); err != nil {
 			return nil, fmt.Errorf("photo %d: %w", i+1, err)
 		}
 		changed, err := e.folder.WriteFile(paths[i], photos[i].Reader())
@@ -281,4 +300,10 @@ func capValue(field, s string) string {
 		cut--
 	}
 	return stem[:cut] + ext
+}
+
+// blankName reports whether a file name from the API names nothing once
+// made safe: empty, or only dots and spaces ("", ".", "..", " . ").
+func blankName(s string) bool {
+	return strings.TrimFunc(s, func(r rune) bool { return r == '.' || unicode.IsSpace(r) }) == ""
 }

@@ -119,17 +119,32 @@ func (e *exporter) drop(key string) {
 	e.dropped[key] = true
 }
 
-// claim reserves the file rel for the item key: two items never write the
-// same file.
-func (e *exporter) claim(rel, key string) error {
+// claim reserves the file rel for the item key and returns the path to
+// write: each file is written once per run. Two items never write the same
+// file (an error); a second file of the same item gets a free "-2", "-3"…
+// name and a warning.
+func (e *exporter) claim(rel, key string) (string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := strings.ToLower(rel)
-	if other, ok := e.claims[k]; ok && other != key {
-		return fmt.Errorf("the file %q is also that of %s: put {num} where it is not cut (names are cut to 120 bytes)", rel, other)
+	k := files.FoldKey(rel)
+	other, ok := e.claims[k]
+	if !ok {
+		e.claims[k] = key
+		return rel, nil
 	}
-	e.claims[k] = key
-	return nil
+	if other != key {
+		return "", fmt.Errorf("the file %q is also that of %s: put {num} where it is not cut (names are cut to 120 bytes)", rel, other)
+	}
+	for n := 2; ; n++ {
+		alt := files.Numbered(rel, n)
+		ak := files.FoldKey(alt)
+		if _, taken := e.claims[ak]; taken || reservedName(alt) {
+			continue
+		}
+		e.claims[ak] = key
+		e.warnLocked(key, fmt.Sprintf("the file %q is taken by another of its files: written as %q", rel, alt))
+		return alt, nil
+	}
 }
 
 func (e *exporter) tick() {

@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -178,7 +180,7 @@ func (p Payload) set(f catalog.Field, v transforms.Value, files *fileFolder) err
 	if f.Kind == catalog.KindFile {
 		val, err = files.file(v.String())
 	} else {
-		val, err = convert(f.Kind, v)
+		val, err = convert(f, v)
 	}
 	if err != nil {
 		return err
@@ -204,8 +206,11 @@ func (p Payload) set(f catalog.Field, v transforms.Value, files *fileFolder) err
 
 var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$`)
 
-// convert turns a transformed value into what the API expects for a kind.
-func convert(k catalog.Kind, v transforms.Value) (any, error) {
+// convert turns a transformed value into what the API expects for a
+// field's kind. Numbers keep every digit written; a field's Min and Max
+// bound them.
+func convert(f catalog.Field, v transforms.Value) (any, error) {
+	k := f.Kind
 	if k == catalog.KindList {
 		if v.IsList() {
 			return v.Items(), nil
@@ -222,9 +227,15 @@ func convert(k catalog.Kind, v transforms.Value) (any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a number (add a number transform for thousands separators)", s)
 		}
-		return json.Number(n.String()), nil
+		if err := inRange(f, s, n); err != nil {
+			return nil, err
+		}
+		return json.Number(n.Text()), nil
 	case catalog.KindInteger:
 		i, err := strconv.ParseInt(s, 10, 64)
+		if errors.Is(err, strconv.ErrRange) {
+			return nil, fmt.Errorf("%q is beyond the 64-bit range of whole numbers", s)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a whole number", s)
 		}
@@ -250,4 +261,27 @@ func convert(k catalog.Kind, v transforms.Value) (any, error) {
 		return t.Format(synchroteam.TimeLayout), nil
 	}
 	return v.String(), nil
+}
+
+// inRange checks a number against its field's bounds. The value read as a
+// float decides, unless it equals a bound, where its exact text does.
+func inRange(f catalog.Field, s string, n synchroteam.Number) error {
+	if f.Min == "" && f.Max == "" {
+		return nil
+	}
+	below := func(a, b string) bool { // a < b
+		fa, _ := strconv.ParseFloat(a, 64)
+		fb, _ := strconv.ParseFloat(b, 64)
+		if fa != fb {
+			return fa < fb
+		}
+		ra, ok1 := new(big.Rat).SetString(a)
+		rb, ok2 := new(big.Rat).SetString(b)
+		return ok1 && ok2 && ra.Cmp(rb) < 0
+	}
+	text := n.Text()
+	if (f.Min != "" && below(text, f.Min)) || (f.Max != "" && below(f.Max, text)) {
+		return fmt.Errorf("%q is out of range: %s to %s", s, f.Min, f.Max)
+	}
+	return nil
 }

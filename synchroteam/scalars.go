@@ -133,6 +133,44 @@ func (n Number) Invalid() bool { return n.state == stateInvalid }
 // IsZero reports whether the number is unset (for `omitzero`).
 func (n Number) IsZero() bool { return n.state == stateUnset }
 
+// Text returns the number exactly as written, every digit kept, in JSON
+// syntax: spaces dropped, a decimal comma made a dot, a leading "+" and
+// leading zeros dropped, "0" before a bare decimal point, no trailing
+// point. An unreadable number gives its raw text, an unset one "".
+func (n Number) Text() string {
+	if n.state != stateValid {
+		return n.raw
+	}
+	t := strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return -1
+		case r == ',':
+			return '.'
+		}
+		return r
+	}, n.raw)
+	sign := ""
+	switch t[0] {
+	case '-':
+		sign, t = "-", t[1:]
+	case '+':
+		t = t[1:]
+	}
+	mant, exp := t, ""
+	if i := strings.IndexAny(t, "eE"); i >= 0 {
+		mant, exp = t[:i], t[i:]
+	}
+	ip, fp, _ := strings.Cut(mant, ".")
+	if ip = strings.TrimLeft(ip, "0"); ip == "" {
+		ip = "0"
+	}
+	if fp != "" {
+		ip += "." + fp
+	}
+	return sign + ip + exp
+}
+
 // Raw returns the text as received (or as built by NewNumber).
 func (n Number) Raw() string { return n.raw }
 

@@ -163,10 +163,21 @@ func describeResult(v any) string {
 // same name, nor _row; the resolver rewrites column references into these
 // keys. The "Col" entry serves col(x) and row[x] with a computed name; the
 // rowNumber entry holds the row number.
+// The "step " entry, a key no identifier can spell either, is called once
+// at each turn of a closure (all, map, filter, reduce…): it counts the
+// operations of an evaluation and stops it past maxOperations.
 const (
 	cellPrefix = " "
 	colName    = "Col"
+	stepName   = "step "
 )
+
+// maxOperations bounds the work of one evaluation: the turns of its
+// closures, all nested loops together. Lists and ranges are bounded apart
+// by expr's memory budget (a million items).
+const maxOperations = 100_000
+
+var errTooMuchWork = fmt.Errorf("expression stopped: it does more than %d operations", maxOperations)
 
 // program is a compiled expression with a pool of runners.
 type program struct {
@@ -188,6 +199,7 @@ type runner struct {
 	vm    vm.VM
 	env   map[string]any
 	cells []string
+	ops   int // closure turns in the current evaluation
 }
 
 func (p *program) newRunner() *runner {
@@ -202,6 +214,13 @@ func (p *program) newRunner() *runner {
 		}
 		return "", nil
 	}
+	r.env[stepName] = func() (bool, error) {
+		r.ops++
+		if r.ops > maxOperations {
+			return false, errTooMuchWork
+		}
+		return true, nil
+	}
 	return r
 }
 
@@ -214,6 +233,7 @@ func (p *program) environment() map[string]any {
 	}
 	env[colName] = func(string) (string, error) { return "", nil }
 	env[rowNumber] = 0
+	env[stepName] = func() (bool, error) { return true, nil }
 	return env
 }
 
@@ -221,6 +241,7 @@ func (p *program) run(row []string, num int) (any, error) {
 	r := p.pool.Get().(*runner)
 	defer p.pool.Put(r)
 	r.cells = row
+	r.ops = 0
 	if p.num {
 		r.env[rowNumber] = num
 	}
@@ -238,6 +259,9 @@ func (p *program) run(row []string, num int) (any, error) {
 		if errors.As(err, &fe) {
 			if fe.Prev != nil {
 				return nil, fe.Prev
+			}
+			if fe.Message == "memory budget exceeded" {
+				return nil, fmt.Errorf("expression stopped: its lists hold more than %d items", conf.DefaultMemoryBudget)
 			}
 			return nil, errors.New(fe.Message)
 		}
@@ -509,6 +533,13 @@ func (r *resolver) walk(node *ast.Node) {
 			}
 			return
 		}
+	case *ast.PredicateNode:
+		r.walk(&n.Node)
+		if !r.anyColumn {
+			step := &ast.CallNode{Callee: &ast.IdentifierNode{Value: stepName}}
+			n.Node = &ast.SequenceNode{Nodes: []ast.Node{step, n.Node}}
+		}
+		return
 	case *ast.VariableDeclaratorNode:
 		r.walk(&n.Value)
 		r.locals = append(r.locals, n.Name)

@@ -304,6 +304,11 @@ func (t numberTransform) convert(s string) (string, error) {
 		}
 		n = roundHalfAway(n)
 	}
+	if t.integer {
+		if _, err := strconv.ParseInt(n, 10, 64); err != nil {
+			return "", fmt.Errorf("%s: %q is beyond the 64-bit range of whole numbers", t.name, s)
+		}
+	}
 	return n, nil
 }
 

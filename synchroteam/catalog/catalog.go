@@ -54,6 +54,9 @@ type Field struct {
 	Kind    Kind
 	Aliases []string // other names accepted for it (e.g. addressCity for adressCity)
 	Doc     string
+	// Min and Max bound a number field, as decimal texts ("-90", "90");
+	// empty for fields without bounds.
+	Min, Max string
 }
 
 // Link says that a field of a child names a record of a parent entity: a

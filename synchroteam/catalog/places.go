@@ -21,8 +21,8 @@ var (
 		{Name: "contactFax", Kind: KindString, Doc: "contact fax"},
 	}
 	positionFields = []Field{
-		{Name: "position.latitude", Kind: KindNumber, Aliases: []string{"latitude"}, Doc: "latitude, -90 to 90"},
-		{Name: "position.longitude", Kind: KindNumber, Aliases: []string{"longitude"}, Doc: "longitude"},
+		{Name: "position.latitude", Kind: KindNumber, Aliases: []string{"latitude"}, Doc: "latitude, -90 to 90", Min: "-90", Max: "90"},
+		{Name: "position.longitude", Kind: KindNumber, Aliases: []string{"longitude"}, Doc: "longitude, -180 to 180", Min: "-180", Max: "180"},
 	}
 	tagsField = []Field{{Name: "tags", Kind: KindList, Doc: "tags"}}
 )

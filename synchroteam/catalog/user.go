@@ -22,8 +22,8 @@ var user = Entity{
 		{Name: "skilledTrades", Kind: KindList, Doc: "skilled trades"},
 		{Name: "groups", Kind: KindList, Doc: "groups"},
 		{Name: "startLocation.fullAdress", Kind: KindString, Aliases: []string{"startLocation.fullAddress"}, Doc: "start address"},
-		{Name: "startLocation.latitude", Kind: KindNumber, Doc: "start latitude"},
-		{Name: "startLocation.longitude", Kind: KindNumber, Doc: "start longitude"},
+		{Name: "startLocation.latitude", Kind: KindNumber, Doc: "start latitude, -90 to 90", Min: "-90", Max: "90"},
+		{Name: "startLocation.longitude", Kind: KindNumber, Doc: "start longitude, -180 to 180", Min: "-180", Max: "180"},
 	},
 	Send: sendTo("User/Send"),
 	Read: func(ctx context.Context, c *synchroteam.Client, by synchroteam.Lookup) (any, error) {

@@ -149,7 +149,7 @@ func Unique(paths []string) []string {
 			continue
 		}
 		for k := count[key]; ; k++ {
-			c := numbered(p, k)
+			c := Numbered(p, k)
 			ck := FoldKey(c)
 			if !taken[ck] && !used[ck] {
 				used[ck] = true
@@ -161,9 +161,10 @@ func Unique(paths []string) []string {
 	return out
 }
 
-// numbered puts "-k" before the extension of the last element of the
-// slash-separated path p.
-func numbered(p string, k int) string {
+// Numbered puts "-k" before the extension of the last element of the
+// slash-separated path p, keeping that element within 120 bytes:
+// Numbered("a/report.pdf", 2) is "a/report-2.pdf".
+func Numbered(p string, k int) string {
 	dir, base := "", p
 	if i := strings.LastIndexByte(p, '/'); i >= 0 {
 		dir, base = p[:i+1], p[i+1:]
