@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -48,6 +50,7 @@ func (r *runner) openJournal(srcs []*opened, dirs []string, start time.Time) err
 	h.Host = host
 	path := filepath.Join(r.opts.OutDir, JournalName)
 	if !r.opts.Resume {
+		r.setRun(path, h)
 		r.journal, err = createJournal(path, h)
 		return err
 	}
@@ -74,6 +77,7 @@ func (r *runner) openJournal(srcs []*opened, dirs []string, start time.Time) err
 		return fmt.Errorf("--resume: %w", err)
 	}
 	r.replay = rp
+	r.setRun(path, rp.header)
 	r.journal, err = appendJournal(path, rp.validLen)
 	return err
 }
@@ -110,6 +114,9 @@ func (r *runner) replayed(mi int, m *Mapping, row readers.Row, p Payload) (resul
 	}
 	switch {
 	case e.O == "sent":
+		if m.Entity.Batch.Grouping() == nil {
+			r.ledger.restore(e.K, e.H)
+		}
 		return result{row: row, outcome: Sent, key: e.K, id: e.ID, payload: p, replayed: true}, true
 	case e.O == "failed":
 		return result{row: row, outcome: Failed, key: e.K, reason: e.R, payload: p, replayed: true}, true
@@ -121,4 +128,57 @@ func (r *runner) replayed(mi int, m *Mapping, row readers.Row, p Payload) (resul
 				strings.Join(m.Entity.Keys, ", ") + "): check in Synchroteam before sending it again"}, true
 	}
 	return result{}, false
+}
+
+// openLedgers opens and locks the ledger of each entity of the run, with
+// --changed-only. A ledger another run holds refuses the run (exit 2,
+// nothing sent).
+func (r *runner) openLedgers(srcs []*opened) error {
+	if !r.opts.ChangedOnly || r.opts.DryRun {
+		return nil
+	}
+	host, domain := r.to.account()
+	r.ledgers = map[string]*ledger{}
+	for _, o := range srcs {
+		name := o.m.Entity.Name
+		if r.ledgers[name] != nil {
+			continue
+		}
+		l, err := openLedger(r.opts.LedgerDir, host, domain, name)
+		if err != nil {
+			r.closeLedgers()
+			if errors.Is(err, errLedgerBusy) {
+				return Problems{{File: r.opts.LedgerDir, Msg: "--changed-only: " + err.Error()}}
+			}
+			return err
+		}
+		r.ledgers[name] = l
+	}
+	return nil
+}
+
+// closeLedgers closes and unlocks the run's ledgers.
+func (r *runner) closeLedgers() error {
+	var first error
+	for _, l := range r.ledgers {
+		if err := l.close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	r.ledgers, r.ledger = nil, nil
+	return first
+}
+
+// setRun names the run in the ledgers' lines putting keys in doubt: the
+// journal at path, started then, is the same run through its resumes.
+func (r *runner) setRun(path string, h journalHeader) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	sum := sha256.Sum256([]byte(abs + " " + h.Started.UTC().Format(time.RFC3339Nano)))
+	id := hex.EncodeToString(sum[:8])
+	for _, l := range r.ledgers {
+		l.run = id
+	}
 }

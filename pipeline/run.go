@@ -122,8 +122,15 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 		r.to = api{opts.Client}
 	}
 	dirs := reportDirs(opts.OutDir, srcs)
+	// The ledgers are locked for the whole run, before anything is sent or
+	// journaled: a run refused for a ledger in use leaves nothing behind.
+	if err := r.openLedgers(srcs); err != nil {
+		r.stop.close()
+		return nil, err
+	}
 	if !opts.DryRun || opts.Resume {
 		if err := r.openJournal(srcs, dirs, start); err != nil {
+			r.closeLedgers()
 			r.stop.close()
 			return nil, err
 		}
@@ -143,6 +150,9 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 		}
 	}
 	r.stop.close()
+	if err := r.closeLedgers(); err != nil && runErr == nil {
+		runErr = err
+	}
 	if runErr == nil {
 		runErr = r.stop.fatal()
 	}
@@ -258,6 +268,7 @@ type runner struct {
 	journal       *journal  // nil in a dry run
 	replay        *replayed // the journal of the run resumed, if any
 	ledger        *ledger   // the mapping's, with --changed-only
+	ledgers       map[string]*ledger
 }
 
 // job is one unit of work for the senders: one row, or a batch of rows.
@@ -311,14 +322,7 @@ func (r *runner) runMapping(mi int, o *opened, dir string) (MappingSummary, erro
 	if err != nil {
 		return ms, err
 	}
-	r.ledger = nil
-	if r.opts.ChangedOnly && !r.opts.DryRun {
-		host, domain := r.to.account()
-		if r.ledger, err = openLedger(r.opts.LedgerDir, host, domain, m.Entity.Name); err != nil {
-			rep.close()
-			return ms, err
-		}
-	}
+	r.ledger = r.ledgers[m.Entity.Name]
 	rep.files(&ms)
 
 	// The jobs queue holds a few rows per sender, at least 16: enough that
@@ -392,9 +396,6 @@ func (r *runner) runMapping(mi int, o *opened, dir string) (MappingSummary, erro
 	if err := rep.close(); err != nil && writeErr == nil {
 		writeErr = err
 	}
-	if err := r.ledger.close(); err != nil && writeErr == nil {
-		writeErr = err
-	}
 	return ms, writeErr
 }
 
@@ -418,6 +419,13 @@ func (r *runner) deliver(ctx context.Context, m *Mapping, j job, results chan<- 
 			results <- result{row: j.rows[0], outcome: Failed, reason: "not sent: " + err.Error(), payload: j.items[0].Payload, stopped: true}
 			return
 		}
+	}
+	if err := r.ledger.sending(e, j.items); err != nil {
+		r.stop.now("cannot write the ledger: "+err.Error(), err)
+		for i, row := range j.rows {
+			results <- result{row: row, outcome: Failed, reason: "not sent: " + err.Error(), payload: j.items[i].Payload, stopped: true}
+		}
+		return
 	}
 	res := r.to.send(ctx, e, j.items)
 	r.ledger.sent(e, j.items, res)
