@@ -220,6 +220,14 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	if opts.Client == nil {
 		return nil, errors.New("export: no API client")
 	}
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	unlock, err := files.Lock(opts.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := files.EnsureDir(filepath.Join(opts.OutDir, stateDir)); err != nil {
 		return nil, err
 	}
@@ -395,7 +403,7 @@ func zoneNote(loc *time.Location) string {
 // export's own files.
 func reservedName(rel string) bool {
 	switch strings.ToLower(rel) {
-	case summaryFile, exportErrFile, "manifest.json":
+	case summaryFile, exportErrFile, "manifest.json", strings.ToLower(files.LockName):
 		return true
 	}
 	first, _, _ := strings.Cut(rel, "/")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -100,6 +101,16 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	}
 	if opts.Input != "" && len(maps) != 1 {
 		return nil, errors.New("--input replaces the source of one mapping; several mapping files were given")
+	}
+	if opts.OutDir != "" && !opts.check {
+		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+			return nil, fmt.Errorf("report folder: %w", err)
+		}
+		unlock, err := files.Lock(opts.OutDir)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
 	if opts.Resume {
 		resumeOrder(maps, filepath.Join(opts.OutDir, JournalName))
