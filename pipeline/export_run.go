@@ -228,6 +228,12 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 		return nil, err
 	}
 	defer unlock()
+	// The state and reports are the folder's own files, never links.
+	for _, name := range []string{stateDir, filepath.Join(stateDir, stateFile), summaryFile, exportErrFile} {
+		if err := files.RefuseLink(filepath.Join(opts.OutDir, name)); err != nil {
+			return nil, err
+		}
+	}
 	if err := files.EnsureDir(filepath.Join(opts.OutDir, stateDir)); err != nil {
 		return nil, err
 	}
@@ -454,8 +460,9 @@ func (e *exporter) removeFiles(old, keep []string) {
 func (s *ExportSummary) NotExported() int { return s.Failed }
 
 // writeExportErrors writes errors.csv (item, error) when items failed, and
-// removes the one of an earlier run otherwise.
-func writeExportErrors(dir string, failures [][2]string) error {
+// removes the one of an earlier run otherwise. The file is written
+// atomically and never through a symbolic link.
+func writeExportErrors(dir string, failures [][2]string) (err error) {
 	p := filepath.Join(dir, exportErrFile)
 	if len(failures) == 0 {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -464,10 +471,17 @@ func writeExportErrors(dir string, failures [][2]string) error {
 		return nil
 	}
 	sort.Slice(failures, func(i, j int) bool { return compareKeys(failures[i][0], failures[j][0]) < 0 })
-	f, err := os.Create(p)
+	f, err := files.CreateTemp(p)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+			err = files.Wrap(p, err)
+		}
+	}()
 	w := csv.NewWriter(f)
 	_ = w.Write([]string{"item", "error"})
 	for _, fl := range failures {
@@ -475,8 +489,10 @@ func writeExportErrors(dir string, failures [][2]string) error {
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", p, err)
+		return err
 	}
-	return f.Close()
+	if err := files.Finish(f); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), p)
 }

@@ -133,6 +133,13 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 		r.to = api{opts.Client}
 	}
 	dirs := reportDirs(opts.OutDir, srcs)
+	for _, d := range dirs {
+		// A mapping's subfolder of the run folder is never a link.
+		if err := files.RefuseLink(d); d != opts.OutDir && err != nil {
+			r.stop.close()
+			return nil, err
+		}
+	}
 	if !opts.DryRun || opts.Resume {
 		if err := r.openJournal(srcs, dirs, start); err != nil {
 			r.stop.close()
