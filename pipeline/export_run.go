@@ -228,6 +228,9 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 		return nil, err
 	}
 	defer unlock()
+	if err := files.RemoveLeftovers(opts.OutDir); err != nil && opts.Log != nil {
+		fmt.Fprintf(opts.Log, "temporary files of an earlier run left in %s: %v\n", opts.OutDir, err)
+	}
 	// The state and reports are the folder's own files, never links.
 	for _, name := range []string{stateDir, filepath.Join(stateDir, stateFile), summaryFile, exportErrFile} {
 		if err := files.RefuseLink(filepath.Join(opts.OutDir, name)); err != nil {

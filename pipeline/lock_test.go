@@ -93,3 +93,61 @@ func TestRunRefusesALockedFolder(t *testing.T) {
 		t.Errorf("the refused runs changed the folder: %d entries, then %d", len(before), len(after))
 	}
 }
+
+// plantLeftovers writes in dir the temporary files a killed run leaves,
+// and files of the user named alike; it returns both lists.
+func plantLeftovers(t *testing.T, dir string, gone []string) (kept []string) {
+	t.Helper()
+	kept = []string{".notes.tmp", ".jobs.xlsx.old.tmp", ".stbulk-mine.tmp", "summary.json.1.tmp"}
+	for _, name := range append(append([]string{}, gone...), kept...) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return kept
+}
+
+func checkLeftovers(t *testing.T, dir string, gone, kept []string) {
+	t.Helper()
+	for _, name := range gone {
+		if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(name))); !os.IsNotExist(err) {
+			t.Errorf("the leftover %s is still there (%v)", name, err)
+		}
+	}
+	for _, name := range kept {
+		if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Errorf("the user's %s was removed: %v", name, err)
+		}
+	}
+}
+
+// TestExportRemovesLeftovers: the temporary files of a killed export go
+// at the next export into the folder; the user's files stay.
+func TestExportRemovesLeftovers(t *testing.T) {
+	t.Parallel()
+	c, _ := fakeClient(t, map[string]string{"POST /Api/v2/Invoices/List": "[]"})
+	out := t.TempDir()
+	gone := []string{".stbulk-ABCDEFGHIJKLMNOPQRSTUVWXYZ.tmp", "pdf/.stbulk-ABCDEFGHIJKLMNOPQRSTUVW234.tmp",
+		".i.xlsx.123456.tmp", ".summary.json.42.tmp", ".stbulk/.state.json.7.tmp", ".stbulk/.m.records.json.99.tmp"}
+	kept := plantLeftovers(t, out, gone)
+	exportOnce(t, c, "version: 1\nexport: invoices\nspreadsheet: i.xlsx\n", out, ExportOptions{})
+	checkLeftovers(t, out, gone, kept)
+}
+
+// TestRunRemovesLeftovers: the temporary files of a killed import go at
+// the next run in its folder (a resume); the user's files stay.
+func TestRunRemovesLeftovers(t *testing.T) {
+	t.Parallel()
+	maps := loadExamples(t, "customers.yaml")
+	dir := t.TempDir()
+	gone := []string{".summary.json.42.tmp", ".errors.xlsx.2718281.tmp", "customers/.success.csv.31415.tmp"}
+	kept := plantLeftovers(t, dir, gone)
+	if _, err := Run(context.Background(), maps, Options{DryRun: true, OutDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	checkLeftovers(t, dir, gone, kept)
+}

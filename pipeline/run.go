@@ -111,6 +111,9 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 			return nil, err
 		}
 		defer unlock()
+		if err := files.RemoveLeftovers(opts.OutDir); err != nil && opts.Log != nil {
+			fmt.Fprintf(opts.Log, "temporary files of an earlier run left in %s: %v\n", opts.OutDir, err)
+		}
 	}
 	if opts.Resume {
 		resumeOrder(maps, filepath.Join(opts.OutDir, JournalName))
