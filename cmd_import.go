@@ -222,12 +222,20 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 }
 
 // removeIfEmpty removes a run folder that a run ended without writing into
-// (a mapping that does not fit its source: nothing was sent).
+// (a mapping that does not fit its source: nothing was sent), but for the
+// lock file of the run.
 func removeIfEmpty(dir string) {
 	entries, err := os.ReadDir(dir)
-	if err == nil && len(entries) == 0 {
-		_ = os.Remove(dir) // a folder still there is harmless
+	if err != nil {
+		return
 	}
+	for _, e := range entries {
+		if e.Name() != files.LockName {
+			return
+		}
+	}
+	_ = os.Remove(filepath.Join(dir, files.LockName))
+	_ = os.Remove(dir) // a folder still there is harmless
 }
 
 func printSummary(w io.Writer, s *pipeline.Summary, dir string) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stbulk/stbulk/pipeline"
 	"github.com/stbulk/stbulk/synchroteam"
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 // Exit codes, the contract scripts and cron jobs rely on.
@@ -69,10 +70,11 @@ func exitCode(err error) int {
 	var items itemsNotExportedError
 	var fatal *pipeline.FatalError
 	var taken *pipeline.FolderTakenError
+	var busy *files.BusyError
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue), errors.As(err, &ps), errors.As(err, &taken):
+	case errors.As(err, &ue), errors.As(err, &ps), errors.As(err, &taken), errors.As(err, &busy):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted

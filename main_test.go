@@ -28,6 +28,7 @@ import (
 	"github.com/stbulk/stbulk/pipeline"
 	"github.com/stbulk/stbulk/readers"
 	"github.com/stbulk/stbulk/writers"
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 func TestMain(m *testing.M) {
@@ -227,6 +228,7 @@ func TestExitCodes(t *testing.T) {
 		{"wrapped mapping problems", fmt.Errorf("validate: %w", pipeline.Problems{{File: "m.yaml", Msg: "no source"}}), exitUsage},
 		{"rows not sent", rowsNotSentError{n: 3}, exitRowsFailed},
 		{"export folder of another mapping", &pipeline.FolderTakenError{Dir: "out", Owner: "/m/jobs.yaml"}, exitUsage},
+		{"folder in use by another run", &files.BusyError{Dir: "out"}, exitUsage},
 		{"items not exported", itemsNotExportedError{2}, exitRowsFailed},
 		{"wrapped rows not sent", fmt.Errorf("import: %w", rowsNotSentError{n: 1}), exitRowsFailed},
 		{"fatal stop", &pipeline.FatalError{Err: errors.New("authentication refused")}, exitFatal},
@@ -865,7 +867,7 @@ func cmdManifestCheck(ts *testscript.TestScript, neg bool, args []string) {
 		switch {
 		case d.IsDir() && rel == ".stbulk":
 			return filepath.SkipDir
-		case d.IsDir(), rel == "manifest.json", rel == "summary.json", rel == "errors.csv":
+		case d.IsDir(), rel == "manifest.json", rel == "summary.json", rel == "errors.csv", rel == files.LockName:
 			return nil
 		case !d.Type().IsRegular():
 			return fmt.Errorf("%s is not a regular file (%s)", rel, d.Type())

@@ -235,6 +235,23 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	if opts.Client == nil {
 		return nil, errors.New("export: no API client")
 	}
+	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	unlock, err := files.Lock(opts.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := files.RemoveLeftovers(opts.OutDir); err != nil && opts.Log != nil {
+		fmt.Fprintf(opts.Log, "temporary files of an earlier run left in %s: %v\n", opts.OutDir, err)
+	}
+	// The state and reports are the folder's own files, never links.
+	for _, name := range []string{stateDir, filepath.Join(stateDir, stateFile), summaryFile, exportErrFile} {
+		if err := files.RefuseLink(filepath.Join(opts.OutDir, name)); err != nil {
+			return nil, err
+		}
+	}
 	if err := files.EnsureDir(filepath.Join(opts.OutDir, stateDir)); err != nil {
 		return nil, err
 	}
@@ -410,7 +427,7 @@ func zoneNote(loc *time.Location) string {
 // export's own files.
 func reservedName(rel string) bool {
 	switch strings.ToLower(rel) {
-	case summaryFile, exportErrFile, "manifest.json":
+	case summaryFile, exportErrFile, "manifest.json", strings.ToLower(files.LockName):
 		return true
 	}
 	first, _, _ := strings.Cut(rel, "/")
@@ -461,8 +478,9 @@ func (e *exporter) removeFiles(old, keep []string) {
 func (s *ExportSummary) NotExported() int { return s.Failed }
 
 // writeExportErrors writes errors.csv (item, error) when items failed, and
-// removes the one of an earlier run otherwise.
-func writeExportErrors(dir string, failures [][2]string) error {
+// removes the one of an earlier run otherwise. The file is written
+// atomically and never through a symbolic link.
+func writeExportErrors(dir string, failures [][2]string) (err error) {
 	p := filepath.Join(dir, exportErrFile)
 	if len(failures) == 0 {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -471,10 +489,17 @@ func writeExportErrors(dir string, failures [][2]string) error {
 		return nil
 	}
 	sort.Slice(failures, func(i, j int) bool { return compareKeys(failures[i][0], failures[j][0]) < 0 })
-	f, err := os.Create(p)
+	f, err := files.CreateTemp(p)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+			err = files.Wrap(p, err)
+		}
+	}()
 	w := csv.NewWriter(f)
 	_ = w.Write([]string{"item", "error"})
 	for _, fl := range failures {
@@ -482,8 +507,10 @@ func writeExportErrors(dir string, failures [][2]string) error {
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", p, err)
+		return err
 	}
-	return f.Close()
+	if err := files.Finish(f); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), p)
 }

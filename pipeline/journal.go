@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/stbulk/stbulk/writers/files"
 )
 
 // JournalName is the journal's file in a run folder.
@@ -123,6 +125,9 @@ func createJournal(path string, h journalHeader) (*journal, error) {
 // appendJournal reopens a journal to go on with a resumed run. A torn last
 // line is cut off first, so that the lines added start on their own line.
 func appendJournal(path string, validLen int64) (*journal, error) {
+	if err := files.RefuseLink(path); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)

@@ -65,7 +65,10 @@ func openLedger(dir, host, domain, entity string) (*ledger, error) {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
 	l := &ledger{path: filepath.Join(folder, files.SafeName(entity)+".jsonl"), known: map[string]string{}, doubt: map[string]string{}}
-	unlock, err := lockFile(l.path + ".lock")
+	unlock, err := files.LockFile(l.path + ".lock")
+	if errors.Is(err, files.ErrLocked) {
+		err = errLedgerBusy
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ledger %s: %w", l.path, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -101,6 +102,19 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 	if opts.Input != "" && len(maps) != 1 {
 		return nil, errors.New("--input replaces the source of one mapping; several mapping files were given")
 	}
+	if opts.OutDir != "" && !opts.check {
+		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+			return nil, fmt.Errorf("report folder: %w", err)
+		}
+		unlock, err := files.Lock(opts.OutDir)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+		if err := files.RemoveLeftovers(opts.OutDir); err != nil && opts.Log != nil {
+			fmt.Fprintf(opts.Log, "temporary files of an earlier run left in %s: %v\n", opts.OutDir, err)
+		}
+	}
 	if opts.Resume {
 		resumeOrder(maps, filepath.Join(opts.OutDir, JournalName))
 	}
@@ -122,6 +136,13 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 		r.to = api{opts.Client}
 	}
 	dirs := reportDirs(opts.OutDir, srcs)
+	for _, d := range dirs {
+		// A mapping's subfolder of the run folder is never a link.
+		if err := files.RefuseLink(d); d != opts.OutDir && err != nil {
+			r.stop.close()
+			return nil, err
+		}
+	}
 	// The ledgers are locked for the whole run, before anything is sent or
 	// journaled: a run refused for a ledger in use leaves nothing behind.
 	if err := r.openLedgers(srcs); err != nil {

@@ -19,8 +19,12 @@ import (
 // not escaped, a final newline), atomically: the text goes to a temporary
 // file in the same folder, which is synced and then renamed to path, so
 // path holds either its former content or all of v, never a part. An
-// existing file is replaced. The file is made 0o644.
+// existing file is replaced; a symbolic link at path is refused (a
+// *LinkError). The file is made 0o644.
 func WriteJSON(path string, v any) (err error) {
+	if err := RefuseLink(path); err != nil {
+		return err
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -51,9 +55,14 @@ func WriteJSON(path string, v any) (err error) {
 // CreateTemp creates the temporary file that is to become path: a new
 // file in the folder of path (so that renaming it to path is atomic),
 // named "." + the base name of path + a random part + ".tmp". The error
-// names path. Once the file is written, Finish it, then rename it to path;
-// to give up, close and remove it.
+// names path. A symbolic link at path is refused (a *LinkError): the file
+// would replace the link, not write where it leads, but a link in a folder
+// of stbulk is not one of its files. Once the file is written, Finish it,
+// then rename it to path; to give up, close and remove it.
 func CreateTemp(path string) (*os.File, error) {
+	if err := RefuseLink(path); err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -78,9 +87,12 @@ func Finish(f *os.File) error {
 
 // CreateNew creates path for writing, with mode 0o644, and fails if
 // something is at path already: that error names path, says it already
-// exists and matches fs.ErrExist; other errors are the *fs.PathError of the
-// os package.
+// exists and matches fs.ErrExist; a symbolic link at path is a *LinkError;
+// other errors are the *fs.PathError of the os package.
 func CreateNew(path string) (*os.File, error) {
+	if err := RefuseLink(path); err != nil {
+		return nil, err
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
 		return nil, existsError(path)
