@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -78,26 +76,9 @@ fields:
 // number, first cell and _row cell.
 func errorRows(t *testing.T, path string, m *Mapping) []string {
 	t.Helper()
-	src, err := readers.Open(path, m.CSV, m.XLSX)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	col := slices.Index(src.Header(), writers.RowColumn)
-	if col < 0 {
-		t.Fatalf("%s: no %s column in %q", path, writers.RowColumn, src.Header())
-	}
-	var out []string
-	for {
-		row, err := src.Next()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, fmt.Sprintf("row %d: %s _row %s", row.Num, row.Cells[0], row.Cells[col]))
-	}
+	return reportCells(t, path, m, writers.RowColumn, func(row readers.Row, cell string) string {
+		return fmt.Sprintf("row %d: %s _row %s", row.Num, row.Cells[0], cell)
+	})
 }
 
 // payloadIDs reads payloads.jsonl: each line's myId by its _row.

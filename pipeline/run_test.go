@@ -421,14 +421,22 @@ func TestRunMaxErrors(t *testing.T) {
 // options of its mapping.
 func errorReasons(t *testing.T, path string, m *Mapping) []string {
 	t.Helper()
+	return reportCells(t, path, m, writers.ErrorColumn, func(_ readers.Row, cell string) string { return cell })
+}
+
+// reportCells reads a report file (errors, filtered) with the options of
+// its mapping and gives one line per row, made by line from the row and
+// its cell of column.
+func reportCells(t *testing.T, path string, m *Mapping, column string, line func(readers.Row, string) string) []string {
+	t.Helper()
 	src, err := readers.Open(path, m.CSV, m.XLSX)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	col := slices.Index(src.Header(), writers.ErrorColumn)
+	col := slices.Index(src.Header(), column)
 	if col < 0 {
-		t.Fatalf("%s: no %s column in %q", path, writers.ErrorColumn, src.Header())
+		t.Fatalf("%s: no %s column in %q", path, column, src.Header())
 	}
 	var out []string
 	for {
@@ -439,7 +447,7 @@ func errorReasons(t *testing.T, path string, m *Mapping) []string {
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		out = append(out, row.Cells[col])
+		out = append(out, line(row, row.Cells[col]))
 	}
 }
 
