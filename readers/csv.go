@@ -38,6 +38,8 @@ type CSVOptions struct {
 	// header is the first record at or after it that is not blank. Rows
 	// before it are skipped whatever they hold.
 	HeaderRow int
+	// Limits bound a row's fields and bytes; zero fields take the defaults.
+	Limits Limits
 }
 
 type csvSource struct {

@@ -24,6 +24,9 @@ type XLSXOptions struct {
 	// header is the first row at or after it that is not empty. Rows before
 	// it are skipped whatever they hold.
 	HeaderRow int
+	// Limits bound a row's cells and bytes and the shared strings; zero
+	// fields take the defaults.
+	Limits Limits
 }
 
 // Limits on what a workbook may unpack to, so that a zip bomb is an error
