@@ -20,11 +20,14 @@ import (
 // Mapping is a loaded and checked mapping file: which entity to import,
 // from which source, and how each API field is made from a row.
 type Mapping struct {
-	File      string          // the mapping file, as given
-	Entity    *catalog.Entity // what is imported
-	Source    string          // the input, resolved against the mapping file's folder ("" when none is named)
-	CSV       readers.CSVOptions
-	XLSX      readers.XLSXOptions
+	File   string          // the mapping file, as given
+	Entity *catalog.Entity // what is imported
+	Source string          // the input, resolved against the mapping file's folder ("" when none is named)
+	CSV    readers.CSVOptions
+	XLSX   readers.XLSXOptions
+	// Limits bound what a row of the source, and of its lookup tables, may
+	// hold (limits:); zero fields take readers.DefaultLimits.
+	Limits    readers.Limits
 	Where     *Expr // optional row filter
 	Fields    []*FieldRule
 	BatchSize int // rows per request for batched entities
@@ -153,7 +156,7 @@ type loader struct {
 	e *catalog.Entity
 }
 
-var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "where", "duplicates", "fields", "batch_size", "files", "file_types"}
+var topKeys = []string{"version", "description", "import", "source", "csv", "xlsx", "limits", "where", "duplicates", "fields", "batch_size", "files", "file_types"}
 
 func (l *loader) top(root *yaml.Node) {
 	kv, ok := l.Header(root, "the mapping file", topKeys, "export")
@@ -206,6 +209,9 @@ func (l *loader) top(root *yaml.Node) {
 		}
 	}
 	l.fileOptions(kv)
+	if p, ok := kv["limits"]; ok {
+		l.limits(p[1], &l.m.Limits)
+	}
 	p, ok := kv["fields"]
 	if !ok {
 		l.Add(root, "missing \"fields:\": the API fields to fill, each from a column, a value or an expression")
@@ -213,6 +219,53 @@ func (l *loader) top(root *yaml.Node) {
 	}
 	l.m.fieldsLine, l.m.fieldsCol = p[0].Line, p[0].Column
 	l.fields(p[1])
+	l.m.applyLimits()
+}
+
+// limits reads limits: into o. Counts are whole numbers; sizes are bytes,
+// written as a number or with a unit ("512 KiB", "4 MiB").
+func (l *loader) limits(n *yaml.Node, o *readers.Limits) {
+	kv := l.Pairs(n, "limits", []string{"fields_per_row", "field_bytes", "row_bytes", "shared_strings", "shared_string_bytes", "xml_depth"})
+	count := func(key string, dst *int) {
+		if p, ok := kv[key]; ok {
+			if v, ok := l.Integer(p[1], "limits "+key, 1); ok {
+				*dst = v
+			}
+		}
+	}
+	size := func(key string, dst func(int64)) {
+		p, ok := kv[key]
+		if !ok {
+			return
+		}
+		s, ok := l.Scalar(p[1], "limits "+key)
+		if !ok {
+			return
+		}
+		v, err := readers.ParseSize(s)
+		if err != nil {
+			l.Add(p[1], "limits %s: %v", key, err)
+			return
+		}
+		dst(v)
+	}
+	count("fields_per_row", &o.FieldsPerRow)
+	count("shared_strings", &o.SharedStrings)
+	count("xml_depth", &o.XMLDepth)
+	size("field_bytes", func(v int64) { o.FieldBytes = int(min(v, 1<<40)) })
+	size("row_bytes", func(v int64) { o.RowBytes = int(min(v, 1<<40)) })
+	size("shared_string_bytes", func(v int64) { o.SharedStringBytes = v })
+}
+
+// applyLimits gives the mapping's limits to its source and to the tables
+// its lookups read.
+func (m *Mapping) applyLimits() {
+	m.CSV.Limits, m.XLSX.Limits = m.Limits, m.Limits
+	for _, f := range m.Fields {
+		if f.Lookup != nil {
+			f.Lookup.CSV.Limits, f.Lookup.XLSX.Limits = m.Limits, m.Limits
+		}
+	}
 }
 
 // duplicates reads what is done with rows writing the same record as

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 
+	"github.com/stbulk/stbulk/readers"
 	"github.com/stbulk/stbulk/synchroteam/catalog"
 	"github.com/stbulk/stbulk/transforms"
 )
@@ -125,6 +126,18 @@ func Schema() ([]byte, error) {
 				"properties": map[string]any{
 					"sheet":      map[string]any{"oneOf": []any{str, map[string]any{"type": "integer", "minimum": 1}}},
 					"header_row": map[string]any{"type": "integer", "minimum": 1},
+				},
+			},
+			"limits": map[string]any{
+				"type": "object", "additionalProperties": false,
+				"description": "bounds on what a row of the input (and of lookup tables) may hold",
+				"properties": map[string]any{
+					"fields_per_row":      map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.FieldsPerRow},
+					"field_bytes":         sizeSchema(int64(readers.DefaultLimits.FieldBytes)),
+					"row_bytes":           sizeSchema(int64(readers.DefaultLimits.RowBytes)),
+					"shared_strings":      map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.SharedStrings},
+					"shared_string_bytes": sizeSchema(readers.DefaultLimits.SharedStringBytes),
+					"xml_depth":           map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.XMLDepth},
 				},
 			},
 			"where":      map[string]any{"type": "string", "description": "a condition over the row's columns and its number _row; rows where it is false are filtered"},
@@ -259,4 +272,15 @@ func ExportSchema() ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// sizeSchema describes a byte count: a number, or text with a unit.
+func sizeSchema(def int64) map[string]any {
+	return map[string]any{
+		"oneOf": []any{
+			map[string]any{"type": "integer", "minimum": 1},
+			map[string]any{"type": "string", "pattern": `^\s*[0-9]+\s*([KkMmGg][Ii]?[Bb]?|[Bb])?\s*$`},
+		},
+		"default": def, "description": "bytes, or a number with KiB, MiB or GiB",
+	}
 }

@@ -57,7 +57,8 @@ func yamlAsJSON(t *testing.T, src []byte) any {
 func TestSchemaAcceptsWhatLoadAccepts(t *testing.T) {
 	t.Parallel()
 	sch := compileSchema(t)
-	sources := map[string][]byte{"good": []byte(goodMapping), "duplicates": []byte("duplicates: last\n" + goodMapping)}
+	sources := map[string][]byte{"good": []byte(goodMapping), "duplicates": []byte("duplicates: last\n" + goodMapping),
+		"limits": []byte("limits:\n  fields_per_row: 200\n  field_bytes: 64 KiB\n  row_bytes: 1048576\n  shared_strings: 1000\n  shared_string_bytes: 1gib\n  xml_depth: 30\n" + goodMapping)}
 	files, _ := exampleFiles(false)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -88,6 +89,8 @@ func TestSchemaRefusesMistakes(t *testing.T) {
 		"two sources":            "version: 1\nimport: customer\nfields: {myId: {column: A, value: b}}\n",
 		"bad transform":          "version: 1\nimport: customer\nfields: {myId: {column: A, transform: [numbr]}}\n",
 		"custom field on a part": "version: 1\nimport: part\nfields: {reference: A, customFieldValues.X: B}\n",
+		"size with a fraction":   "version: 1\nimport: customer\nlimits: {row_bytes: 1.5 MiB}\nfields: {myId: A}\n",
+		"unknown limit":          "version: 1\nimport: customer\nlimits: {rows: 5}\nfields: {myId: A}\n",
 	} {
 		if err := sch.Validate(yamlAsJSON(t, []byte(src))); err == nil {
 			t.Errorf("%s: the schema accepts it", name)

@@ -50,6 +50,8 @@ type csvSource struct {
 	delim  rune
 	cols   columns
 	width  int // fields in the header record, named or not
+	limits Limits
+	last   int // row number of the last record read
 }
 
 // records reads CSV records with their row numbers as a spreadsheet shows
@@ -60,6 +62,9 @@ type records struct {
 	// breaks counts the line breaks inside the quoted fields of the records
 	// read so far, each one a line that is no row of its own.
 	breaks int
+	// bound, when set, keeps the parser from reading far past the start of
+	// the record it is on.
+	bound *rowBound
 }
 
 // read returns the next record and its row number: the line where it
@@ -68,6 +73,9 @@ type records struct {
 // and a *csv.ParseError; it is one row, from the line where it starts to
 // the line where the parser stopped.
 func (rs *records) read() (rec []string, row int, err error) {
+	if rs.bound != nil {
+		rs.bound.start = rs.r.InputOffset()
+	}
 	rec, err = rs.r.Read()
 	if err == nil {
 		line, _ := rs.r.FieldPos(0)
@@ -160,12 +168,14 @@ func newCSV(r io.Reader, name string, opts CSVOptions) (*csvSource, error) {
 		delim = sniffDelimiter(peek, len(peek) < sniffSize, headerRow)
 	}
 
-	cr := csv.NewReader(in)
+	limits := opts.Limits.withDefaults()
+	bound := &rowBound{r: in, limit: int64(limits.RowBytes)}
+	cr := csv.NewReader(bound)
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	cr.LazyQuotes = opts.LazyQuotes
-	s := &csvSource{name: name, r: records{r: cr}, dec: dec, delim: delim}
+	s := &csvSource{name: name, r: records{r: cr, bound: bound}, dec: dec, delim: delim, limits: limits}
 	if err := s.readHeader(headerRow); err != nil {
 		return nil, err
 	}
@@ -184,10 +194,19 @@ func (s *csvSource) readHeader(headerRow int) error {
 				continue
 			}
 			return fmt.Errorf("%s:%d: header: %w", s.name, row, parseError(pe))
+		case errors.Is(err, errRowTooLong):
+			return fmt.Errorf("%s: %s", s.name, s.tooLong())
 		case err != nil:
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		if row < headerRow || blank(rec) {
+		s.last = row
+		if row < headerRow {
+			continue
+		}
+		if err := s.checkSize(rec); err != nil {
+			return fmt.Errorf("%s:%d: header: %w", s.name, row, err)
+		}
+		if blank(rec) {
 			continue
 		}
 		cols, err := newColumns(s.name, rec, func(i int) string { return strconv.Itoa(i + 1) })
@@ -221,21 +240,37 @@ func (s *csvSource) Next() (Row, error) {
 			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
+				s.last = row
 				return Row{}, &RowError{File: s.name, Row: row, Err: parseError(pe)}
 			}
+			if errors.Is(err, errRowTooLong) {
+				return Row{}, fmt.Errorf("%s: %s", s.name, s.tooLong())
+			}
 			return Row{}, fmt.Errorf("%s: %w", s.name, err)
+		}
+		s.last = row
+		if err := s.checkSize(rec); err != nil {
+			// Cells are left out when there are too many to show: the row
+			// is in the file, and the error says where.
+			re := &RowError{File: s.name, Row: row, Err: err}
+			if len(rec) <= s.limits.FieldsPerRow {
+				re.Cells = s.cols.cells(s.fit(rec))
+				var fe *fieldSizeError
+				if errors.As(err, &fe) && fe.index < len(s.cols.named) && s.cols.named[fe.index] {
+					re.Column, fe.named = s.columnOf(fe.index), true
+				}
+			}
+			return Row{}, re
 		}
 		if blank(rec) {
 			continue
 		}
 		if len(rec) != s.width {
-			fit := make([]string, s.width)
-			copy(fit, rec)
 			msg := fmt.Sprintf("%d fields, but the header has %d", len(rec), s.width)
 			if len(rec) > s.width {
-				msg += fmt.Sprintf(" (extra: %q)", strings.Join(rec[s.width:], string(s.delim)))
+				msg += fmt.Sprintf(" (extra: %s)", shorten(strings.Join(rec[s.width:], string(s.delim)), 200))
 			}
-			return Row{}, &RowError{File: s.name, Row: row, Err: errors.New(msg), Cells: s.cols.cells(fit)}
+			return Row{}, &RowError{File: s.name, Row: row, Err: errors.New(msg), Cells: s.cols.cells(s.fit(rec))}
 		}
 		if i := s.cols.unnamed(rec); i >= 0 {
 			return Row{}, &RowError{File: s.name, Row: row, Cells: s.cols.cells(rec),
@@ -252,6 +287,107 @@ func (s *csvSource) Next() (Row, error) {
 		}
 		return Row{Num: row, Cells: cells}, nil
 	}
+}
+
+// fit returns rec cut or padded to the header's width.
+func (s *csvSource) fit(rec []string) []string {
+	if len(rec) == s.width {
+		return rec
+	}
+	fit := make([]string, s.width)
+	copy(fit, rec)
+	return fit
+}
+
+// columnOf names file column i by its header name.
+func (s *csvSource) columnOf(i int) string {
+	for k, j := range s.cols.index {
+		if j == i {
+			return s.cols.names[k]
+		}
+	}
+	return strconv.Itoa(i + 1)
+}
+
+// checkSize holds a record to the limits on fields per row and bytes per
+// field.
+func (s *csvSource) checkSize(rec []string) error {
+	if len(rec) > s.limits.FieldsPerRow {
+		return fmt.Errorf("%d fields, more than the limit of %d a row (limits: fields_per_row in the mapping raises it)", len(rec), s.limits.FieldsPerRow)
+	}
+	for i, f := range rec {
+		if len(f) > s.limits.FieldBytes {
+			return &fieldSizeError{index: i, size: len(f), limit: s.limits.FieldBytes}
+		}
+	}
+	return nil
+}
+
+// tooLong describes a record that ran past the limit on a row's bytes.
+func (s *csvSource) tooLong() string {
+	where := "the first row"
+	if s.last > 0 {
+		where = fmt.Sprintf("the row after row %d", s.last)
+	}
+	return fmt.Sprintf("%s is longer than %s (limits: row_bytes in the mapping raises it); reading stopped there, since where that row ends cannot be told safely", where, byteSize(int64(s.limits.RowBytes)))
+}
+
+// fieldSizeError is a field longer than the limit on a field's bytes.
+// named says the error is reported with the name of its column.
+type fieldSizeError struct {
+	index, size, limit int
+	named              bool
+}
+
+func (e *fieldSizeError) Error() string {
+	msg := fmt.Sprintf("%d bytes, more than the limit of %s (limits: field_bytes in the mapping raises it)", e.size, byteSize(int64(e.limit)))
+	if e.named {
+		return "the value is " + msg
+	}
+	return fmt.Sprintf("field %d holds %s", e.index+1, msg)
+}
+
+// shorten quotes s, cut to about n bytes with the count of what was left
+// out.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return strconv.Quote(s)
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q… and %d bytes more", s[:cut], len(s)-cut)
+}
+
+// errRowTooLong stops the parser when a record runs past the limit on a
+// row's bytes.
+var errRowTooLong = errors.New("row too long")
+
+// rowBound gives the parser text until the record it is on runs more than
+// limit bytes (plus the parser's own read-ahead) past where it started.
+type rowBound struct {
+	r     io.Reader
+	fed   int64 // bytes given to the parser
+	start int64 // offset of the record being read
+	limit int64
+}
+
+// rowBoundSlack covers the text encoding/csv reads ahead of the record it
+// is on: it reads through a bufio.Reader of the default size, 4 KiB.
+const rowBoundSlack = 4 << 10
+
+func (b *rowBound) Read(p []byte) (int, error) {
+	room := b.start + b.limit + rowBoundSlack - b.fed
+	if room <= 0 {
+		return 0, errRowTooLong
+	}
+	if int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := b.r.Read(p)
+	b.fed += int64(n)
+	return n, err
 }
 
 func (s *csvSource) Close() error {

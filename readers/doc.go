@@ -16,6 +16,13 @@
 // caller records it and calls Next again. Any other error from Next is
 // fatal for the source.
 //
+// Limits (CSVOptions.Limits, XLSXOptions.Limits, defaults in
+// DefaultLimits) bound what a row may hold: a row with more fields than
+// FieldsPerRow is a *RowError giving the count, never the cells; a field
+// longer than FieldBytes is a *RowError naming its column; a CSV record
+// running past RowBytes is fatal, naming the row before it, since where
+// such a record ends cannot be told safely.
+//
 // # Header rules (CSV and XLSX alike)
 //
 //   - The header is the first non-blank row at or after the header row

@@ -31,6 +31,7 @@ func FuzzCSV(f *testing.F) {
 		"sep=;\na;b\n\"x\ny\";2\n",
 	} {
 		f.Add([]byte(s), false, uint8(0))
+		f.Add([]byte(s), true, uint8(4))
 	}
 	if dir := filepath.Join("..", "..", "shared", "testdata", "csv-spectrum", "csvs"); dirExists(dir) {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
@@ -41,7 +42,12 @@ func FuzzCSV(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte, lazy bool, headerRow uint8) {
-		src, err := NewCSV(bytes.NewReader(data), "fuzz.csv", CSVOptions{LazyQuotes: lazy, HeaderRow: int(headerRow % 4)})
+		opts := CSVOptions{LazyQuotes: lazy, HeaderRow: int(headerRow % 4)}
+		if headerRow&4 != 0 {
+			// Small limits, so that inputs run into each of them.
+			opts.Limits = Limits{FieldsPerRow: 3, FieldBytes: 8, RowBytes: 64}
+		}
+		src, err := NewCSV(bytes.NewReader(data), "fuzz.csv", opts)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.csv") {
 				t.Fatalf("open error does not name the file: %v", err)

@@ -37,7 +37,7 @@ type Limits struct {
 var DefaultLimits = Limits{
 	FieldsPerRow:      16384,
 	FieldBytes:        1 << 20,
-	RowBytes:          16 << 20,
+	RowBytes:          2 << 20,
 	SharedStrings:     1 << 26,
 	SharedStringBytes: 4 << 30,
 	XMLDepth:          64,
@@ -72,10 +72,13 @@ func (l Limits) withDefaults() Limits {
 // KB, MB and GB are taken as the binary units too).
 func ParseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
-	num := strings.TrimRight(t, "KMGiBb ")
-	unit := strings.ToUpper(strings.TrimSpace(t[len(num):]))
-	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
-	if err != nil || n < 1 {
+	digits := strings.IndexFunc(t, func(r rune) bool { return r < '0' || r > '9' })
+	if digits < 0 {
+		digits = len(t)
+	}
+	unit := strings.ToUpper(strings.TrimSpace(t[digits:]))
+	n, err := strconv.ParseInt(t[:digits], 10, 64)
+	if err != nil || n < 1 || strings.IndexFunc(unit, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
 		return 0, fmt.Errorf("%q is not a size: write a whole number of bytes, or one with KiB, MiB or GiB", s)
 	}
 	shift := 0
