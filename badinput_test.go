@@ -451,9 +451,11 @@ func TestBadInputZipBomb(t *testing.T) {
 	}
 }
 
-// TestBadInputHugeCell reads a CSV file whose one cell is 10 MB: it is
-// read like any other, with bounded memory. Not parallel, so that the
-// memory measured is stbulk's.
+// TestBadInputHugeCell reads a CSV file whose one cell is 10 MB, with
+// bounded memory: past the default limit on a row's bytes its row is
+// rejected alone and the next row is read; with the mapping's limits
+// raised it is read like any other. Not parallel, so that the memory
+// measured is stbulk's.
 func TestBadInputHugeCell(t *testing.T) {
 	dir := t.TempDir()
 	input := filepath.Join(dir, "huge-cell.csv")
@@ -462,25 +464,45 @@ func TestBadInputHugeCell(t *testing.T) {
 	if err := os.WriteFile(input, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var imp, val badResult
-	out := filepath.Join(dir, "run")
-	start := time.Now()
-	peak, allocated := badMemory(func() {
-		imp = badRun(t, "import", badMapping("ok-customers.yaml"), "--input", input, "--dry-run", "--out", out)
-		val = badRun(t, "validate", badMapping("ok-customers.yaml"), "--input", input)
-	})
-	t.Logf("import and validate: %v, heap grew %d MB, allocated %d MB", time.Since(start).Round(time.Millisecond), peak>>20, allocated>>20)
-	for _, r := range []badResult{imp, val} {
-		if r.code != 0 {
-			t.Errorf("exit code %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	base, err := os.ReadFile(badMapping("ok-customers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raised := filepath.Join(dir, "raised.yaml")
+	if err := os.WriteFile(raised, append(base, "limits: { field_bytes: 16 MiB, row_bytes: 16 MiB }\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, mapping string
+		code          int
+		rows          []int
+	}{
+		{"default limits", badMapping("ok-customers.yaml"), 1, []int{3}},
+		{"raised limits", raised, 0, []int{2, 3}},
+	} {
+		var imp, val badResult
+		out := filepath.Join(dir, "run-"+strings.Fields(tc.name)[0])
+		start := time.Now()
+		peak, allocated := badMemory(func() {
+			imp = badRun(t, "import", tc.mapping, "--input", input, "--dry-run", "--out", out)
+			val = badRun(t, "validate", tc.mapping, "--input", input)
+		})
+		t.Logf("%s: import and validate: %v, heap grew %d MB, allocated %d MB", tc.name, time.Since(start).Round(time.Millisecond), peak>>20, allocated>>20)
+		for _, r := range []badResult{imp, val} {
+			if r.code != tc.code {
+				t.Errorf("%s: exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", tc.name, r.code, tc.code, r.stdout, r.stderr)
+			}
 		}
-	}
-	if peak > badMemoryLimit {
-		t.Errorf("the heap grew %d MB, want under %d MB", peak>>20, badMemoryLimit>>20)
-	}
-	rows, names := badPayloads(t, out)
-	if !slices.Equal(rows, []int{2, 3}) || names[2] != huge || names[3] != "Short" {
-		t.Errorf("payloads.jsonl: rows %v, row 2's name %d bytes, row 3's %q; want rows [2 3], the 10 MB cell, Short", rows, len(names[2]), names[3])
+		if peak > badMemoryLimit {
+			t.Errorf("%s: the heap grew %d MB, want under %d MB", tc.name, peak>>20, badMemoryLimit>>20)
+		}
+		rows, names := badPayloads(t, out)
+		if !slices.Equal(rows, tc.rows) || names[3] != "Short" || (tc.code == 0 && names[2] != huge) {
+			t.Errorf("%s: payloads.jsonl: rows %v, row 2's name %d bytes, row 3's %q; want rows %v", tc.name, rows, len(names[2]), names[3], tc.rows)
+		}
+		if tc.code == 1 {
+			badMatch(t, tc.name+": validate", val.stdout+val.stderr, input, `FILE:2: the row is longer than 2 MiB \(limits: row_bytes in the mapping raises it\)`)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -30,6 +31,7 @@ type sandboxOptions struct {
 	quota    int
 	state    string
 	demo     bool
+	fixtures string
 	verbose  bool
 	expose   bool
 }
@@ -54,7 +56,11 @@ writes its state to that file, and loads it on the next start.`,
   stbulk sandbox --demo --rate 5 --fail-rate 0.1 --limit-rate 0.05 --drop-rate 0.02 --latency 100ms --seed 7
 
   # keep the state between runs
-  stbulk sandbox --demo --state sandbox-state.json`,
+  stbulk sandbox --demo --state sandbox-state.json
+
+  # an account as it is before the first import: its depots, custom fields,
+  # job types (docs/sandbox.md describes the file)
+  stbulk sandbox --fixtures samples/sandbox-fixtures.yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd.Context(), opts, std)
@@ -74,6 +80,7 @@ writes its state to that file, and loads it on the next start.`,
 	f.IntVar(&opts.quota, "quota", 0, "daily request quota announced in X-Quota-Remaining (0: 100000)")
 	f.StringVar(&opts.state, "state", "", "file the state is loaded from at start and saved to at stop")
 	f.BoolVar(&opts.demo, "demo", false, "load demo data (customers, sites, equipment, parts, depots, jobs, invoices)")
+	f.StringVar(&opts.fixtures, "fixtures", "", "YAML or JSON file of what the account holds before any import: depots, custom fields, job types, records (added after --demo's data)")
 	f.BoolVarP(&opts.verbose, "verbose", "v", false, "log every request")
 	f.BoolVar(&opts.expose, "expose", false, "allow an --addr that is not a loopback address: the sandbox is then reachable from other machines, over plain http")
 	return cmd
@@ -117,12 +124,23 @@ func runSandbox(ctx context.Context, opts *sandboxOptions, std streams) error {
 		Rate: opts.rate, Burst: opts.burst, FailRate: opts.failRate, LimitRate: opts.limit, DropRate: opts.drop, Latency: opts.latency,
 		Seed: opts.seed, DailyQuota: opts.quota, StateFile: opts.state, Demo: opts.demo,
 	}
+	if opts.fixtures != "" {
+		fx, err := sandbox.LoadFixtures(opts.fixtures)
+		if err != nil {
+			return usageError{err}
+		}
+		cfg.Fixtures = fx
+	}
 	if opts.verbose {
 		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(std.err, format+"\n", args...) }
 	}
 	srv, err := sandbox.Start(cfg, opts.addr)
+	if fe := (*sandbox.FixturesError)(nil); errors.As(err, &fe) {
+		fe.File = opts.fixtures
+		return usageError{fe}
+	}
 	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
+		return err // it says "sandbox: "
 	}
 	if loopback {
 		fmt.Fprintf(std.out, "stbulk sandbox: a LOCAL Synchroteam sandbox (not the real API) is listening on %s\n", srv.URL)
@@ -175,13 +193,20 @@ func describeFaults(o *sandboxOptions) string {
 }
 
 func describeData(o *sandboxOptions) string {
+	var data []string
+	if o.demo {
+		data = append(data, "demo data")
+	}
+	if o.fixtures != "" {
+		data = append(data, "fixtures "+o.fixtures)
+	}
 	switch {
-	case o.state != "" && o.demo:
-		return ", state " + o.state + " (demo data when the file does not exist yet)"
+	case o.state != "" && len(data) > 0:
+		return ", state " + o.state + " (" + strings.Join(data, " and ") + " when the file does not exist yet)"
 	case o.state != "":
 		return ", state " + o.state
-	case o.demo:
-		return ", demo data"
+	case len(data) > 0:
+		return ", " + strings.Join(data, " and ")
 	}
 	return ", empty"
 }

@@ -63,23 +63,43 @@ type records struct {
 	// read so far, each one a line that is no row of its own.
 	breaks int
 	// bound, when set, keeps the parser from reading far past the start of
-	// the record it is on.
-	bound *rowBound
+	// the record it is on; newReader then makes the parser that goes on
+	// after a record too long, and base counts the lines before its first.
+	bound     *rowBound
+	newReader func() *csv.Reader
+	base      int
 }
+
+// errSkipped is a record skipped for being longer than the limit.
+var errSkipped = errors.New("skipped")
 
 // read returns the next record and its row number: the line where it
 // starts, less the line breaks inside the quoted fields of the records
 // above it. A record encoding/csv cannot parse comes with its row number
 // and a *csv.ParseError; it is one row, from the line where it starts to
 // the line where the parser stopped.
+//
+// A record longer than the bound allows is skipped: read returns its row
+// and errSkipped, or errRowTooLong when where it ends cannot be told.
 func (rs *records) read() (rec []string, row int, err error) {
 	if rs.bound != nil {
-		rs.bound.start = rs.r.InputOffset()
+		rs.bound.mark(rs.r.InputOffset())
 	}
 	rec, err = rs.r.Read()
+	if errors.Is(err, errRowTooLong) && rs.bound != nil {
+		sk, err := rs.bound.skip()
+		if err != nil {
+			return nil, 0, err
+		}
+		row = sk.line - rs.breaks
+		rs.breaks += sk.breaks
+		rs.base = sk.after
+		rs.r = rs.newReader()
+		return nil, row, errSkipped
+	}
 	if err == nil {
 		line, _ := rs.r.FieldPos(0)
-		row = line - rs.breaks
+		row = rs.base + line - rs.breaks
 		// encoding/csv gives each line break inside a quoted field as one
 		// "\n", CRLF included, and a "\n" in a field is never anything else.
 		for _, f := range rec {
@@ -89,7 +109,7 @@ func (rs *records) read() (rec []string, row int, err error) {
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		row = pe.StartLine - rs.breaks
+		row = rs.base + pe.StartLine - rs.breaks
 		rs.breaks += max(pe.Line-pe.StartLine, 0)
 	}
 	return rec, row, err
@@ -169,13 +189,19 @@ func newCSV(r io.Reader, name string, opts CSVOptions) (*csvSource, error) {
 	}
 
 	limits := opts.Limits.withDefaults()
-	bound := &rowBound{r: in, limit: int64(limits.RowBytes)}
-	cr := csv.NewReader(bound)
-	cr.Comma = delim
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	cr.LazyQuotes = opts.LazyQuotes
-	s := &csvSource{name: name, r: records{r: cr, bound: bound}, dec: dec, delim: delim, limits: limits}
+	bound := &rowBound{r: in, limit: int64(limits.RowBytes), lazy: opts.LazyQuotes}
+	if delim < utf8.RuneSelf {
+		bound.delim = byte(delim)
+	}
+	newReader := func() *csv.Reader {
+		cr := csv.NewReader(bound)
+		cr.Comma = delim
+		cr.FieldsPerRecord = -1
+		cr.ReuseRecord = true
+		cr.LazyQuotes = opts.LazyQuotes
+		return cr
+	}
+	s := &csvSource{name: name, r: records{r: newReader(), bound: bound, newReader: newReader}, dec: dec, delim: delim, limits: limits}
 	if err := s.readHeader(headerRow); err != nil {
 		return nil, err
 	}
@@ -194,6 +220,10 @@ func (s *csvSource) readHeader(headerRow int) error {
 				continue
 			}
 			return fmt.Errorf("%s:%d: header: %w", s.name, row, parseError(pe))
+		case errors.Is(err, errSkipped) && row < headerRow:
+			continue
+		case errors.Is(err, errSkipped):
+			return fmt.Errorf("%s:%d: header: %s", s.name, row, s.longRow())
 		case errors.Is(err, errRowTooLong):
 			return fmt.Errorf("%s: %s", s.name, s.tooLong())
 		case err != nil:
@@ -242,6 +272,10 @@ func (s *csvSource) Next() (Row, error) {
 			if errors.As(err, &pe) {
 				s.last = row
 				return Row{}, &RowError{File: s.name, Row: row, Err: parseError(pe)}
+			}
+			if errors.Is(err, errSkipped) {
+				s.last = row
+				return Row{}, &RowError{File: s.name, Row: row, Err: errors.New(s.longRow())}
 			}
 			if errors.Is(err, errRowTooLong) {
 				return Row{}, fmt.Errorf("%s: %s", s.name, s.tooLong())
@@ -323,7 +357,13 @@ func (s *csvSource) checkSize(rec []string) error {
 	return nil
 }
 
-// tooLong describes a record that ran past the limit on a row's bytes.
+// longRow describes a row skipped for being too long.
+func (s *csvSource) longRow() string {
+	return fmt.Sprintf("the row is longer than %s (limits: row_bytes in the mapping raises it)", byteSize(int64(s.limits.RowBytes)))
+}
+
+// tooLong describes a record that ran past the limit on a row's bytes and
+// could not be skipped.
 func (s *csvSource) tooLong() string {
 	where := "the first row"
 	if s.last > 0 {
@@ -358,36 +398,6 @@ func shorten(s string, n int) string {
 		cut--
 	}
 	return fmt.Sprintf("%q… and %d bytes more", s[:cut], len(s)-cut)
-}
-
-// errRowTooLong stops the parser when a record runs past the limit on a
-// row's bytes.
-var errRowTooLong = errors.New("row too long")
-
-// rowBound gives the parser text until the record it is on runs more than
-// limit bytes (plus the parser's own read-ahead) past where it started.
-type rowBound struct {
-	r     io.Reader
-	fed   int64 // bytes given to the parser
-	start int64 // offset of the record being read
-	limit int64
-}
-
-// rowBoundSlack covers the text encoding/csv reads ahead of the record it
-// is on: it reads through a bufio.Reader of the default size, 4 KiB.
-const rowBoundSlack = 4 << 10
-
-func (b *rowBound) Read(p []byte) (int, error) {
-	room := b.start + b.limit + rowBoundSlack - b.fed
-	if room <= 0 {
-		return 0, errRowTooLong
-	}
-	if int64(len(p)) > room {
-		p = p[:room]
-	}
-	n, err := b.r.Read(p)
-	b.fed += int64(n)
-	return n, err
 }
 
 func (s *csvSource) Close() error {

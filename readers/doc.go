@@ -20,8 +20,10 @@
 // DefaultLimits) bound what a row may hold: a row with more fields than
 // FieldsPerRow is a *RowError giving the count, never the cells; a field
 // longer than FieldBytes is a *RowError naming its column; a CSV record
-// running past RowBytes is fatal, naming the row before it, since where
-// such a record ends cannot be told safely.
+// running past RowBytes is a *RowError too, found without holding it:
+// where it ends is found by the rules encoding/csv follows (quotes, quote
+// errors, lazy quotes), and reading goes on after it. Only with a
+// delimiter of several bytes is such a record fatal.
 //
 // # Header rules (CSV and XLSX alike)
 //

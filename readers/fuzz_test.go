@@ -2,6 +2,7 @@ package readers
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"io"
 	"os"
@@ -167,5 +168,55 @@ func FuzzXLSX(f *testing.F) {
 				return
 			}
 		}
+	})
+}
+
+// FuzzCSVMachine checks that csvMachine ends each record where
+// encoding/csv does, quotes, quote errors and lazy quotes included: it is
+// what skips a record too long to parse.
+func FuzzCSVMachine(f *testing.F) {
+	for _, s := range []string{
+		"a,b\n1,2\n", "a,\"b\nc\",d\r\n\r\n\n1", "\"x\"\"y\",z\n", "\"open\n1,2\n", "a\"b,c\nd\n",
+		"\"q\"x,1\n2\n", "\"q\"\r\n3", "\"q\"\rx\n4\n", "\"\"\"\n", ",,,\n\n", "\r", "x\r",
+	} {
+		f.Add([]byte(s), false, uint8(0))
+		f.Add([]byte(s), true, uint8(1))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, lazy bool, d uint8) {
+		delim := []byte{',', ';', '\t', '|'}[d%4]
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = rune(delim), -1, lazy
+		start := 0
+		for range len(data) + 2 {
+			_, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if pe := (*csv.ParseError)(nil); err != nil && !errors.As(err, &pe) {
+				t.Fatal(err)
+			}
+			end := int(cr.InputOffset())
+			rec := data[start:]
+			blank := 0
+			for {
+				if bytes.HasPrefix(rec, []byte{'\n'}) {
+					rec, blank = rec[1:], blank+1
+				} else if bytes.HasPrefix(rec, []byte("\r\n")) {
+					rec, blank = rec[2:], blank+2
+				} else {
+					break
+				}
+			}
+			m := csvMachine{delim: delim, lazy: lazy}
+			got := len(data)
+			if i := m.scan(rec); i >= 0 {
+				got = start + blank + i + 1
+			}
+			if got != end {
+				t.Fatalf("record at %d of %q: the machine ends it at %d, encoding/csv at %d", start, data, got, end)
+			}
+			start = end
+		}
+		t.Fatal("encoding/csv never reached the end")
 	})
 }

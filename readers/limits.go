@@ -18,8 +18,9 @@ type Limits struct {
 	// *RowError naming the column.
 	FieldBytes int
 	// RowBytes is the most bytes one row (one CSV record, one sheet row's
-	// XML) may take. A CSV record longer than that cannot be resynchronised
-	// safely and stops the reading with an error naming the row.
+	// XML) may take: past it the row is a *RowError, skipped without being
+	// held in memory (a CSV parser holds some 40 bytes a byte of a line of
+	// commas).
 	RowBytes int
 	// SharedStrings is the most entries a workbook's shared-string table may
 	// hold, and SharedStringBytes the most bytes of text they may hold

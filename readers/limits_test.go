@@ -51,13 +51,26 @@ func TestCSVLimits(t *testing.T) {
 			name:   "row too long",
 			text:   "a,b,c\n1,2,3\n\n\"" + strings.Repeat("z", 200_000) + "\",2,3\n4,5,6\n",
 			limits: small,
-			want:   []string{"row 2", "fatal: t.csv: the row after row 2 is longer than 256 bytes (limits: row_bytes in the mapping raises it); reading stopped there, since where that row ends cannot be told safely"},
+			want:   []string{"row 2", "error 4: t.csv:4: the row is longer than 256 bytes (limits: row_bytes in the mapping raises it)", "row 5"},
+		},
+		{
+			name:   "row too long, its quoted fields over several lines",
+			text:   "a,b,c\r\n1,2,3\r\n\"x\r\n" + strings.Repeat("z,\"\"\n", 1000) + "\",2,\"3\r\n\"\r\n4,\"5\n5\",6\r\n7,8,9\r\n",
+			limits: small,
+			want: []string{"row 2", "error 3: t.csv:3: the row is longer than 256 bytes (limits: row_bytes in the mapping raises it)",
+				"row 4", "row 5"},
+		},
+		{
+			name:   "row too long at the end, its quote never closed",
+			text:   "a,b,c\n1,2,3\n4,\"" + strings.Repeat("z\n", 3000),
+			limits: small,
+			want:   []string{"row 2", "error 3: t.csv:3: the row is longer than 256 bytes (limits: row_bytes in the mapping raises it)"},
 		},
 		{
 			name:   "a line of commas past the default row limit",
-			text:   "a,b,c\n" + strings.Repeat(",", 3<<20) + "\n",
+			text:   "a,b,c\n" + strings.Repeat(",", 3<<20) + "\n1,2,3\n",
 			limits: Limits{},
-			want:   []string{"fatal: t.csv: the row after row 1 is longer than 2 MiB (limits: row_bytes in the mapping raises it); reading stopped there, since where that row ends cannot be told safely"},
+			want:   []string{"error 2: t.csv:2: the row is longer than 2 MiB (limits: row_bytes in the mapping raises it)", "row 3"},
 		},
 		{
 			name:   "extra fields are shown cut short",
@@ -109,7 +122,7 @@ func TestCSVHeaderLimits(t *testing.T) {
 	}{
 		{strings.Repeat("c,", 9) + "c\n1\n", "t.csv:1: header: 10 fields, more than the limit of 8 a row (limits: fields_per_row in the mapping raises it)"},
 		{"a," + strings.Repeat("n", 20) + "\n", "t.csv:1: header: field 2 holds 20 bytes, more than the limit of 16 bytes (limits: field_bytes in the mapping raises it)"},
-		{"title\n" + strings.Repeat("n", 5000) + "\n", "t.csv: the row after row 1 is longer than 256 bytes (limits: row_bytes in the mapping raises it); reading stopped there, since where that row ends cannot be told safely"},
+		{"title\n" + strings.Repeat("n", 5000) + "\n", "t.csv:2: header: the row is longer than 256 bytes (limits: row_bytes in the mapping raises it)"},
 	} {
 		_, err := NewCSV(strings.NewReader(tt.text), "t.csv", CSVOptions{Delimiter: ',', HeaderRow: 2, Limits: Limits{FieldsPerRow: 8, FieldBytes: 16, RowBytes: 256}})
 		if tt.text[0] != 't' {
@@ -146,5 +159,35 @@ func TestParseSize(t *testing.T) {
 		if (err != nil) != tt.err || got != tt.want {
 			t.Errorf("ParseSize(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.err)
 		}
+	}
+}
+
+// TestCSVLongRowLazyAndWideDelimiter: with lazy quotes a long row is
+// skipped by lazy rules; with a delimiter of several bytes where it ends
+// cannot be told, and reading stops with an error naming where.
+func TestCSVLongRowLazyAndWideDelimiter(t *testing.T) {
+	t.Parallel()
+	limits := Limits{RowBytes: 64}
+	long := "4,x\"y" + strings.Repeat("w", 5000) + "\n"
+	src, err := NewCSV(strings.NewReader("a,b\n1,2\n"+long+"5,6\n"), "t.csv", CSVOptions{Delimiter: ',', LazyQuotes: true, Limits: limits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := readAll(t, src)
+	if got := strings.Join(o.Lines, ", "); got != "row 2, error 3, row 4" {
+		t.Errorf("lazy: %s", got)
+	}
+	src, err = NewCSV(strings.NewReader("a§b\n1§2\n"+strings.Repeat("w", 5000)+"\n5§6\n"), "t.csv", CSVOptions{Delimiter: '§', Limits: limits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := src.Next(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = src.Next()
+	want := "t.csv: the row after row 2 is longer than 64 bytes (limits: row_bytes in the mapping raises it); reading stopped there, since where that row ends cannot be told safely"
+	if err == nil || err.Error() != want {
+		t.Errorf("wide delimiter: err = %v\nwant %s", err, want)
 	}
 }

@@ -230,7 +230,7 @@ func (s *Server) customerSend(c *call) answer {
 	if in.Tags != nil {
 		cu.Tags = append([]string(nil), (*in.Tags)...)
 	}
-	st.setFields("customer", &cu.Fields, fields)
+	st.setFields(&cu.Fields, fields)
 	cu.Modified = s.now()
 	st.indexCustomer(cu, true)
 	for _, apply := range sites {

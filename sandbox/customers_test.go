@@ -25,7 +25,7 @@ const sampleCustomer = `{
 
 func TestCustomerRoundTrip(t *testing.T) {
 	t.Parallel()
-	s := emptyServer(t)
+	s := accountServer(t)
 	created := mustOK(t, send(t, s, "POST", "/Api/v2/Customer/Send", sampleCustomer)).obj(t)
 	wantKeys(t, created, "code", "message")
 	id := code(t, created)

@@ -29,22 +29,21 @@ type fieldValueOut struct {
 }
 
 // applyFields sets custom field values of a record of kind entity. A field
-// named but not defined is defined on the fly; an unknown id is an error, and
-// then nothing is changed.
+// the account does not define, by id or by name, is an error, and then
+// nothing is changed.
 func (st *state) applyFields(entity string, dst *map[int64]string, in []fieldValue) error {
 	fields, err := st.checkFields(entity, in)
 	if err != nil {
 		return err
 	}
-	st.setFields(entity, dst, fields)
+	st.setFields(dst, fields)
 	return nil
 }
 
-// fieldSet is one custom field value checked by checkFields: the field's
-// definition, or (nil) the name of a field to define.
+// fieldSet is one custom field value checked by checkFields, with the
+// field's definition.
 type fieldSet struct {
 	def   *customField
-	name  string
 	value string
 }
 
@@ -70,7 +69,9 @@ func (st *state) checkFields(entity string, in []fieldValue) ([]fieldSet, error)
 			set.def = def
 		case str(fv.Name) != "":
 			set.def = st.fieldByName(entity, str(fv.Name))
-			set.name = str(fv.Name)
+			if set.def == nil {
+				return nil, st.unknownField(entity, str(fv.Name))
+			}
 		default:
 			return nil, fmt.Errorf("custom field value %d has neither id nor name", i+1)
 		}
@@ -79,22 +80,29 @@ func (st *state) checkFields(entity string, in []fieldValue) ([]fieldSet, error)
 	return out, nil
 }
 
-// setFields applies values resolved by checkFields, defining the fields
-// named but not yet defined. It cannot fail.
-func (st *state) setFields(entity string, dst *map[int64]string, fields []fieldSet) {
-	for _, f := range fields {
-		def := f.def
-		if def == nil {
-			// Defined by an earlier value of the same request, or now.
-			if def = st.fieldByName(entity, f.name); def == nil {
-				def = &customField{ID: st.next("customField"), Entity: entity, Name: f.name}
-				st.CustomFields[def.ID] = def
-			}
+// unknownField is the error for a custom field name the account does not
+// define for entity: Synchroteam refuses a value for a field that was
+// never created in its web application.
+func (st *state) unknownField(entity, name string) error {
+	var names []string
+	for _, id := range sortedKeys(st.CustomFields) {
+		if f := st.CustomFields[id]; f.Entity == entity {
+			names = append(names, fmt.Sprintf("%q", f.Name))
 		}
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("custom field %q does not exist: no custom field is defined for %s records", shorten(name), entity)
+	}
+	return fmt.Errorf("custom field %q does not exist for %s records (defined: %s)", shorten(name), entity, strings.Join(names, ", "))
+}
+
+// setFields applies values resolved by checkFields. It cannot fail.
+func (st *state) setFields(dst *map[int64]string, fields []fieldSet) {
+	for _, f := range fields {
 		if *dst == nil {
 			*dst = map[int64]string{}
 		}
-		(*dst)[def.ID] = f.value
+		(*dst)[f.def.ID] = f.value
 	}
 }
 

@@ -55,6 +55,7 @@ func (d *demo) customFields() {
 		{191, "customer", "Contract"},
 		{192, "site", "Access code"},
 		{193, "equipment", "Install date"},
+		{194, "customer", "Customer since"},
 	} {
 		f := f
 		d.st.CustomFields[f.ID] = &f

@@ -245,7 +245,7 @@ func (s *Server) prepareEquipment(in *equipmentIn, parentSite func() *site, pare
 		if in.Tags != nil {
 			e.Tags = append([]string(nil), (*in.Tags)...)
 		}
-		st.setFields("equipment", &e.Fields, fields)
+		st.setFields(&e.Fields, fields)
 		e.Modified = s.now()
 		st.indexEquipment(e, true)
 		return e

@@ -345,7 +345,7 @@ func (s *Server) jobSend(c *call) answer {
 		j.mergeReport(report)
 		j.ReportModified = now
 	}
-	st.setFields("job", &j.Fields, fields)
+	st.setFields(&j.Fields, fields)
 	j.Modified = now
 	st.indexJob(j, true)
 	return ok(jobSendReply{Code: j.Num})

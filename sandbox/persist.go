@@ -271,8 +271,43 @@ func (st *state) check() error {
 		}
 	}
 	for _, k := range sortedStrings(st.Stock) {
+		// A deleted part's stock stays, as in Synchroteam.
 		if l := st.Stock[k]; st.Depots[l.DepotID] == nil {
 			return dangling("stock", k, "depotId", strconv.Quote(l.DepotID))
+		}
+	}
+	// Custom field values name a field defined for their kind of record.
+	fields := func(where, entity string, k any, values map[int64]string) error {
+		for _, f := range sortedKeys(values) {
+			if d := st.CustomFields[f]; d == nil || d.Entity != entity {
+				return dangling(where, k, entity+" custom field", f)
+			}
+		}
+		return nil
+	}
+	for _, id := range sortedKeys(st.Customers) {
+		if err := fields("customers", "customer", id, st.Customers[id].Fields); err != nil {
+			return err
+		}
+	}
+	for _, id := range sortedKeys(st.Sites) {
+		if err := fields("sites", "site", id, st.Sites[id].Fields); err != nil {
+			return err
+		}
+	}
+	for _, id := range sortedKeys(st.Equipment) {
+		if err := fields("equipment", "equipment", id, st.Equipment[id].Fields); err != nil {
+			return err
+		}
+	}
+	for _, id := range sortedKeys(st.Users) {
+		if err := fields("users", "user", id, st.Users[id].Fields); err != nil {
+			return err
+		}
+	}
+	for _, id := range sortedStrings(st.Jobs) {
+		if err := fields("jobs", "job", id, st.Jobs[id].Fields); err != nil {
+			return err
 		}
 	}
 	for _, k := range sortedStrings(st.StockRequests) {

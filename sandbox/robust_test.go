@@ -197,6 +197,8 @@ func TestDamagedStateFile(t *testing.T) {
 		{"stock without depot", `{"stock":{"D|1":{"depotId":"D","partId":1,"quantity":"1"}}}`, `stock["D|1"]: depotId "D" names no record`},
 		{"stock key", `{"depots":{"D":{"id":"D","name":"d"}},"stock":{"x":{"depotId":"D","partId":1,"quantity":"1"}}}`, `stock["x"] is stored under "x", want "D|1"`},
 		{"job without technician", `{"jobs":{"J":{"id":"J","num":1,"userId":3}}}`, `jobs["J"]: user 3 names no record`},
+		{"value of no field", `{"customers":{"1":{"id":1,"fields":{"7":"x"}}}}`, `customers["1"]: customer custom field 7 names no record`},
+		{"value of another kind's field", `{"customFields":{"7":{"id":7,"entity":"site","name":"Code"}},"customers":{"1":{"id":1,"fields":{"7":"x"}}}}`, `customers["1"]: customer custom field 7 names no record`},
 		{"null stock request", `{"stockRequests":{"a":null}}`, `stockRequests["a"] is null`},
 	} {
 		file := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".json")
@@ -265,26 +267,37 @@ func TestCustomFieldsResolvedThenSet(t *testing.T) {
 	defer s.mu.Unlock()
 	st := s.st
 	before := len(st.CustomFields)
-	in := []fieldValue{{Name: ptr(text("Brand new")), Value: ptr(text("1"))}, {Name: ptr(text("brand NEW")), Value: ptr(text("2"))}}
+	// A name is matched ignoring case; of two values for one field, the
+	// last is kept.
+	in := []fieldValue{{Name: ptr(text("Sector")), Value: ptr(text("1"))}, {Name: ptr(text("sECTOR")), Value: ptr(text("2"))}}
 	fields, err := st.checkFields("customer", in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.CustomFields) != before {
-		t.Fatal("checkFields defined a field")
-	}
 	var dst map[int64]string
-	st.setFields("customer", &dst, fields)
-	if len(st.CustomFields) != before+1 || len(dst) != 1 {
-		t.Errorf("%d fields defined, values %v: want one field holding the last value", len(st.CustomFields)-before, dst)
+	st.setFields(&dst, fields)
+	if len(st.CustomFields) != before || len(dst) != 1 || dst[190] != "2" {
+		t.Errorf("%d fields defined, values %v: want field 190 holding the last value", len(st.CustomFields)-before, dst)
 	}
-	for _, v := range dst {
-		if v != "2" {
-			t.Errorf("value %q, want 2", v)
+	for _, tc := range []struct {
+		entity string
+		in     fieldValue
+		want   string
+	}{
+		{"customer", fieldValue{Name: ptr(text("Brand new")), Value: ptr(text("1"))},
+			`custom field "Brand new" does not exist for customer records (defined: "Sector", "Contract", "Customer since")`},
+		{"customer", fieldValue{Name: ptr(text("Access code")), Value: ptr(text("1"))},
+			`custom field "Access code" does not exist for customer records (defined: "Sector", "Contract", "Customer since")`},
+		{"customer", fieldValue{ID: "999999"}, "custom field id 999999 does not exist for customer records"},
+		{"customer", fieldValue{}, "custom field value 1 has neither id nor name"},
+	} {
+		_, err := st.checkFields(tc.entity, []fieldValue{tc.in})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%+v: err = %v, want %s", tc.in, err, tc.want)
 		}
 	}
-	if _, err := st.checkFields("customer", []fieldValue{{ID: "999999"}}); err == nil {
-		t.Error("an unknown field id passed the check")
+	if len(st.CustomFields) != before {
+		t.Error("a refused value defined a field")
 	}
 }
 

@@ -69,6 +69,9 @@ type Config struct {
 	StateFile string
 	// Demo loads the demo data set when no state file was loaded.
 	Demo bool
+	// Fixtures, when no state file was loaded, are added to the new state
+	// (after the demo data, when both are set).
+	Fixtures *Fixtures
 	// ReadHeaderTimeout bounds the time to receive a request's headers,
 	// BodyTimeout the time to receive its body (counted from the headers,
 	// Latency added), IdleTimeout the time a kept-alive connection waits
@@ -206,6 +209,11 @@ func New(cfg Config) (*Server, error) {
 		s.st = newState(cfg.Seed)
 		if cfg.Demo {
 			loadDemo(s.st, cfg.Seed)
+		}
+		if cfg.Fixtures != nil {
+			if err := s.applyFixtures(cfg.Fixtures); err != nil {
+				return nil, &FixturesError{Err: err}
+			}
 		}
 	}
 	return s, nil

@@ -111,6 +111,14 @@ func newServer(t *testing.T, cfg Config) *Server {
 func emptyServer(t *testing.T) *Server { return newServer(t, Config{}) }
 func demoServer(t *testing.T) *Server  { return newServer(t, Config{Demo: true, Seed: 1}) }
 
+// accountServer holds no records, and the custom fields the reference's
+// examples use.
+func accountServer(t *testing.T) *Server {
+	return newServer(t, Config{Fixtures: &Fixtures{Version: 1, CustomFields: map[string][]string{
+		"customer": {"Sector"}, "site": {"Sector"}, "user": {"Sector"}, "equipment": {"Equipment Serial Number"},
+	}}})
+}
+
 // wantKeys fails unless m has every key, spelled exactly.
 func wantKeys(t *testing.T, m map[string]any, keys ...string) {
 	t.Helper()

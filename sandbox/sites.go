@@ -259,7 +259,7 @@ func (s *Server) prepareSite(in *siteIn, parent func() *customer) (func() *site,
 		if in.Tags != nil {
 			x.Tags = append([]string(nil), (*in.Tags)...)
 		}
-		st.setFields("site", &x.Fields, fields)
+		st.setFields(&x.Fields, fields)
 		x.Modified = s.now()
 		st.indexSite(x, true)
 		target = x

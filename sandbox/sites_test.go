@@ -100,7 +100,7 @@ func TestSiteParentValidation(t *testing.T) {
 
 func TestEquipmentRoundTrip(t *testing.T) {
 	t.Parallel()
-	s := emptyServer(t)
+	s := accountServer(t)
 	custID, siteID := newCustomerAndSite(t, s)
 	body := fmt.Sprintf(`{"myId":"ref-2542","name":"Heater 2345","customerId":%d,"siteId":%d,
 		"customFieldValues":[{"name":"Equipment Serial Number","value":"125FTD47842"}],"tags":["plumber"]}`, custID, siteID)

@@ -256,7 +256,7 @@ func (s *Server) userSend(c *call) answer {
 			u.Groups = append(u.Groups, st.groupID(name))
 		}
 	}
-	st.setFields("user", &u.Fields, fields)
+	st.setFields(&u.Fields, fields)
 	u.Modified = s.now()
 	st.indexUser(u, true)
 	return ok(codeMessage{Code: u.ID})

@@ -17,7 +17,7 @@ const sampleUser = `{
 
 func TestUserRoundTrip(t *testing.T) {
 	t.Parallel()
-	s := emptyServer(t)
+	s := accountServer(t)
 	id := code(t, mustOK(t, send(t, s, "POST", "/Api/v2/User/Send", sampleUser)).obj(t))
 	for _, q := range []string{fmt.Sprintf("id=%d", id), "login=login_user", "LOGIN=Login_User"} {
 		m := mustOK(t, send(t, s, "GET", "/Api/v2/User/Details?"+q, "")).obj(t)
