@@ -57,6 +57,13 @@ type Field struct {
 	// Min and Max bound a number field, as decimal texts ("-90", "90");
 	// empty for fields without bounds.
 	Min, Max string
+	// ReadAs is where the entity's Details answer shows the field, when not
+	// under its own name; "-" when it does not show it at all (a site's
+	// customer, a user's password), so that it cannot be checked.
+	ReadAs string
+	// Fold: the API may write the value in another case (an email, a
+	// language code): plan and verify compare it ignoring case.
+	Fold bool
 }
 
 // Link says that a field of a child names a record of a parent entity: a

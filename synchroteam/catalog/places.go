@@ -17,7 +17,7 @@ var (
 		{Name: "contactFirstName", Kind: KindString, Doc: "contact first name"},
 		{Name: "contactPhone", Kind: KindString, Doc: "contact phone"},
 		{Name: "contactMobile", Kind: KindString, Doc: "contact mobile"},
-		{Name: "contactEmail", Kind: KindString, Doc: "contact email"},
+		{Name: "contactEmail", Kind: KindString, Doc: "contact email", Fold: true},
 		{Name: "contactFax", Kind: KindString, Doc: "contact fax"},
 	}
 	positionFields = []Field{
