@@ -54,7 +54,7 @@ func badRun(t *testing.T, args ...string) badResult {
 				t.Fatalf("stbulk %s panicked: %v\n%s", strings.Join(args, " "), p, debug.Stack())
 			}
 		}()
-		code = execute(context.Background(), args, streams{&out, &errOut})
+		code = execute(context.Background(), args, streams{out: &out, err: &errOut})
 	}()
 	r := badResult{code: code, stdout: out.String(), stderr: errOut.String()}
 	for name, s := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {

@@ -33,6 +33,8 @@ type importOptions struct {
 	changedOnly bool
 	ledger      string
 	preview     int
+	plan        bool
+	yes         bool
 }
 
 // resumeLatest is --resume without a folder: the newest unfinished run of
@@ -75,6 +77,9 @@ interrupted.`,
   # customers, their sites and equipment, in the right order
   stbulk import mappings/equipment.yaml mappings/sites.yaml mappings/customers.yaml
 
+  # see what it would change first, and confirm
+  stbulk import mappings/customers.yaml --plan
+
   # re-import the rows that failed, once fixed
   stbulk import mappings/customers.yaml --input stbulk-runs/2026-11-27T031500/errors.csv
 
@@ -104,6 +109,8 @@ interrupted.`,
 	f.BoolVar(&opts.changedOnly, "changed-only", false, "send only the rows whose payload changed since it was last sent (a ledger per domain and entity remembers it); the others are counted unchanged")
 	f.StringVar(&opts.ledger, "ledger", "", "folder of the --changed-only ledger (default: stbulk/ledger in the user cache folder)")
 	f.IntVar(&opts.preview, "preview", 0, "with --dry-run: print the first N payloads of each mapping as a table, and its first N rows not sent with their reasons")
+	f.BoolVar(&opts.plan, "plan", false, "first make the plan of the import (as stbulk plan, in the run folder's plan/), show it and ask before sending")
+	f.BoolVar(&opts.yes, "yes", false, "with --plan: send once the plan is made, without asking (for scripts)")
 	f.Int64Var(&opts.minQuota, "min-quota", 0, "stop cleanly (exit 3, resumable with --resume) once the API's daily quota left falls below N requests (0: never)")
 	return cmd
 }
@@ -150,6 +157,10 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return usagef("--preview shows the payloads of a dry run: add --dry-run")
 	case opts.resume != "" && opts.out != "":
 		return usagef("--resume writes into the folder of the run it resumes: drop --out")
+	case opts.plan && (opts.dryRun || opts.resume != ""):
+		return usagef("--plan reads what an import would change before sending: not with --dry-run or --resume")
+	case opts.yes && !opts.plan:
+		return usagef("--yes answers the question of --plan: add --plan")
 	}
 	maps, err := loadMappings(args)
 	if err != nil {
@@ -195,6 +206,16 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 			return usagef("--changed-only: no user cache folder for the ledger (%v): name one with --ledger", err)
 		}
 		ledger = filepath.Join(cache, "stbulk", "ledger")
+	}
+	if opts.plan {
+		ok, err := confirmPlan(ctx, maps, client, opts.input, out, opts.concurrency, opts.yes, std)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(std.out, "nothing sent: the plan was not confirmed")
+			return nil
+		}
 	}
 	prog := newProgress(std.err, opts.quiet)
 	sum, runErr := pipeline.Run(ctx, maps, pipeline.Options{

@@ -17,6 +17,7 @@ import (
 // streams are the command's outputs, injected so tests can read them.
 type streams struct {
 	out, err io.Writer
+	in       io.Reader // answers to questions (import --plan); nil: no one answers
 }
 
 // usageError is a mistake in the command line: exit code 2.

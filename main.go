@@ -43,7 +43,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		<-ctx.Done()
 		stop()
 	}()
-	return execute(ctx, args, streams{out: stdout, err: stderr})
+	return execute(ctx, args, streams{out: stdout, err: stderr, in: os.Stdin})
 }
 
 // execute runs the command line and returns its exit code.
@@ -68,6 +68,7 @@ func exitCode(err error) int {
 	var ps pipeline.Problems
 	var rows rowsNotSentError
 	var items itemsNotExportedError
+	var notAsSent notAsSentError
 	var fatal *pipeline.FatalError
 	var taken *pipeline.FolderTakenError
 	var busy *files.BusyError
@@ -80,7 +81,7 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.As(err, &fatal):
 		return exitFatal
-	case errors.As(err, &rows), errors.As(err, &items):
+	case errors.As(err, &rows), errors.As(err, &items), errors.As(err, &notAsSent):
 		return exitRowsFailed
 	default:
 		return exitFatal
@@ -106,6 +107,6 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 	root.SetOut(std.out)
 	root.SetErr(std.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newImportCmd(std), newExportCmd(std), newValidateCmd(std), newInitCmd(std), newSchemaCmd(std), newSandboxCmd(std), newVersionCmd(std))
+	root.AddCommand(newImportCmd(std), newPlanCmd(std), newVerifyCmd(std), newExportCmd(std), newValidateCmd(std), newInitCmd(std), newSchemaCmd(std), newSandboxCmd(std), newVersionCmd(std))
 	return root
 }

@@ -258,7 +258,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			t.Parallel()
 			var out, errOut bytes.Buffer
-			if code := execute(context.Background(), args, streams{&out, &errOut}); code != exitUsage {
+			if code := execute(context.Background(), args, streams{out: &out, err: &errOut}); code != exitUsage {
 				t.Errorf("exit code %d, want %d; stderr: %s", code, exitUsage, errOut.String())
 			}
 			if !strings.Contains(errOut.String(), "stbulk:") {
@@ -272,7 +272,7 @@ func TestSandboxNeedsCredentials(t *testing.T) {
 	t.Setenv("SYNCHROTEAM_DOMAIN", "")
 	t.Setenv("SYNCHROTEAM_API_KEY", "")
 	var out, errOut bytes.Buffer
-	code := execute(context.Background(), []string{"sandbox", "--addr", "127.0.0.1:0"}, streams{&out, &errOut})
+	code := execute(context.Background(), []string{"sandbox", "--addr", "127.0.0.1:0"}, streams{out: &out, err: &errOut})
 	if code != exitUsage || !strings.Contains(errOut.String(), "no domain") {
 		t.Fatalf("exit %d, stderr %q; want exit 2 naming the missing domain", code, errOut.String())
 	}

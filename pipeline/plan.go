@@ -79,7 +79,10 @@ func Plan(ctx context.Context, maps []*Mapping, opts PlanOptions) (*PlanSummary,
 	if opts.Client == nil {
 		return nil, errors.New("plan: no API client")
 	}
-	dry, err := Run(ctx, maps, Options{DryRun: true, Input: opts.Input, OutDir: opts.OutDir, Concurrency: opts.Concurrency, Log: opts.Log})
+	if opts.Log != nil {
+		fmt.Fprintf(opts.Log, "building the payloads (a dry run, in %s)\n", opts.OutDir)
+	}
+	dry, err := Run(ctx, maps, Options{DryRun: true, Input: opts.Input, OutDir: opts.OutDir, Concurrency: opts.Concurrency})
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,17 @@ imported: parents first. Made from the entity registry (` + "`synchroteam/catalo
 		b.WriteString(strings.Join(facts, " ") + "\n\n")
 		b.WriteString("| field | kind | also accepted | meaning |\n| --- | --- | --- | --- |\n")
 		for _, f := range e.Fields {
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Name, f.Kind, codeList(f.Aliases), f.Doc)
+			doc := f.Doc
+			switch {
+			case f.ReadAs == "-" && len(e.ReadKeys) > 0:
+				doc += " (not shown back: plan and verify do not check it)"
+			case f.ReadAs != "":
+				doc += fmt.Sprintf(" (shown back as `%s`)", f.ReadAs)
+			}
+			if f.Fold {
+				doc += " (compared ignoring case)"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", f.Name, f.Kind, codeList(f.Aliases), doc)
 		}
 	}
 	return b.String()

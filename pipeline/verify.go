@@ -85,7 +85,10 @@ func Verify(ctx context.Context, runDir string, opts VerifyOptions) (*VerifySumm
 	if err != nil {
 		return nil, err
 	}
-	dry, err := Run(ctx, maps, Options{DryRun: true, OutDir: out, Concurrency: opts.Concurrency, Log: opts.Log})
+	if opts.Log != nil {
+		fmt.Fprintf(opts.Log, "building the payloads sent again (a dry run, in %s)\n", out)
+	}
+	dry, err := Run(ctx, maps, Options{DryRun: true, OutDir: out, Concurrency: opts.Concurrency})
 	if err != nil {
 		return nil, err
 	}
