@@ -256,13 +256,27 @@ func (c *csvErrors) abort() {
 // temporary file past a few megabytes, and the workbook is zipped into the
 // file on close.
 type xlsxErrors struct {
-	out   *os.File
-	book  *excelize.File
-	sheet *excelize.StreamWriter
-	text  int // the style id of text cells
-	row   int // the sheet row of the next record
-	rec   []any
+	out    *os.File
+	book   *excelize.File
+	sheet  *excelize.StreamWriter
+	name   string
+	text   int // the style id of text cells
+	header int // the style id of the header's cells: bold text
+	reason int // the style id of the _error column: text, wrapped
+	first  int // the sheet row of the header
+	row    int // the sheet row of the next record
+	width  int // columns, _row and _error included
+	rec    []any
 }
+
+// Widths of an errors sheet's columns, in characters: the input's columns
+// by their header, _row narrow, _error wide (its text wraps).
+const (
+	errorsMinWidth    = 10
+	errorsMaxWidth    = 40
+	errorsRowWidth    = 8
+	errorsReasonWidth = 80
+)
 
 func newXLSXErrors(path string, o Layout, width int) (_ *xlsxErrors, err error) {
 	switch {
@@ -279,7 +293,7 @@ func newXLSXErrors(path string, o Layout, width int) (_ *xlsxErrors, err error) 
 	if name == "" {
 		name = ErrorsSheet
 	}
-	x := &xlsxErrors{book: excelize.NewFile(), row: max(o.HeaderRow, 1)}
+	x := &xlsxErrors{book: excelize.NewFile(), name: name, first: max(o.HeaderRow, 1), row: max(o.HeaderRow, 1), width: width + 2}
 	defer func() {
 		if err != nil {
 			_ = x.book.Close()
@@ -298,12 +312,27 @@ func newXLSXErrors(path string, o Layout, width int) (_ *xlsxErrors, err error) 
 	if x.text, err = x.book.NewStyle(&excelize.Style{NumFmt: 49}); err != nil { // 49 is "@", Text
 		return nil, files.Wrap(path, err)
 	}
+	if x.header, err = x.book.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}}); err != nil {
+		return nil, files.Wrap(path, err)
+	}
+	if x.reason, err = x.book.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
+		return nil, files.Wrap(path, err)
+	}
 	if width > 0 {
 		if err := x.sheet.SetColStyle(1, width, x.text); err != nil {
 			return nil, files.Wrap(path, err)
 		}
 	}
-	if err := x.sheet.SetColStyle(width+2, width+2, x.text); err != nil {
+	if err := x.sheet.SetColStyle(width+2, width+2, x.reason); err != nil {
+		return nil, files.Wrap(path, err)
+	}
+	// The header's row stays in view, as in the exports.
+	top, err := excelize.CoordinatesToCellName(1, x.first+1)
+	if err != nil {
+		return nil, files.Wrap(path, err)
+	}
+	if err := x.sheet.SetPanes(&excelize.Panes{Freeze: true, YSplit: x.first, TopLeftCell: top, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: "bottomLeft"}}}); err != nil {
 		return nil, files.Wrap(path, err)
 	}
 	if x.out, err = createReport(path); err != nil {
@@ -349,13 +378,28 @@ func (x *xlsxErrors) layout(name string, index int) error {
 
 func (x *xlsxErrors) write(cells []string, num int, reason string) error {
 	x.rec = x.rec[:0]
-	for _, c := range cells {
-		x.rec = append(x.rec, c)
-	}
 	if num < 0 {
-		x.rec = append(x.rec, RowColumn, ErrorColumn)
+		// The header: bold, and the column widths from it, which the
+		// stream writer takes before the first row only.
+		for i, c := range cells {
+			w := float64(min(max(utf8.RuneCountInString(c)+4, errorsMinWidth), errorsMaxWidth))
+			if err := x.sheet.SetColWidth(i+1, i+1, w); err != nil {
+				return err
+			}
+			x.rec = append(x.rec, excelize.Cell{StyleID: x.header, Value: c})
+		}
+		if err := x.sheet.SetColWidth(len(cells)+1, len(cells)+1, errorsRowWidth); err != nil {
+			return err
+		}
+		if err := x.sheet.SetColWidth(len(cells)+2, len(cells)+2, errorsReasonWidth); err != nil {
+			return err
+		}
+		x.rec = append(x.rec, excelize.Cell{StyleID: x.header, Value: RowColumn}, excelize.Cell{StyleID: x.header, Value: ErrorColumn})
 	} else {
-		x.rec = append(x.rec, num, reason)
+		for _, c := range cells {
+			x.rec = append(x.rec, c)
+		}
+		x.rec = append(x.rec, num, excelize.Cell{StyleID: x.reason, Value: reason})
 	}
 	if x.row > excelize.TotalRows {
 		return fmt.Errorf("a sheet holds %d rows at most", excelize.TotalRows)
@@ -372,7 +416,16 @@ func (x *xlsxErrors) write(cells []string, num int, reason string) error {
 }
 
 func (x *xlsxErrors) close() error {
-	err := x.sheet.Flush()
+	// An autofilter over the header and the rows, set on the worksheet
+	// before the stream writer writes it at Flush.
+	last, err := excelize.CoordinatesToCellName(x.width, max(x.row-1, x.first))
+	if err == nil {
+		first, _ := excelize.CoordinatesToCellName(1, x.first)
+		err = x.book.AutoFilter(x.name, first+":"+last, nil)
+	}
+	if err == nil {
+		err = x.sheet.Flush()
+	}
 	if err == nil {
 		w := bufio.NewWriterSize(x.out, 64<<10)
 		if err = x.book.Write(w); err == nil {

@@ -1,6 +1,7 @@
 package writers_test
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -304,7 +305,8 @@ func TestErrorsCSVGolden(t *testing.T) {
 }
 
 // TestErrorsXLSXCells checks the cells of an XLSX errors file: the input's
-// and _error are text formatted as Text, _row is a number.
+// and _error are text formatted as Text, _row is a number; the header is
+// bold, frozen and filtered, _error wide and wrapped.
 func TestErrorsXLSXCells(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "errors.xlsx")
@@ -322,12 +324,14 @@ func TestErrorsXLSXCells(t *testing.T) {
 		Value string
 		Type  excelize.CellType
 		Text  bool // formatted as Text (@)
+		Bold  bool
+		Wrap  bool
 	}
 	text := excelize.CellTypeInlineString
 	want := map[string]cell{
-		"A1": {"Zip", text, true}, "D1": {"_row", text, false}, "E1": {"_error", text, true},
-		"A2": {"00123", text, true}, "B2": {"1,50", text, true}, "C2": {" x ", text, true},
-		"D2": {"12", excelize.CellTypeUnset, false}, "E2": {"bad", text, true},
+		"A1": {"Zip", text, true, true, false}, "D1": {"_row", text, true, true, false}, "E1": {"_error", text, true, true, false},
+		"A2": {"00123", text, true, false, false}, "B2": {"1,50", text, true, false, false}, "C2": {" x ", text, true, false, false},
+		"D2": {"12", excelize.CellTypeUnset, false, false, false}, "E2": {"bad", text, true, false, true},
 	}
 	got := map[string]cell{}
 	for ref := range want {
@@ -347,11 +351,50 @@ func TestErrorsXLSXCells(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got[ref] = cell{v, typ, st.NumFmt == 49}
+		got[ref] = cell{v, typ, st.NumFmt == 49, st.Font != nil && st.Font.Bold, st.Alignment != nil && st.Alignment.WrapText}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("cells (-want +got):\n%s", diff)
 	}
+	panes, err := f.GetPanes(writers.ErrorsSheet)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
+		t.Errorf("panes %+v, %v: want the header frozen", panes, err)
+	}
+	for col, want := range map[string]float64{"A": 10, "D": 8, "E": 80} {
+		if w, err := f.GetColWidth(writers.ErrorsSheet, col); err != nil || w != want {
+			t.Errorf("column %s: width %v, %v; want %v", col, w, err, want)
+		}
+	}
+	raw := sheetXML(t, path)
+	if !strings.Contains(raw, `<autoFilter ref="$A$1:$E$2"`) {
+		t.Errorf("no autofilter over A1:E2 in the sheet:\n%.600s", raw)
+	}
+}
+
+// sheetXML returns the XML of a workbook's first worksheet.
+func sheetXML(t *testing.T, path string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			b, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+	}
+	t.Fatalf("%s: no sheet1.xml", path)
+	return ""
 }
 
 func TestErrorsFailures(t *testing.T) {
