@@ -58,7 +58,8 @@ Every row read ends as sent, filtered (where:), rejected (invalid, with every
 field error), failed (the API refused it) or skipped (its parent failed). The
 run folder holds errors.csv (errors.xlsx for an XLSX input: the rows not sent,
 their original columns plus _row and _error, ready to fix and import again
-with the same mapping), success.csv (_row, key, id), summary.json and
+with the same mapping), success.csv (the rows sent: their columns, _row,
+_outcome, _key, _id), summary.json and
 journal.jsonl, every row's outcome as it happens: after a crash, a kill or
 an interrupt, --resume sends only the rows left.
 

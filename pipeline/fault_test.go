@@ -208,16 +208,20 @@ func listCustomers(t *testing.T, sb *sandbox.Running) []synchroteam.Customer {
 func readSuccess(t *testing.T, path string) (rows []int, keys []string) {
 	t.Helper()
 	recs := readCSV(t, path, ',')
-	if len(recs[0]) < 2 || recs[0][0] != "_row" || recs[0][1] != "key" {
-		t.Fatalf("%s: header %q, want _row, key, ...", path, recs[0])
+	rowCol, keyCol, outcomeCol := slices.Index(recs[0], "_row"), slices.Index(recs[0], "_key"), slices.Index(recs[0], "_outcome")
+	if rowCol < 0 || keyCol < 0 || outcomeCol < 0 {
+		t.Fatalf("%s: header %q, want the input's columns, _row, _outcome, _key, _id", path, recs[0])
 	}
 	for _, r := range recs[1:] {
-		n, err := strconv.Atoi(r[0])
+		n, err := strconv.Atoi(r[rowCol])
 		if err != nil {
-			t.Fatalf("%s: _row %q: %v", path, r[0], err)
+			t.Fatalf("%s: _row %q: %v", path, r[rowCol], err)
+		}
+		if r[outcomeCol] != "sent" {
+			t.Errorf("%s: row %d: _outcome %q, want sent", path, n, r[outcomeCol])
 		}
 		rows = append(rows, n)
-		keys = append(keys, r[1])
+		keys = append(keys, r[keyCol])
 	}
 	return rows, keys
 }

@@ -41,6 +41,10 @@ type Mapping struct {
 	FilesDir  string
 	FileTypes []string
 	files     *fileFolder // open during a run
+	// planned is what the last Plan of this mapping found for each row it
+	// would send (create, update, unchanged): a Run that follows names
+	// its rows' outcomes in the success file from it.
+	planned map[int]string
 
 	fieldsLine, fieldsCol int // where "fields:" is
 }

@@ -105,7 +105,12 @@ func Plan(ctx context.Context, maps []*Mapping, opts PlanOptions) (*PlanSummary,
 			return nil, err
 		}
 		pm := PlanMapping{Mapping: ms.Mapping, Entity: ms.Entity, Outcomes: map[string]int{}}
+		m.planned = make(map[int]string, len(rows))
 		for _, r := range rows {
+			switch r.outcome {
+			case PlanCreate, PlanUpdate, PlanUnchanged:
+				m.planned[r.row] = r.outcome
+			}
 			pm.Outcomes[r.outcome]++
 			sum.Outcomes[r.outcome]++
 			if err := book.add(ms.Mapping, r); err != nil {

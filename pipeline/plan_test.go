@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,6 +83,25 @@ func TestPlanThenImportThenVerify(t *testing.T) {
 	sum, err := Run(ctx, maps, Options{Client: c, OutDir: run, Concurrency: 4})
 	if err != nil {
 		t.Fatal(err)
+	}
+
+	// The plan made just before names what each row sent did.
+	src, err := readers.Open(sum.Mappings[0].Success, readers.CSVOptions{}, readers.XLSXOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	rc, oc := slices.Index(src.Header(), "_row"), slices.Index(src.Header(), "_outcome")
+	outcomes := map[string]string{}
+	for {
+		r, err := src.Next()
+		if err != nil {
+			break
+		}
+		outcomes[r.Cells[rc]] = r.Cells[oc]
+	}
+	if outcomes["2"] != "created" || outcomes["22"] != "updated" {
+		t.Errorf("success.csv outcomes: %v", outcomes)
 	}
 
 	// Verify: every row sent is there as sent.

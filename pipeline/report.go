@@ -38,13 +38,15 @@ func (discard) files(*MappingSummary) {}
 // reports are the files one mapping's run writes: the errors file (rows
 // not sent, with their original columns, _row and _error), the filtered
 // file (rows the mapping left out, laid out alike, _error holding the rule
-// that left each out), the success file (_row, key, id) and, in a dry
+// that left each out), the success file (the rows in Synchroteam as the
+// input has them: their columns, _row, _outcome, _key, _id) and, in a dry
 // run, the payloads that would be sent.
 type reports struct {
 	errors   *writers.ErrorsFile
 	filtered *writers.ErrorsFile // nil when the mapping leaves no row out
 	success  *writers.SuccessFile
 	payloads *writers.JSONLines
+	planned  map[int]string // what a plan made just before said of each row sent
 
 	errorsPath, filteredPath, successPath, payloadsPath string
 }
@@ -95,7 +97,8 @@ func openReports(dir string, o *opened, dry bool) (*reports, error) {
 		rep.payloads, err = writers.NewJSONLines(rep.payloadsPath)
 	} else {
 		rep.successPath = filepath.Join(dir, "success.csv")
-		rep.success, err = writers.NewSuccess(rep.successPath)
+		rep.success, err = writers.NewSuccess(rep.successPath, o.header)
+		rep.planned = o.m.planned
 	}
 	if err != nil {
 		rep.errors.Close()
@@ -123,7 +126,11 @@ func (rep *reports) record(res result) error {
 		if rep.payloads != nil {
 			return rep.payloads.Add(payloadLine{Row: res.row.Num, Payload: res.payload})
 		}
-		return rep.success.Add(res.row.Num, res.key, res.id)
+		return rep.success.Add(res.row.Num, res.row.Cells, rep.sentAs(res.row.Num), res.key, res.id)
+	case Unchanged:
+		if rep.success != nil {
+			return rep.success.Add(res.row.Num, res.row.Cells, "unchanged", res.key, res.id)
+		}
 	case Rejected, Failed, Skipped:
 		return rep.errors.Add(res.row.Num, res.row.Cells, res.reason)
 	case Filtered, Duplicate:
@@ -132,6 +139,21 @@ func (rep *reports) record(res result) error {
 		}
 	}
 	return nil
+}
+
+// sentAs is the _outcome of a row sent: created or updated when a plan
+// made just before read its record back, else sent (the API answers both
+// with the record's id).
+func (rep *reports) sentAs(row int) string {
+	switch rep.planned[row] {
+	case PlanCreate:
+		return "created"
+	case PlanUpdate:
+		return "updated"
+	case PlanUnchanged:
+		return "sent unchanged"
+	}
+	return "sent"
 }
 
 func (rep *reports) close() error {

@@ -93,26 +93,18 @@ func Verify(ctx context.Context, runDir string, opts VerifyOptions) (*VerifySumm
 		return nil, err
 	}
 	sum := &VerifySummary{File: filepath.Join(out, "verify.csv")}
-	book, err := writers.CreateWorkbook(sum.File, writers.TableFormat{CSV: true})
+	report, err := writers.NewVerifyFile(sum.File)
 	if err != nil {
 		return nil, err
 	}
-	defer book.Abort()
-	sheet, err := book.Sheet("Verify", []writers.Column{
-		{Header: "mapping"}, {Header: "_row", Kind: writers.KindNumber}, {Header: "key"},
-		{Header: "field"}, {Header: "sent"}, {Header: "found"},
-	})
-	if err != nil {
-		return nil, err
-	}
+	defer report.Abort()
 	for mi, ms := range dry.Mappings {
 		m := mappingOf(maps, ms.Mapping)
 		if opts.Log != nil {
 			fmt.Fprintf(opts.Log, "reading back the %s records sent (%s)\n", m.Entity.Name, m.File)
 		}
 		line := func(rc readCheck, field, sent, found string) error {
-			return sheet.Write([]writers.Cell{writers.TextCell(ms.Mapping), writers.NumberCell(float64(rc.row)),
-				writers.TextCell(rc.key), writers.TextCell(field), writers.TextCell(sent), writers.TextCell(found)})
+			return report.Add(writers.VerifyLine{Mapping: ms.Mapping, Row: rc.row, Key: rc.key, Field: field, Sent: sent, Found: found})
 		}
 		err := readBack(ctx, opts.Client, m.Entity, ms.Payloads, opts.Concurrency, func(rc *readCheck) bool {
 			e, ok := rp.outcomes[[2]int{mi, rc.row}]
@@ -149,7 +141,7 @@ func Verify(ctx context.Context, runDir string, opts VerifyOptions) (*VerifySumm
 			return nil, err
 		}
 	}
-	if err := book.Close(); err != nil {
+	if err := report.Close(); err != nil {
 		return nil, err
 	}
 	sum.Requests = opts.Client.Counters().Requests

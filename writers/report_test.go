@@ -68,7 +68,7 @@ func TestRunDirNeverOverwrite(t *testing.T) {
 	}{
 		{"errors csv", "errors.csv", func(p string) error { _, err := writers.NewErrors(p, []string{"A"}); return err }},
 		{"errors xlsx", "errors.xlsx", func(p string) error { _, err := writers.NewErrors(p, []string{"A"}); return err }},
-		{"success", "success.csv", func(p string) error { _, err := writers.NewSuccess(p); return err }},
+		{"success", "success.csv", func(p string) error { _, err := writers.NewSuccess(p, nil); return err }},
 		{"payloads", "payloads.jsonl", func(p string) error { _, err := writers.NewJSONLines(p); return err }},
 	}
 	for _, tt := range tests {
@@ -96,7 +96,7 @@ func TestRunDirMissingFolder(t *testing.T) {
 	}{
 		{"errors.csv", func(p string) error { _, err := writers.NewErrors(p, []string{"A"}); return err }},
 		{"errors.xlsx", func(p string) error { _, err := writers.NewErrors(p, []string{"A"}); return err }},
-		{"success.csv", func(p string) error { _, err := writers.NewSuccess(p); return err }},
+		{"success.csv", func(p string) error { _, err := writers.NewSuccess(p, nil); return err }},
 		{"payloads.jsonl", func(p string) error { _, err := writers.NewJSONLines(p); return err }},
 	}
 	for _, tt := range tests {

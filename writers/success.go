@@ -5,44 +5,57 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
-
-	"github.com/gocarina/gocsv"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/stbulk/stbulk/writers/files"
 )
 
-// successRow is one line of a success file.
-type successRow struct {
-	Row int    `csv:"_row"`
-	Key string `csv:"key"`
-	ID  string `csv:"id"`
-}
+// The columns a success file adds after the input's.
+const (
+	OutcomeColumn = "_outcome"
+	KeyColumn     = "_key"
+	IDColumn      = "_id"
+)
 
-// SuccessFile lists the rows that were sent, one CSV record each: _row
-// (the source row number), key (the upsert key the row carries, such as
-// "myId=C001") and id (what the API returned). Like the errors file it is
-// UTF-8 with a byte order mark, records ending in LF, fields quoted only
-// when needed. Add and Close must be called from one goroutine at a time.
+// SuccessFile lists the rows that are in Synchroteam as the input has
+// them, as Data Loader's success files do: the input's columns, then _row
+// (the source row number), _outcome (sent, created, updated, unchanged),
+// _key (the upsert key the row carries, such as "myId=C001") and _id (what
+// the API returned). An input column already named like one of those is
+// left out, as in the errors file. Like the errors file it is UTF-8 with a
+// byte order mark, records ending in LF, fields quoted only when needed.
+// Add and Close must be called from one goroutine at a time.
 type SuccessFile struct {
 	path   string
-	w      *gocsv.SafeCSVWriter
+	w      *csv.Writer
 	f      *os.File
+	keep   []int // the input's columns written, by index
 	n      int
 	closed bool
-	one    [1]successRow
+	rec    []string
 }
 
 // NewSuccess creates the success file path, which must not exist, and
-// writes its header: a run that sends nothing leaves the header alone.
-func NewSuccess(path string) (*SuccessFile, error) {
+// writes its header, the input's header followed by the added columns: a
+// run that sends nothing leaves the header alone.
+func NewSuccess(path string, header []string) (*SuccessFile, error) {
 	f, err := createReport(path)
 	if err != nil {
 		return nil, err
 	}
 	buf := bufio.NewWriterSize(f, 64<<10) // also the csv.Writer's buffer
 	_, _ = buf.WriteString(utf8BOM)
-	s := &SuccessFile{path: path, f: f, w: gocsv.NewSafeCSVWriter(csv.NewWriter(buf))}
-	if err := gocsv.MarshalCSV([]successRow{}, s.w); err != nil {
+	s := &SuccessFile{path: path, f: f, w: csv.NewWriter(buf)}
+	added := []string{RowColumn, OutcomeColumn, KeyColumn, IDColumn}
+	for i, h := range header {
+		if !slices.Contains(added, strings.TrimSpace(h)) {
+			s.keep = append(s.keep, i)
+			s.rec = append(s.rec, h)
+		}
+	}
+	if err := s.w.Write(append(s.rec, added...)); err != nil {
 		_ = f.Close()
 		_ = os.Remove(path)
 		return nil, files.Wrap(path, err)
@@ -53,13 +66,23 @@ func NewSuccess(path string) (*SuccessFile, error) {
 // Path returns the file's path.
 func (s *SuccessFile) Path() string { return s.path }
 
-// Add writes one row that was sent.
-func (s *SuccessFile) Add(row int, key, id string) error {
+// Add writes one row: its cells, aligned with the header given to
+// NewSuccess (missing trailing cells are empty), its number, outcome, key
+// and id.
+func (s *SuccessFile) Add(row int, cells []string, outcome, key, id string) error {
 	if s.closed {
 		return fmt.Errorf("%s: row %d: the success file is closed", s.path, row)
 	}
-	s.one[0] = successRow{Row: row, Key: key, ID: id}
-	if err := gocsv.MarshalCSVWithoutHeaders(s.one[:], s.w); err != nil {
+	s.rec = s.rec[:0]
+	for _, i := range s.keep {
+		c := ""
+		if i < len(cells) {
+			c = cells[i]
+		}
+		s.rec = append(s.rec, c)
+	}
+	s.rec = append(s.rec, strconv.Itoa(row), outcome, key, id)
+	if err := s.w.Write(s.rec); err != nil {
 		return fmt.Errorf("%s: row %d: %w", s.path, row, err)
 	}
 	s.n++
