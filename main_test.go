@@ -253,6 +253,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"sandbox", "--rate", "-1", "--domain", "d", "--api-key", "k"},
 		{"sandbox", "--no-such-flag"},
 		{"version", "extra"},
+		{"imprt", "m.yaml"},
+		{"--no-such-flag"},
+		{"import", "--bogus", "m.yaml"},
+		{"plan"},
+		{"verify"},
+		{"import", "m.yaml", "--yes"},
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -921,5 +927,30 @@ func cmdAttached(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if found == neg {
 		ts.Fatalf("attachment %s with the bytes of %s on %s: found %v", args[1], args[2], args[3], found)
+	}
+}
+
+// TestVersionFlag: --version prints what stbulk version prints.
+func TestVersionFlag(t *testing.T) {
+	t.Parallel()
+	var flag, cmd bytes.Buffer
+	if code := execute(context.Background(), []string{"--version"}, streams{out: &flag, err: io.Discard}); code != exitOK {
+		t.Fatalf("--version: exit code %d", code)
+	}
+	if code := execute(context.Background(), []string{"version"}, streams{out: &cmd, err: io.Discard}); code != exitOK {
+		t.Fatalf("version: exit code %d", code)
+	}
+	if flag.String() != cmd.String() || !strings.HasPrefix(flag.String(), "stbulk ") {
+		t.Errorf("--version %q, version %q", flag.String(), cmd.String())
+	}
+}
+
+// TestUnknownCommandSuggests: a misspelt command names the one meant.
+func TestUnknownCommandSuggests(t *testing.T) {
+	t.Parallel()
+	var errOut bytes.Buffer
+	code := execute(context.Background(), []string{"imprt", "m.yaml"}, streams{out: io.Discard, err: &errOut})
+	if code != exitUsage || !strings.Contains(errOut.String(), `unknown command "imprt"`) || !strings.Contains(errOut.String(), `did you mean "import"?`) {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
 }
