@@ -63,6 +63,7 @@ type Client struct {
 	requests atomic.Int64
 	retries  atomic.Int64
 	limited  atomic.Int64
+	timeline timeline // requests and 429s per second, rate cuts
 
 	common service
 
@@ -216,6 +217,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.defaultHeaders.Set("User-Agent", "stbulk")
 	c.quota.Store(-1)
 	c.answered.Store(time.Now().UnixNano())
+	c.timeline.begin(time.Now())
 	base, _ := url.Parse(DefaultURL)
 	c.base = base
 	for _, opt := range opts {
@@ -559,6 +561,7 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	}
 	req.Header.Set("Authorization", c.auth.header())
 	c.requests.Add(1)
+	c.timeline.request()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		r, terr := c.transportFailure(wire, cl, err, written.Load(), handshakeErr())
@@ -583,6 +586,7 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 		if errors.As(cerr, &rl) {
 			c.limited.Add(1)
 			c.pace.limited(c.limiter, rl.RetryAfter)
+			c.timeline.rateLimited(&c.pace, c.limiter)
 			return nil, &retryable{err: cerr, after: rl.RetryAfter}, cerr
 		}
 		if shouldRetryStatus(resp.StatusCode, cl.safe) {
