@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
 	"github.com/stbulk/stbulk/writers"
 	"github.com/stbulk/stbulk/writers/files"
+	"github.com/stbulk/stbulk/writers/htmlreport"
 )
 
 // The outcomes of a plan, one for every input row.
@@ -24,6 +26,9 @@ const (
 	PlanRefused   = "refused"      // invalid: it will not be sent
 	PlanLeftOut   = "left out"     // filtered by where:, or a duplicate left out
 )
+
+// planOutcomes are the outcomes of a plan, in the order they are shown.
+var planOutcomes = []string{PlanCreate, PlanUpdate, PlanUnchanged, PlanUnknown, PlanRefused, PlanLeftOut}
 
 // PlanOptions are the inputs of Plan.
 type PlanOptions struct {
@@ -87,6 +92,7 @@ func Plan(ctx context.Context, maps []*Mapping, opts PlanOptions) (*PlanSummary,
 		return nil, err
 	}
 	sum := &PlanSummary{Outcomes: map[string]int{}, DryRun: dry}
+	page := htmlreport.Report{Kind: "plan", Started: time.Now()}
 	book, err := newPlanBook(opts.OutDir, opts.XLSX)
 	if err != nil {
 		return nil, err
@@ -106,7 +112,18 @@ func Plan(ctx context.Context, maps []*Mapping, opts PlanOptions) (*PlanSummary,
 		}
 		pm := PlanMapping{Mapping: ms.Mapping, Entity: ms.Entity, Outcomes: map[string]int{}}
 		m.planned = make(map[int]string, len(rows))
+		// The page groups the rows refused by reason, and the updates by
+		// the fields they change.
+		groups := &htmlreport.Grouper{}
 		for _, r := range rows {
+			switch r.outcome {
+			case PlanRefused, PlanUnknown:
+				groups.Add(r.row, r.key, r.outcome+": "+r.reason)
+			case PlanUpdate:
+				for _, c := range r.changes {
+					groups.Add(r.row, r.key, "update: "+c.field+" changes")
+				}
+			}
 			switch r.outcome {
 			case PlanCreate, PlanUpdate, PlanUnchanged:
 				m.planned[r.row] = r.outcome
@@ -118,6 +135,11 @@ func Plan(ctx context.Context, maps []*Mapping, opts PlanOptions) (*PlanSummary,
 			}
 		}
 		sum.Mappings = append(sum.Mappings, pm)
+		hm := htmlreport.Mapping{Name: ms.Mapping, Entity: ms.Entity, Input: ms.Input, ErrorGroups: groups.Groups()}
+		for _, o := range planOutcomes {
+			hm.Outcomes = append(hm.Outcomes, htmlreport.Outcome{Label: o, Count: pm.Outcomes[o]})
+		}
+		page.Mappings = append(page.Mappings, hm)
 	}
 	if sum.Files, err = book.close(); err != nil {
 		return nil, err
@@ -125,6 +147,19 @@ func Plan(ctx context.Context, maps []*Mapping, opts PlanOptions) (*PlanSummary,
 	cs := opts.Client.Counters()
 	sum.Requests, sum.Retries = cs.Requests, cs.Retries
 	if err := files.WriteJSON(filepath.Join(opts.OutDir, PlanFile), sum); err != nil {
+		return nil, err
+	}
+	tl := opts.Client.Timeline()
+	page.Duration, page.Requests, page.Retries, page.RateLimited, page.Timeline = time.Since(page.Started), cs.Requests, cs.Retries, cs.RateLimited, timeline(&tl)
+	if q, ok := opts.Client.QuotaRemaining(); ok {
+		page.Quota = &q
+	}
+	for _, f := range sum.Files {
+		if len(page.Mappings) > 0 {
+			page.Mappings[0].Files = append(page.Mappings[0].Files, f)
+		}
+	}
+	if err := writeReport(opts.OutDir, page); err != nil {
 		return nil, err
 	}
 	return sum, nil

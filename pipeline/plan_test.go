@@ -141,6 +141,25 @@ func TestPlanThenImportThenVerify(t *testing.T) {
 	if len(plan.Files) != 1 || filepath.Base(plan.Files[0]) != "plan.xlsx" {
 		t.Errorf("files %v", plan.Files)
 	}
+
+	// Each folder has the page a person reads, of its kind.
+	for dir, want := range map[string][]string{
+		filepath.Join(dir, "plan1"): {"<title>stbulk plan</title>", "create", "refused: name (column Name): required: value is empty"},
+		run:                         {"<title>stbulk import</title>", "rejected", "name (column Name): required: value is empty"},
+		filepath.Dir(v.File):        {"<title>stbulk verify</title>", "not as sent", "name not as sent"},
+		filepath.Join(dir, "plan2"): {"<title>stbulk plan</title>", "update: name changes"},
+	} {
+		page, err := os.ReadFile(filepath.Join(dir, ReportName))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, w := range want {
+			if !strings.Contains(string(page), w) {
+				t.Errorf("%s/%s does not hold %q", dir, ReportName, w)
+			}
+		}
+	}
 }
 
 // TestVerifyRefusesAChangedInput: the payloads are built again from the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stbulk/stbulk/readers"
 	"github.com/stbulk/stbulk/writers"
+	"github.com/stbulk/stbulk/writers/htmlreport"
 )
 
 // A report records each row's outcome of one mapping. The collector of a
@@ -25,7 +26,11 @@ func (r *runner) openReports(dir string, o *opened) (report, error) {
 	if r.opts.check {
 		return discard{}, nil
 	}
-	return openReports(dir, o, r.opts.DryRun)
+	rep, err := openReports(dir, o, r.opts.DryRun)
+	if err == nil {
+		r.groups = append(r.groups, rep.grouper)
+	}
+	return rep, err
 }
 
 // discard is the report of a check: it writes nothing.
@@ -46,7 +51,8 @@ type reports struct {
 	filtered *writers.ErrorsFile // nil when the mapping leaves no row out
 	success  *writers.SuccessFile
 	payloads *writers.JSONLines
-	planned  map[int]string // what a plan made just before said of each row sent
+	planned  map[int]string      // what a plan made just before said of each row sent
+	grouper  *htmlreport.Grouper // the rows not sent, by reason, for report.html
 
 	errorsPath, filteredPath, successPath, payloadsPath string
 }
@@ -68,7 +74,7 @@ func openReports(dir string, o *opened, dry bool) (*reports, error) {
 	case ".xlsx", ".xlsm":
 		ext = ".xlsx"
 	}
-	rep := &reports{errorsPath: filepath.Join(dir, "errors"+ext)}
+	rep := &reports{errorsPath: filepath.Join(dir, "errors"+ext), grouper: &htmlreport.Grouper{}}
 	// The errors file is laid out as the input was read (delimiter, header
 	// row, sheet) so that the same mapping reads it back.
 	layout := writers.Layout{HeaderRow: o.m.CSV.HeaderRow, Delimiter: o.m.CSV.Delimiter, Quote: o.m.CSV.Quote}
@@ -132,6 +138,7 @@ func (rep *reports) record(res result) error {
 			return rep.success.Add(res.row.Num, res.row.Cells, "unchanged", res.key, res.id)
 		}
 	case Rejected, Failed, Skipped:
+		rep.grouper.Add(res.row.Num, res.key, res.reason)
 		return rep.errors.Add(res.row.Num, res.row.Cells, res.reason)
 	case Filtered, Duplicate:
 		if rep.filtered != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/stbulk/stbulk/synchroteam"
 	"github.com/stbulk/stbulk/synchroteam/catalog"
 	"github.com/stbulk/stbulk/writers/files"
+	"github.com/stbulk/stbulk/writers/htmlreport"
 )
 
 // Options drive a run.
@@ -199,6 +200,9 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 		if err := files.WriteJSON(filepath.Join(opts.OutDir, files.SummaryName), sum); err != nil && runErr == nil {
 			runErr = err
 		}
+		if err := writeReport(opts.OutDir, importReport(sum, r.groups, r.to.timeline())); err != nil && runErr == nil {
+			runErr = err
+		}
 	}
 	if r.journal != nil {
 		// The run ended when every row has its outcome: not after an
@@ -286,9 +290,10 @@ type runner struct {
 	// earlierErrors counts the rows rejected or failed in the mappings
 	// already run: --max-errors is for the whole run.
 	earlierErrors int
-	journal       *journal  // nil in a dry run
-	replay        *replayed // the journal of the run resumed, if any
-	ledger        *ledger   // the mapping's, with --changed-only
+	journal       *journal              // nil in a dry run
+	groups        []*htmlreport.Grouper // each mapping's rows not sent, by reason
+	replay        *replayed             // the journal of the run resumed, if any
+	ledger        *ledger               // the mapping's, with --changed-only
 	ledgers       map[string]*ledger
 }
 

@@ -21,6 +21,8 @@ type sender interface {
 	quota() (int64, bool)
 	// count adds the requests made to the summary.
 	count(sum *Summary)
+	// timeline is the requests made over time, nil when none could be.
+	timeline() *synchroteam.Timeline
 }
 
 // receipt is what became of one item sent.
@@ -48,7 +50,12 @@ func (a api) send(ctx context.Context, e *catalog.Entity, items []catalog.Item) 
 }
 
 func (a api) account() (string, string) { return a.c.Host(), a.c.Domain() }
-func (a api) quota() (int64, bool)      { return a.c.QuotaRemaining() }
+
+func (a api) timeline() *synchroteam.Timeline {
+	tl := a.c.Timeline()
+	return &tl
+}
+func (a api) quota() (int64, bool) { return a.c.QuotaRemaining() }
 
 func (a api) count(sum *Summary) {
 	cs := a.c.Counters()
@@ -67,6 +74,7 @@ type dryRun struct{}
 func (dryRun) send(_ context.Context, _ *catalog.Entity, items []catalog.Item) []receipt {
 	return make([]receipt, len(items))
 }
-func (dryRun) account() (string, string) { return "", "" }
-func (dryRun) quota() (int64, bool)      { return 0, false }
-func (dryRun) count(*Summary)            {}
+func (dryRun) account() (string, string)       { return "", "" }
+func (dryRun) timeline() *synchroteam.Timeline { return nil }
+func (dryRun) quota() (int64, bool)            { return 0, false }
+func (dryRun) count(*Summary)                  {}

@@ -12,6 +12,7 @@ import (
 	"github.com/stbulk/stbulk/synchroteam"
 	"github.com/stbulk/stbulk/writers"
 	"github.com/stbulk/stbulk/writers/files"
+	"github.com/stbulk/stbulk/writers/htmlreport"
 )
 
 // VerifyOptions are the inputs of Verify.
@@ -98,8 +99,11 @@ func Verify(ctx context.Context, runDir string, opts VerifyOptions) (*VerifySumm
 		return nil, err
 	}
 	defer report.Abort()
+	page := htmlreport.Report{Kind: "verify", Started: time.Now()}
 	for mi, ms := range dry.Mappings {
 		m := mappingOf(maps, ms.Mapping)
+		groups := &htmlreport.Grouper{}
+		var same, different, unknown int
 		if opts.Log != nil {
 			fmt.Fprintf(opts.Log, "reading back the %s records sent (%s)\n", m.Entity.Name, m.File)
 		}
@@ -119,18 +123,25 @@ func Verify(ctx context.Context, runDir string, opts VerifyOptions) (*VerifySumm
 			sum.Checked++
 			switch rc.found {
 			case foundSame:
+				same++
 				return nil
 			case foundUnknown:
 				sum.Unknown++
+				unknown++
+				groups.Add(rc.row, rc.key, "not checked: "+rc.reason)
 				return line(rc, "", "", "not checked: "+rc.reason)
 			case foundNone:
 				sum.Mismatched++
 				sum.Fields++
+				different++
+				groups.Add(rc.row, rc.key, "the record is not found by its key")
 				return line(rc, "(record)", "sent", "not found by its key")
 			}
 			sum.Mismatched++
+			different++
 			for _, d := range rc.cmp.Differences {
 				sum.Fields++
+				groups.Add(rc.row, rc.key, d.Field+" not as sent")
 				if err := line(rc, d.Field, d.Sent, d.Found); err != nil {
 					return err
 				}
@@ -140,12 +151,24 @@ func Verify(ctx context.Context, runDir string, opts VerifyOptions) (*VerifySumm
 		if err != nil {
 			return nil, err
 		}
+		page.Mappings = append(page.Mappings, htmlreport.Mapping{Name: ms.Mapping, Entity: ms.Entity, Input: ms.Input,
+			ErrorGroups: groups.Groups(), Outcomes: []htmlreport.Outcome{
+				{Label: "as sent", Count: same}, {Label: "not as sent", Count: different}, {Label: "not checkable", Count: unknown}}})
 	}
 	if err := report.Close(); err != nil {
 		return nil, err
 	}
-	sum.Requests = opts.Client.Counters().Requests
+	cs := opts.Client.Counters()
+	sum.Requests = cs.Requests
 	if err := files.WriteJSON(filepath.Join(out, "verify.json"), sum); err != nil {
+		return nil, err
+	}
+	tl := opts.Client.Timeline()
+	page.Duration, page.Requests, page.Retries, page.RateLimited, page.Timeline = time.Since(page.Started), cs.Requests, cs.Retries, cs.RateLimited, timeline(&tl)
+	if len(page.Mappings) > 0 {
+		page.Mappings[0].Files = []string{sum.File}
+	}
+	if err := writeReport(out, page); err != nil {
 		return nil, err
 	}
 	return sum, nil
