@@ -170,8 +170,7 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 		r.add("Parts", row{"num": idCell(string(j.Num)), "reference": textCell(p.Reference),
 			"quantity": numberCell(p.Quantity, "part "+p.Reference+" quantity", warn)})
 	}
-	e.emit(r)
-	return nil
+	return e.emit(r)
 }
 
 func jobRow(j *synchroteam.Job, warn func(string)) row {
