@@ -40,6 +40,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -455,16 +456,22 @@ func photoAPI(n, size int) http.Handler {
 		case "/Api/v2/Jobs/Detail":
 			fmt.Fprintf(w, `{"idJob":"_%s","num":"%s","customerName":"Client %s","status":5}`, num, num, num)
 		case "/Api/v2/Jobs/Photos":
-			fmt.Fprint(w, "[")
+			// Written piece by piece: the server's own copies of the
+			// images are not the client's allocations.
+			io.WriteString(w, "[")
 			for k := range 5 {
 				if k > 0 {
-					fmt.Fprint(w, ",")
+					io.WriteString(w, ",")
 				}
-				fmt.Fprintf(w, `{"job":{"num":"%s"},"iteration":0,"fileName":"image.png","comment":"","imageData":"%s"}`, num, b64)
+				fmt.Fprintf(w, `{"job":{"num":"%s"},"iteration":0,"fileName":"image.png","comment":"","imageData":"`, num)
+				io.WriteString(w, b64)
+				io.WriteString(w, `"}`)
 			}
-			fmt.Fprint(w, "]")
+			io.WriteString(w, "]")
 		case "/Api/v2/Jobs/PDF":
-			fmt.Fprintf(w, `{"pdfData":"%s"}`, b64[:len(b64)/4])
+			io.WriteString(w, `{"pdfData":"`)
+			io.WriteString(w, b64[:len(b64)/4])
+			io.WriteString(w, `"}`)
 		default:
 			http.NotFound(w, r)
 		}

@@ -44,7 +44,9 @@ func fetchActivities(ctx context.Context, e *exporter) error {
 		}
 		r := newRecord(key)
 		r.add("Activities", rw)
-		e.emit(r)
+		if err := e.emit(r); err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }

@@ -34,19 +34,20 @@ func fetchCustomers(ctx context.Context, e *exporter) error {
 				if d.Position == nil {
 					d.Position = c.Position
 				}
-				e.customer(d)
-				return nil
+				return e.customer(d)
 			})
 	}
 	for i := range list {
-		e.customer(&list[i])
+		if err := e.customer(&list[i]); err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }
 
-func (e *exporter) customer(c *synchroteam.Customer) {
+func (e *exporter) customer(c *synchroteam.Customer) error {
 	// A customer has a site's fields, but for the customer's own.
-	e.place("Customers", "customer", &synchroteam.Site{
+	return e.place("Customers", "customer", &synchroteam.Site{
 		ID: c.ID, MyID: c.MyID, Name: c.Name, Address: c.Address, AddressComplement: c.AddressComplement,
 		AddressStreet: c.AddressStreet, AddressZIP: c.AddressZIP, AddressCity: c.AddressCity,
 		AddressProvince: c.AddressProvince, AddressCountry: c.AddressCountry,

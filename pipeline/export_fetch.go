@@ -70,7 +70,7 @@ func (e *exporter) needsDetails(sheet int, fields ...string) bool {
 
 // place emits the row of a customer or a site (what is one of them in
 // words), with extra cells.
-func (e *exporter) place(sheet, what string, s *synchroteam.Site, extra row) {
+func (e *exporter) place(sheet, what string, s *synchroteam.Site, extra row) error {
 	key := recordKey(s.ID, s.MyID)
 	warn := e.warn(what + " " + key)
 	rw := row{"id": textCell(string(s.ID)), "myId": textCell(s.MyID), "name": textCell(s.Name),
@@ -88,7 +88,7 @@ func (e *exporter) place(sheet, what string, s *synchroteam.Site, extra row) {
 	customCells(rw, s.CustomFieldValues)
 	r := newRecord(key)
 	r.add(sheet, rw)
-	e.emit(r)
+	return e.emit(r)
 }
 
 // recordKey keys the row of a customer or a site: its id, or its myId when

@@ -179,25 +179,9 @@ func (e *exporter) journalEntry(ctx context.Context, inv *synchroteam.Invoice, n
 		}
 		add(account, fmt.Sprintf("Invoice %s VAT %s%%", inv.Num, k), g.vat, false, g.rate)
 	}
-	e.emit(r)
-	return nil
+	return e.emit(r)
 }
 
 // journalTotals is the journal's total of debits and credits: equal when
 // every entry balances.
-func journalTotals(rows []row) []row {
-	if len(rows) == 0 {
-		return nil
-	}
-	out := row{totalLabel: textCell("Total")}
-	for _, f := range []string{"debit", "credit"} {
-		sum := new(big.Rat)
-		for _, rw := range rows {
-			if v, ok := centsOf(rw[f]); ok {
-				sum.Add(sum, v)
-			}
-		}
-		out[f] = moneyCell(sum)
-	}
-	return []row{out}
-}
+func journalTotals() accumulator { return newRowSum("Total", true, "debit", "credit") }

@@ -18,14 +18,14 @@ import (
 var invoicesExport = exportKind{
 	name: "invoices", item: "invoice or quotation", since: "changedFrom", fetch: fetchInvoices,
 	sheets: []sheetDef{
-		{name: "Invoices", totals: invoiceTotals, fields: concat(
+		{name: "Invoices", totals: newInvoiceTotals, fields: concat(
 			[]exportField{{"num", number}}, fields(text, "type", "status"), []exportField{{"dueDate", date}},
 			fields(text, "customer", "site"), []exportField{{"jobNum", number}},
 			fields(money, "net", "vat", "gross", "total", "linesTotal"), fields(text, "currency", "customerId", "jobId", "siteId"))},
 		{name: "Lines", fields: concat([]exportField{{"num", number}}, fields(text, "type"), []exportField{{"dueDate", date}, {"line", number}},
 			fields(text, "reference", "description"), []exportField{{"quantity", number}, {"price", money}},
 			fields(percent, "discount", "tax"), fields(money, "net", "vat", "gross", "total"))},
-		{name: "VAT", derive: vatRows, totals: vatTotals, fields: concat(fields(text, "month"), []exportField{{"rate", percent}},
+		{name: "VAT", derive: &derivation{from: "Lines", sum: newVATSheet}, totals: vatTotals, fields: concat(fields(text, "month"), []exportField{{"rate", percent}},
 			fields(money, "net", "vat", "gross"), fields(number, "invoices", "lines"))},
 		{name: "Checks", fields: concat([]exportField{{"num", number}}, fields(text, "type"), []exportField{{"line", number}},
 			fields(text, "check"), fields(money, "api", "computed", "difference"), fields(text, "detail"))},
@@ -239,8 +239,7 @@ func (e *exporter) exportInvoice(ctx context.Context, inv *synchroteam.Invoice, 
 		warn("the lines cannot all be read: the total is not checked")
 	}
 	r.add("Invoices", rw)
-	e.emit(r)
-	return nil
+	return e.emit(r)
 }
 
 func (e *exporter) mismatch(m Mismatch) {

@@ -1,9 +1,9 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 	"unicode"
@@ -129,11 +129,13 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 	rw := jobRow(j, warn)
 	vals := jobValues(j)
 	if e.m.Photos != nil {
-		photos, err := e.c.Jobs.Photos(ctx, by)
+		images := &spools{folder: e.folder}
+		defer images.discard()
+		photos, err := e.c.Jobs.PhotosTo(ctx, by, images)
 		if err != nil {
 			return fmt.Errorf("Jobs/Photos: %w", err)
 		}
-		files, err := e.writePhotos("job "+key, vals, photos)
+		files, err := e.writePhotos("job "+key, vals, photos, images.files)
 		if err != nil {
 			return err
 		}
@@ -141,9 +143,13 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 		rw["photos"] = writers.NumberCell(float64(len(photos)))
 	}
 	if e.m.PDF != nil {
-		pdf, err := e.c.Jobs.PDF(ctx, by)
-		if err != nil {
+		doc := &spools{folder: e.folder}
+		defer doc.discard()
+		if err := e.c.Jobs.PDFTo(ctx, by, doc); err != nil {
 			return fmt.Errorf("Jobs/PDF: %w", err)
+		}
+		if len(doc.files) != 1 {
+			return fmt.Errorf("Jobs/PDF: %d documents read, want 1", len(doc.files))
 		}
 		rel := e.m.PDF.Expand(func(f string) string { return capValue(f, vals[f]) })
 		if reservedName(rel) {
@@ -153,7 +159,7 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 		if err != nil {
 			return fmt.Errorf("PDF: %w", err)
 		}
-		changed, err := e.folder.WriteFile(rel, bytes.NewReader(pdf))
+		changed, err := doc.files[0].Commit(rel)
 		if err != nil {
 			return fmt.Errorf("PDF: %w", err)
 		}
@@ -170,8 +176,7 @@ func (e *exporter) exportJob(ctx context.Context, ref synchroteam.JobRef) error 
 		r.add("Parts", row{"num": idCell(string(j.Num)), "reference": textCell(p.Reference),
 			"quantity": numberCell(p.Quantity, "part "+p.Reference+" quantity", warn)})
 	}
-	e.emit(r)
-	return nil
+	return e.emit(r)
 }
 
 func jobRow(j *synchroteam.Job, warn func(string)) row {
@@ -238,10 +243,43 @@ func jobValues(j *synchroteam.Job) map[string]string {
 	}
 }
 
-// writePhotos writes a job's photos, decoding each as it is written. Names
-// are made distinct within the job in the API's order, so the same job
+// spools is where the files of an answer (Jobs/Photos, Jobs/PDF) are
+// decoded as it is read: temporary files of the output folder, put in
+// place under their names once the whole answer is read.
+type spools struct {
+	folder *writers.Folder
+	files  []*writers.Spool
+}
+
+func (s *spools) Open(i int) (io.Writer, error) {
+	if i != len(s.files) {
+		return nil, fmt.Errorf("file %d of the answer opened after %d files", i+1, len(s.files))
+	}
+	f, err := s.folder.Spool()
+	if err != nil {
+		return nil, err
+	}
+	s.files = append(s.files, f)
+	return f, nil
+}
+
+func (s *spools) Restart() { s.discard() }
+
+// discard drops the files not put in place.
+func (s *spools) discard() {
+	for _, f := range s.files {
+		f.Discard()
+	}
+	s.files = nil
+}
+
+// writePhotos puts a job's photos, decoded into data, in place. Names are
+// made distinct within the job in the API's order, so the same job
 // exported again gets the same names.
-func (e *exporter) writePhotos(owner string, vals map[string]string, photos []synchroteam.Photo) ([]string, error) {
+func (e *exporter) writePhotos(owner string, vals map[string]string, photos []synchroteam.Photo, data []*writers.Spool) ([]string, error) {
+	if len(data) != len(photos) {
+		return nil, fmt.Errorf("Jobs/Photos: %d photos read, but %d images", len(photos), len(data))
+	}
 	paths := make([]string, len(photos))
 	for i, p := range photos {
 		v := func(f string) string {
@@ -272,7 +310,7 @@ func (e *exporter) writePhotos(owner string, vals map[string]string, photos []sy
 		if paths[i], err = e.claim(paths[i], owner); err != nil {
 			return nil, fmt.Errorf("photo %d: %w", i+1, err)
 		}
-		changed, err := e.folder.WriteFile(paths[i], photos[i].Reader())
+		changed, err := data[i].Commit(paths[i])
 		if err != nil {
 			return nil, fmt.Errorf("photo %d (%q): %w", i+1, photos[i].FileName, err)
 		}

@@ -73,13 +73,28 @@ type sheetDef struct {
 	name    string
 	fields  []exportField
 	dynamic []string // e.g. "customFieldValues.": any name after it is a text field
-	// derive, when set, makes the sheet's rows from every record (those
-	// kept from earlier runs too), in place of rows of its own: a summary.
-	derive func(recs []*record) []row
-	// totals, when set, makes rows written after the others in XLSX (CSV
-	// files are data for other programs: no totals), not counted as rows.
-	// Their totalLabel field is written in their first empty cell.
-	totals func(rows []row) []row
+	// derive, when set, makes the sheet's rows from the rows of another
+	// sheet of every record (those kept from earlier runs too), in place
+	// of rows of its own: a summary.
+	derive *derivation
+	// totals, when set, sums the sheet's rows into rows written after the
+	// others in XLSX (CSV files are data for other programs: no totals),
+	// not counted as rows. Their totalLabel field is written in their first
+	// empty cell.
+	totals func() accumulator
+}
+
+// accumulator sums rows, record by record (in the order of the sheets),
+// into rows of its own: a sheet's totals, or the rows of a derived sheet.
+type accumulator interface {
+	add(key string, rows []row) // the rows of the record of that key
+	rows() []row
+}
+
+// derivation makes a sheet from the rows of the sheet named from.
+type derivation struct {
+	from string
+	sum  func() accumulator
 }
 
 func (d *sheetDef) lookup(field string) (writers.Kind, string, bool) {

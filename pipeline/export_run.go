@@ -88,7 +88,7 @@ type exporter struct {
 	since  time.Time // the change filter of this run; zero: none
 
 	mu             sync.Mutex
-	records        map[string]*record
+	store          *recordStore      // the records read, and those of earlier runs
 	dropped        map[string]bool   // items read but left out by the mapping's filters
 	claims         map[string]string // file (lower case) → the item writing it
 	failures       [][2]string       // key, reason
@@ -101,14 +101,24 @@ type exporter struct {
 	progress       func(done, total int)
 }
 
-func (e *exporter) emit(r *record) {
+// emit keeps the record of an item read. Its error (the record cannot be
+// written to the spill file) stops the run.
+func (e *exporter) emit(r *record) error {
+	b, err := spilled(r)
+	if err != nil {
+		return &FatalError{Err: err}
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, dup := e.records[r.Key]; dup {
+	dup, err := e.store.add(r.Key, b, len(r.Files) > 0)
+	if err != nil {
+		return &FatalError{Err: err}
+	}
+	if dup {
 		e.warnLocked(r.Key, "two items have this key: the rows of the last read are kept")
 	}
-	e.records[r.Key] = r
 	e.tick()
+	return nil
 }
 
 // drop says that an item read is left out by the mapping's own filters:
@@ -194,6 +204,10 @@ func (e *exporter) item(ctx context.Context, key string, read func() error) erro
 	if err == nil {
 		return nil
 	}
+	var fe *FatalError
+	if errors.As(err, &fe) {
+		return err
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -259,7 +273,7 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	if err != nil {
 		return nil, err
 	}
-	e := &exporter{c: opts.Client, m: m, conc: opts.Concurrency, records: map[string]*record{},
+	e := &exporter{c: opts.Client, m: m, conc: opts.Concurrency,
 		dropped: map[string]bool{}, claims: map[string]string{}, progress: opts.Progress}
 	if e.conc < 1 {
 		e.conc = 8
@@ -310,16 +324,19 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 			sum.Since = e.since.Format(synchroteam.TimeLayout)
 		}
 	}
-	prev, err := loadRecords(opts.OutDir, m.Name)
-	if err != nil {
+	if e.store, err = openRecordStore(opts.OutDir, m.Name); err != nil {
 		return nil, err
 	}
+	defer e.store.close()
 	if e.folder, err = writers.OpenFolder(opts.OutDir); err != nil {
 		return nil, err
 	}
 	defer e.folder.Close()
 
 	runErr := m.Kind.fetch(ctx, e)
+	if err := e.store.flush(); err != nil && runErr == nil {
+		runErr = &FatalError{Err: err}
+	}
 	switch {
 	case errors.Is(runErr, context.Canceled):
 		sum.Stopped = "interrupted"
@@ -330,32 +347,16 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	// Merge: the items read replace their earlier version. A complete full
 	// export also drops the items that no longer match.
 	complete := runErr == nil && len(e.failures) == 0
-	exported := len(e.records)
-	merged := e.records
-	full := e.since.IsZero() && complete
-	for k, old := range prev {
-		r, again := merged[k]
-		switch {
-		case again:
-			// Files the item no longer writes (a photo gone, a name
-			// changed) go with its old rows.
-			e.removeFiles(old.Files, r.Files)
-		case full || e.dropped[k]:
-			// A complete full run mirrors what matches the filters.
-			e.removeFiles(old.Files, nil)
-		default:
-			merged[k] = old
-			sum.Kept++
-		}
-	}
+	exported := len(e.store.fresh)
+	merged, kept, writeErr := e.merge(e.since.IsZero() && complete)
+	sum.Kept = kept
 	sum.Found, sum.Exported, sum.Failed = e.found, exported, len(e.failures)
 	sum.NotRead = max(sum.Found-sum.Exported-sum.Failed, 0)
-	var writeErr error
-	if m.Spreadsheet != "" && (runErr == nil || exported > 0) {
+	if writeErr == nil && m.Spreadsheet != "" && (runErr == nil || exported > 0) {
 		sum.Rows, writeErr = e.writeSpreadsheet(merged)
 	}
 	if writeErr == nil {
-		writeErr = saveRecords(opts.OutDir, m.Name, merged)
+		writeErr = e.store.save(merged)
 	}
 	if err := e.folder.SaveManifest(); err != nil && writeErr == nil {
 		writeErr = err
@@ -459,6 +460,42 @@ func sinceWallClock(t time.Time, loc *time.Location) time.Time {
 		}
 	}
 	return w
+}
+
+// merge lists the records of the export, sorted by key: those read,
+// which replace their earlier version, and those kept from earlier runs
+// (counted in kept). A full run (complete, without --since) keeps none:
+// it mirrors what matches the filters. The files that the records
+// replaced or dropped list and the records kept do not are removed.
+func (e *exporter) merge(full bool) (refs []recordRef, kept int, err error) {
+	s := e.store
+	refs = make([]recordRef, 0, len(s.fresh)+len(s.old))
+	for k, at := range s.fresh {
+		refs = append(refs, recordRef{key: k, at: at, fresh: true})
+	}
+	for k, at := range s.old {
+		old := recordRef{key: k, at: at}
+		var keep []string
+		switch r, again := s.fresh[k]; {
+		case again:
+			// Files the item no longer writes (a photo gone, a name
+			// changed) go with its old rows.
+			if keep, err = s.files(recordRef{key: k, at: r, fresh: true}); err != nil {
+				return nil, 0, err
+			}
+		case full || e.dropped[k]:
+		default:
+			refs = append(refs, old)
+			kept++
+			continue
+		}
+		files, err := s.files(old)
+		if err != nil {
+			return nil, 0, err
+		}
+		e.removeFiles(files, keep)
+	}
+	return sortedRefs(refs), kept, nil
 }
 
 // removeFiles removes the files of old that are not in keep, warning when

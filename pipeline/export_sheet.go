@@ -10,11 +10,48 @@ import (
 	"github.com/stbulk/stbulk/writers"
 )
 
-// writeSpreadsheet writes the sheets of the records, sorted by key, and
-// returns the rows written per sheet.
-func (e *exporter) writeSpreadsheet(recs map[string]*record) (map[string]int, error) {
+// writeSpreadsheet writes the sheets of the records, in their order (by
+// key), and returns the rows written per sheet. Records are read back from
+// the store: a first pass finds the columns of sheets whose fields come
+// from the data, and sums the derived sheets; then each sheet is written
+// in a pass of its own.
+func (e *exporter) writeSpreadsheet(refs []recordRef) (map[string]int, error) {
 	m := e.m
-	sorted := sortedRecords(recs)
+	finders := map[*SheetSpec]*columnFinder{}
+	derived := map[*SheetSpec]accumulator{}
+	needs := map[string]bool{} // the sheets the first pass reads
+	for _, s := range m.Sheets {
+		switch {
+		case s.def.derive != nil && !s.Omit:
+			derived[s] = s.def.derive.sum()
+			needs[s.def.derive.from] = true
+		case !s.Omit && len(s.def.dynamic) > 0:
+			finders[s] = &columnFinder{s: s, found: map[string][]string{}, seen: map[string]bool{}}
+			needs[s.Name] = true
+		}
+	}
+	if len(needs) > 0 {
+		err := e.eachRows(refs, func(r recordRef, rowsOf func(string) ([]row, error)) error {
+			for s, f := range finders {
+				rows, err := rowsOf(s.Name)
+				if err != nil {
+					return err
+				}
+				f.add(rows)
+			}
+			for s, d := range derived {
+				rows, err := rowsOf(s.def.derive.from)
+				if err != nil {
+					return err
+				}
+				d.add(r.key, rows)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	target := filepath.Join(e.folder.Root(), filepath.FromSlash(m.Spreadsheet))
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return nil, err
@@ -29,7 +66,7 @@ func (e *exporter) writeSpreadsheet(recs map[string]*record) (map[string]int, er
 		if s.Omit {
 			continue
 		}
-		cols := s.resolve(sorted)
+		cols := s.resolve(finders[s])
 		header := make([]writers.Column, len(cols))
 		for i, c := range cols {
 			header[i] = writers.Column{Header: c.Header, Kind: c.Kind}
@@ -53,15 +90,38 @@ func (e *exporter) writeSpreadsheet(recs map[string]*record) (map[string]int, er
 			}
 			return sh.Write(cells)
 		}
-		rows := sheetRows(s, sorted)
-		for _, rw := range rows {
-			if err := write(rw); err != nil {
-				return nil, err
-			}
-			counts[s.Name]++
-		}
+		var totals accumulator
 		if s.def.totals != nil && !m.Format.CSV {
-			for _, rw := range s.def.totals(rows) {
+			totals = s.def.totals()
+		}
+		writeRows := func(key string, rows []row) error {
+			for _, rw := range rows {
+				if err := write(rw); err != nil {
+					return err
+				}
+				counts[s.Name]++
+			}
+			if totals != nil {
+				totals.add(key, rows)
+			}
+			return nil
+		}
+		if d := derived[s]; d != nil {
+			err = writeRows("", d.rows())
+		} else {
+			err = e.eachRows(refs, func(r recordRef, rowsOf func(string) ([]row, error)) error {
+				rows, err := rowsOf(s.Name)
+				if err != nil {
+					return err
+				}
+				return writeRows(r.key, rows)
+			})
+		}
+		if err != nil {
+			return nil, err
+		}
+		if totals != nil {
+			for _, rw := range totals.rows() {
 				if err := write(rw); err != nil {
 					return nil, err
 				}
@@ -83,45 +143,60 @@ func (e *exporter) writeSpreadsheet(recs map[string]*record) (map[string]int, er
 	return counts, nil
 }
 
-// sheetRows returns the rows of a sheet: the records', in order, or those
-// its definition derives from them.
-func sheetRows(s *SheetSpec, sorted []*record) []row {
-	if s.def.derive != nil {
-		return s.def.derive(sorted)
+// eachRows reads the records back one at a time, in order, and calls fn
+// with each and the function that decodes its rows of a sheet.
+func (e *exporter) eachRows(refs []recordRef, fn func(r recordRef, rowsOf func(sheet string) ([]row, error)) error) error {
+	for _, r := range refs {
+		sr, err := e.store.load(r)
+		if err != nil {
+			return err
+		}
+		if err := fn(r, func(sheet string) ([]row, error) { return e.store.rows(sr, sheet) }); err != nil {
+			return err
+		}
 	}
-	var rows []row
-	for _, r := range sorted {
-		rows = append(rows, r.Rows[s.Name]...)
-	}
-	return rows
+	return nil
 }
 
-// resolve returns the sheet's columns for these records: the configured
-// ones with their wildcards (customFieldValues.*, report.*) expanded, or
-// every field, those found in the data last.
-func (s *SheetSpec) resolve(recs []*record) []ColumnSpec {
-	found := map[string][]string{} // dynamic prefix → field names, in order of appearance
-	seen := map[string]bool{}
-	for _, r := range recs {
-		for _, rw := range r.Rows[s.Name] {
-			for _, p := range s.def.dynamic {
-				var names []string
-				for k := range rw {
-					if strings.HasPrefix(k, p) && !seen[k] {
-						names = append(names, k)
-					}
+// columnFinder finds the fields of a sheet that come from the data
+// (customFieldValues.*, report.*), in the order resolve lists them: by
+// record, in the order the records are written; within a row, by name.
+type columnFinder struct {
+	s     *SheetSpec
+	found map[string][]string // dynamic prefix → field names
+	seen  map[string]bool
+}
+
+// add notes the fields of one record's rows of the sheet.
+func (f *columnFinder) add(rows []row) {
+	var names []string
+	for _, rw := range rows {
+		for _, p := range f.s.def.dynamic {
+			names = names[:0]
+			for k := range rw {
+				if strings.HasPrefix(k, p) && !f.seen[k] {
+					names = append(names, k)
 				}
-				sort.Strings(names)
-				for _, k := range names {
-					seen[k] = true
-					found[p] = append(found[p], k)
-				}
+			}
+			sort.Strings(names)
+			for _, k := range names {
+				f.seen[k] = true
+				f.found[p] = append(f.found[p], k)
 			}
 		}
 	}
+}
+
+// resolve returns the sheet's columns: the configured ones with their
+// wildcards (customFieldValues.*, report.*) expanded to the fields found
+// (none without a finder), or every field, those found in the data last.
+func (s *SheetSpec) resolve(found *columnFinder) []ColumnSpec {
 	dyn := func(p string) []ColumnSpec {
+		if found == nil {
+			return nil
+		}
 		var out []ColumnSpec
-		for _, k := range found[p] {
+		for _, k := range found.found[p] {
 			out = append(out, ColumnSpec{Field: k, Header: k[len(p):], Kind: writers.KindText})
 		}
 		return out

@@ -72,8 +72,11 @@ func fetchSites(ctx context.Context, e *exporter) error {
 				if s.CustomerMyID == "" {
 					s.CustomerMyID = o.myID
 				}
-				e.place("Sites", "site", s, row{"customerId": textCell(string(s.CustomerID)),
+				err := e.place("Sites", "site", s, row{"customerId": textCell(string(s.CustomerID)),
 					"customerMyId": textCell(s.CustomerMyID), "customerName": textCell(s.CustomerName)})
+				if err != nil {
+					return err
+				}
 			}
 			return nil
 		})

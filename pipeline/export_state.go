@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stbulk/stbulk/writers"
-	"github.com/stbulk/stbulk/writers/files"
 )
 
 // exportState is the state of incremental runs, per export mapping.
@@ -74,7 +72,8 @@ func newRecord(key string) *record { return &record{Key: key, Rows: map[string][
 
 func (r *record) add(sheet string, rw row) { r.Rows[sheet] = append(r.Rows[sheet], rw) }
 
-// compareKeys orders records by key, numbers by value.
+// compareKeys orders records by key, numbers by value; keys of the same
+// value ("7", "07") by their text.
 func compareKeys(a, b string) int {
 	ta, na := splitKey(a)
 	tb, nb := splitKey(b)
@@ -85,7 +84,9 @@ func compareKeys(a, b string) int {
 	ib, eb := strconv.ParseInt(nb, 10, 64)
 	switch {
 	case ea == nil && eb == nil:
-		return cmp.Compare(ia, ib)
+		if c := cmp.Compare(ia, ib); c != 0 {
+			return c
+		}
 	case ea == nil:
 		return -1
 	case eb == nil:
@@ -99,47 +100,4 @@ func splitKey(k string) (string, string) {
 		return k[:i], k[i+1:]
 	}
 	return "", k
-}
-
-type recordsFile struct {
-	Records []*record `json:"records"`
-}
-
-func recordsPath(dir, name string) string {
-	return filepath.Join(dir, stateDir, files.SafeName(name)+".records.json")
-}
-
-func loadRecords(dir, name string) (map[string]*record, error) {
-	out := map[string]*record{}
-	p := recordsPath(dir, name)
-	b, err := os.ReadFile(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var f recordsFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("%s: unreadable (%v): remove it and export without --since", p, err)
-	}
-	for _, r := range f.Records {
-		if r != nil && r.Key != "" {
-			out[r.Key] = r
-		}
-	}
-	return out, nil
-}
-
-func saveRecords(dir, name string, recs map[string]*record) error {
-	return files.WriteJSON(recordsPath(dir, name), recordsFile{Records: sortedRecords(recs)})
-}
-
-func sortedRecords(recs map[string]*record) []*record {
-	out := make([]*record, 0, len(recs))
-	for _, r := range recs {
-		out = append(out, r)
-	}
-	slices.SortFunc(out, func(a, b *record) int { return compareKeys(a.Key, b.Key) })
-	return out
 }

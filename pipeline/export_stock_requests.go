@@ -36,7 +36,9 @@ func fetchStockRequests(ctx context.Context, e *exporter) error {
 			"login": textCell(s.User.Login), "firstName": textCell(s.User.FirstName), "lastName": textCell(s.User.LastName)}
 		r := newRecord(key)
 		r.add("StockRequests", rw)
-		e.emit(r)
+		if err := e.emit(r); err != nil {
+			return err
+		}
 	}
 	return ctx.Err()
 }

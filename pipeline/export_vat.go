@@ -176,53 +176,58 @@ type vatGroup struct {
 	month    string
 	rate     float64
 	net, vat *big.Rat
-	invoices map[string]bool
+	invoices int
+	lastKey  string // the last invoice counted
 	lines    int
 }
 
 // noDueDate is the month of invoices the API gives no due date.
 const noDueDate = "(no due date)"
 
-// vatRows sums the lines of invoices (quotations are no sales) by month of
-// their due date and tax rate: the base and the VAT a VAT return asks
+// vatSheet sums the lines of invoices (quotations are no sales) by month
+// of their due date and tax rate: the base and the VAT a VAT return asks
 // for. Lines whose figures are unknown are left out (a warning said so
-// when they were read).
-func vatRows(recs []*record) []row {
-	groups := map[string]*vatGroup{}
-	for _, r := range recs {
-		for _, l := range r.Rows["Lines"] {
-			if !isInvoice(l) {
-				continue
-			}
-			net, ok1 := centsOf(l["net"])
-			vat, ok2 := centsOf(l["vat"])
-			if !ok1 || !ok2 {
-				continue
-			}
-			month := noDueDate
-			if d := l["dueDate"]; d.Kind == writers.KindDate && !d.Time.IsZero() {
-				month = d.Time.Format("2006-01")
-			}
-			rate := 0.0
-			if t := l["tax"]; t.Kind == writers.KindPercent {
-				rate = t.Number
-			}
-			key := month + "|" + strconv.FormatFloat(rate, 'g', -1, 64)
-			g := groups[key]
-			if g == nil {
-				g = &vatGroup{month: month, rate: rate, net: new(big.Rat), vat: new(big.Rat), invoices: map[string]bool{}}
-				groups[key] = g
-			}
-			g.net.Add(g.net, net)
-			g.vat.Add(g.vat, vat)
-			g.invoices[r.Key] = true
-			g.lines++
+// when they were read). Its rows are sorted by month, then rate.
+type vatSheet struct{ groups map[string]*vatGroup }
+
+func newVATSheet() accumulator { return &vatSheet{groups: map[string]*vatGroup{}} }
+
+func (v *vatSheet) add(key string, lines []row) {
+	for _, l := range lines {
+		if !isInvoice(l) {
+			continue
 		}
+		net, ok1 := centsOf(l["net"])
+		vat, ok2 := centsOf(l["vat"])
+		if !ok1 || !ok2 {
+			continue
+		}
+		month := noDueDate
+		if d := l["dueDate"]; d.Kind == writers.KindDate && !d.Time.IsZero() {
+			month = d.Time.Format("2006-01")
+		}
+		rate := 0.0
+		if t := l["tax"]; t.Kind == writers.KindPercent {
+			rate = t.Number
+		}
+		k := month + "|" + strconv.FormatFloat(rate, 'g', -1, 64)
+		g := v.groups[k]
+		if g == nil {
+			g = &vatGroup{month: month, rate: rate, net: new(big.Rat), vat: new(big.Rat)}
+			v.groups[k] = g
+		}
+		g.net.Add(g.net, net)
+		g.vat.Add(g.vat, vat)
+		if g.invoices == 0 || g.lastKey != key {
+			g.invoices++
+			g.lastKey = key
+		}
+		g.lines++
 	}
-	sorted := make([]*vatGroup, 0, len(groups))
-	for _, g := range groups {
-		sorted = append(sorted, g)
-	}
+}
+
+func (v *vatSheet) rows() []row {
+	sorted := slices.Collect(maps.Values(v.groups))
 	slices.SortFunc(sorted, func(a, b *vatGroup) int {
 		if c := cmp.Compare(a.month, b.month); c != 0 {
 			return c
@@ -233,58 +238,103 @@ func vatRows(recs []*record) []row {
 	for _, g := range sorted {
 		out = append(out, row{"month": textCell(g.month), "rate": writers.PercentCell(g.rate),
 			"net": moneyCell(g.net), "vat": moneyCell(g.vat), "gross": moneyCell(new(big.Rat).Add(g.net, g.vat)),
-			"invoices": writers.NumberCell(float64(len(g.invoices))), "lines": writers.NumberCell(float64(g.lines))})
+			"invoices": writers.NumberCell(float64(g.invoices)), "lines": writers.NumberCell(float64(g.lines))})
 	}
 	return out
 }
 
-// sumRows sums the amount fields of rows; a field that a row holds no
-// amount in is "(incomplete)", never a sum that leaves something out.
-func sumRows(rows []row, label string, fields ...string) row {
-	out := row{totalLabel: textCell(label)}
-	for _, f := range fields {
-		sum := new(big.Rat)
-		complete := true
-		for _, rw := range rows {
-			v, ok := centsOf(rw[f])
-			if !ok {
-				complete = false
-				break
-			}
-			sum.Add(sum, v)
+// rowSum sums the amount fields of rows into a row labelled label. A field
+// that a row holds no amount in is "(incomplete)", never a sum that leaves
+// something out; with skip, such amounts are left out of the sum instead.
+type rowSum struct {
+	label      string
+	fields     []string
+	skip       bool
+	sums       []*big.Rat
+	incomplete []bool
+	n          int // rows summed
+}
+
+func newRowSum(label string, skip bool, fields ...string) *rowSum {
+	s := &rowSum{label: label, fields: fields, skip: skip, sums: make([]*big.Rat, len(fields)), incomplete: make([]bool, len(fields))}
+	for i := range s.sums {
+		s.sums[i] = new(big.Rat)
+	}
+	return s
+}
+
+func (s *rowSum) addRow(rw row) {
+	s.n++
+	for i, f := range s.fields {
+		if s.incomplete[i] {
+			continue
 		}
-		if complete {
-			out[f] = moneyCell(sum)
-		} else {
+		v, ok := centsOf(rw[f])
+		switch {
+		case ok:
+			s.sums[i].Add(s.sums[i], v)
+		case !s.skip:
+			s.incomplete[i] = true
+		}
+	}
+}
+
+func (s *rowSum) row() row {
+	out := row{totalLabel: textCell(s.label)}
+	for i, f := range s.fields {
+		if s.incomplete[i] {
 			out[f] = textCell("(incomplete)")
+		} else {
+			out[f] = moneyCell(s.sums[i])
 		}
 	}
 	return out
+}
+
+// add makes a rowSum the accumulator of a sheet with one total row, none
+// when the sheet has no rows.
+func (s *rowSum) add(_ string, rows []row) {
+	for _, rw := range rows {
+		s.addRow(rw)
+	}
+}
+
+func (s *rowSum) rows() []row {
+	if s.n == 0 {
+		return nil
+	}
+	return []row{s.row()}
 }
 
 // vatTotals is the VAT sheet's total over every month and rate.
-func vatTotals(rows []row) []row {
-	if len(rows) == 0 {
-		return nil
-	}
-	return []row{sumRows(rows, "Total", "net", "vat", "gross")}
-}
+func vatTotals() accumulator { return newRowSum("Total", false, "net", "vat", "gross") }
 
 // invoiceTotals are the Invoices sheet's totals: one for the invoices, one
 // for the quotations, never mixed.
-func invoiceTotals(rows []row) []row {
-	byType := map[string][]row{}
+type invoiceTotals struct{ byType map[string]*rowSum }
+
+func newInvoiceTotals() accumulator { return &invoiceTotals{byType: map[string]*rowSum{}} }
+
+func (t *invoiceTotals) add(_ string, rows []row) {
 	for _, rw := range rows {
-		t := strings.ToLower(rw["type"].String())
-		byType[t] = append(byType[t], rw)
-	}
-	var out []row
-	for _, t := range slices.Sorted(maps.Keys(byType)) {
-		label := "Total " + t + "s"
-		if t == "" {
-			label = "Total (no type)"
+		typ := strings.ToLower(rw["type"].String())
+		s := t.byType[typ]
+		if s == nil {
+			label := "Total " + typ + "s"
+			if typ == "" {
+				label = "Total (no type)"
+			}
+			s = newRowSum(label, false, "net", "vat", "gross", "total", "linesTotal")
+			t.byType[typ] = s
 		}
-		out = append(out, sumRows(byType[t], label, "net", "vat", "gross", "total", "linesTotal"))
+		s.addRow(rw)
+	}
+}
+
+func (t *invoiceTotals) rows() []row {
+	var out []row
+	for _, typ := range slices.Sorted(maps.Keys(t.byType)) {
+		out = append(out, t.byType[typ].row())
 	}
 	return out
 }

@@ -361,6 +361,12 @@ type call struct {
 	// stream, when set, is the body (JSON) in place of body: it is opened
 	// anew for each attempt, and sent as it is read.
 	stream func() (io.ReadCloser, int64, error)
+	// decode, when set, reads a 2xx answer as it arrives, in place of out:
+	// it is called for each attempt that gets one. Its errors are those
+	// of the data (*Error, not retried), but for a failure of the
+	// connection (retried as a transport failure) and for the errors of a
+	// DataSink (returned as they are).
+	decode func(io.Reader) error
 }
 
 // do sends the call with retries and decodes a 2xx body into out (when not
@@ -393,7 +399,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		}
 		body, retryErr, err := c.attempt(ctx, cl, u.String(), payload)
 		if err == nil {
-			if out == nil {
+			if out == nil || cl.decode != nil {
 				return nil
 			}
 			if derr := json.Unmarshal(body, out); derr != nil {
@@ -571,6 +577,10 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	c.answered.Store(time.Now().UnixNano())
 	c.refused.reset()
 	c.noteQuota(resp.Header)
+	if cl.decode != nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		r, err := c.decodeBody(wire, cl, resp)
+		return nil, r, err
+	}
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if rerr != nil {
 		r, terr := c.transportFailure(wire, cl, rerr, true, nil)

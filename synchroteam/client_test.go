@@ -1,7 +1,6 @@
 package synchroteam
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -1819,34 +1818,5 @@ func TestSetQuantitiesKeepsCallerSlices(t *testing.T) {
 	}
 	if in[0].Parts[0].Serials != nil {
 		t.Errorf("the caller's Serials were changed to %#v", in[0].Parts[0].Serials)
-	}
-}
-
-func TestPhotoReader(t *testing.T) {
-	data := []byte("\x89PNG\r\n\x1a\n some image bytes \xff\xfe")
-	std := base64.StdEncoding.EncodeToString(data)
-	for name, s := range map[string]string{
-		"std":    std,
-		"raw":    base64.RawStdEncoding.EncodeToString(data),
-		"url":    base64.URLEncoding.EncodeToString([]byte("\xfb\xff\xbf?>" + string(data))),
-		"lines":  std[:8] + "\r\n" + std[8:16] + "\n" + std[16:],
-		"spaces": std[:4] + " " + std[4:],
-	} {
-		p := Photo{ImageData: s}
-		got, err := io.ReadAll(p.Reader())
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		want, err := p.Bytes()
-		if err != nil {
-			t.Fatalf("%s: Bytes: %v", name, err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s: Reader gave %q, Bytes %q", name, got, want)
-		}
-	}
-	if _, err := io.ReadAll((&Photo{ImageData: "not base64 at all!"}).Reader()); err == nil {
-		t.Error("text that is not base64 was read without error")
 	}
 }

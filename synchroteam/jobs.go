@@ -137,46 +137,6 @@ type Photo struct {
 // Bytes decodes the photo's image data.
 func (p *Photo) Bytes() ([]byte, error) { return decodeBase64(p.ImageData) }
 
-// Reader decodes the photo's image data as it is read, without a copy of
-// the whole image: standard or URL-safe base64, padded or not, line breaks
-// and spaces ignored. Data that is not base64 fails the read.
-func (p *Photo) Reader() io.Reader { return base64Reader(p.ImageData) }
-
-func base64Reader(s string) io.Reader {
-	var clean io.Reader = strings.NewReader(s)
-	if strings.ContainsRune(s, ' ') {
-		clean = &dropSpaces{r: clean}
-	}
-	enc := base64.StdEncoding
-	if strings.ContainsAny(s, "-_") {
-		enc = base64.URLEncoding
-	}
-	if !strings.HasSuffix(strings.TrimRight(s, "\r\n "), "=") {
-		enc = enc.WithPadding(base64.NoPadding)
-	}
-	// The decoder itself skips \r and \n.
-	return base64.NewDecoder(enc, clean)
-}
-
-// dropSpaces removes the spaces some encoders put in long base64 texts.
-type dropSpaces struct{ r io.Reader }
-
-func (d *dropSpaces) Read(p []byte) (int, error) {
-	for {
-		n, err := d.r.Read(p)
-		k := 0
-		for _, b := range p[:n] {
-			if b != ' ' {
-				p[k] = b
-				k++
-			}
-		}
-		if k > 0 || err != nil {
-			return k, err
-		}
-	}
-}
-
 // decodeBase64 reads standard or URL-safe base64, padded or not, ignoring
 // line breaks.
 func decodeBase64(s string) ([]byte, error) {
@@ -260,6 +220,28 @@ func (s *JobsService) Photos(ctx context.Context, by Lookup) ([]Photo, error) {
 	return out, nil
 }
 
+// PhotosTo reads the photos of a job as Photos does, but decodes the image
+// of each into the writer sink opens for it as the answer arrives: no image
+// is held in memory, and the photos returned have no ImageData. A photo
+// without image data gets an empty file. Image data that is not base64
+// (standard or URL-safe, padded or not, line breaks and spaces ignored)
+// fails the call with an *Error naming the photo.
+func (s *JobsService) PhotosTo(ctx context.Context, by Lookup, sink DataSink) ([]Photo, error) {
+	q, err := by.query("Jobs/Photos", jobLookups...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Photo
+	err = s.client.streamed(ctx, "Jobs/Photos", q, sink, func(r io.Reader) (err error) {
+		out, err = readPhotos(r, sink)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PDF returns the job's report as PDF bytes.
 func (s *JobsService) PDF(ctx context.Context, by Lookup) ([]byte, error) {
 	q, err := by.query("Jobs/PDF", jobLookups...)
@@ -277,4 +259,14 @@ func (s *JobsService) PDF(ctx context.Context, by Lookup) ([]byte, error) {
 		return nil, &Error{Method: http.MethodGet, Endpoint: "Jobs/PDF", StatusCode: http.StatusOK, Message: "pdfData: " + err.Error()}
 	}
 	return b, nil
+}
+
+// PDFTo reads the job's report as PDF does, but decodes it into the writer
+// sink opens (file 0) as the answer arrives.
+func (s *JobsService) PDFTo(ctx context.Context, by Lookup, sink DataSink) error {
+	q, err := by.query("Jobs/PDF", jobLookups...)
+	if err != nil {
+		return err
+	}
+	return s.client.streamed(ctx, "Jobs/PDF", q, sink, func(r io.Reader) error { return readPDF(r, sink) })
 }

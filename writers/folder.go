@@ -1,6 +1,7 @@
 package writers
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -234,49 +236,133 @@ func (f *Folder) WriteFile(rel string, r io.Reader) (changed bool, err error) {
 		return false, errors.New("no data to write")
 	}
 	defer f.lock(key)()
+	dir, err := f.mkdirFor(key)
+	if err != nil {
+		return false, err
+	}
+	s, err := f.spool(dir)
+	if err != nil {
+		return false, err
+	}
+	defer s.Discard()
+	if _, err := io.Copy(s, r); err != nil {
+		return false, err
+	}
+	return s.place(key)
+}
 
-	name := filepath.FromSlash(key)
+// mkdirFor creates the folders of key and returns its folder
+// (slash-separated, "." for the top).
+func (f *Folder) mkdirFor(key string) (string, error) {
 	dir := path.Dir(key)
 	if dir != "." {
 		if err := f.root.MkdirAll(filepath.FromSlash(dir), 0o755); err != nil {
-			return false, err
+			return "", err
 		}
 	}
-	tmp, tmpName, err := f.createTemp(dir)
+	return dir, nil
+}
+
+// Spool is a file of a Folder written before its name is known: its data
+// goes to a temporary file at the top of the folder while its size and
+// SHA-256 are computed, and Commit puts it in place. A Spool is used by one
+// goroutine.
+type Spool struct {
+	f    *Folder
+	tmp  *os.File
+	name string // of tmp, below the root
+	h    hash.Hash
+	size int64
+	done bool // committed or discarded
+}
+
+// Spool starts a file whose name is not known yet. Write its data, then
+// Commit or Discard it.
+func (f *Folder) Spool() (*Spool, error) {
+	s, err := f.spool(".")
 	if err != nil {
-		return false, err
+		return nil, fmt.Errorf("spool in %s: %w", f.dir, err)
 	}
-	keep := false
+	return s, nil
+}
+
+func (f *Folder) spool(dir string) (*Spool, error) {
+	tmp, name, err := f.createTemp(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Spool{f: f, tmp: tmp, name: name, h: sha256.New()}, nil
+}
+
+// Write adds p to the file's data.
+func (s *Spool) Write(p []byte) (int, error) {
+	if s.done {
+		return 0, errors.New("write to a spool committed or discarded")
+	}
+	n, err := s.tmp.Write(p)
+	s.h.Write(p[:n])
+	s.size += int64(n)
+	return n, err
+}
+
+// Commit puts the data written at rel as WriteFile puts its data there:
+// the target is left untouched when it holds that content already
+// (changed is false); the file is recorded in the manifest. On any error
+// the data is dropped and the target is untouched. The spool takes no more
+// data.
+func (s *Spool) Commit(rel string) (changed bool, err error) {
+	defer s.Discard()
+	key, err := localPath(rel)
+	if err != nil {
+		return false, fmt.Errorf("write: %w", err)
+	}
 	defer func() {
-		if !keep {
-			_ = tmp.Close()
-			_ = f.root.Remove(tmpName)
+		if err != nil {
+			err = fmt.Errorf("write %s: %w", key, err)
 		}
 	}()
-	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, h), r)
-	if err != nil {
+	if s.done {
+		return false, errors.New("the spool was committed or discarded")
+	}
+	defer s.f.lock(key)()
+	if _, err := s.f.mkdirFor(key); err != nil {
 		return false, err
 	}
-	if err := files.Finish(tmp); err != nil {
-		return false, err
-	}
-	e := ManifestEntry{Path: key, Size: size, SHA256: hex.EncodeToString(h.Sum(nil))}
+	return s.place(key)
+}
 
-	same, err := f.sameContent(key, e)
+// place renames the spool's file to key (locked), unless key holds that
+// content already.
+func (s *Spool) place(key string) (bool, error) {
+	if err := files.Finish(s.tmp); err != nil {
+		return false, err
+	}
+	e := ManifestEntry{Path: key, Size: s.size, SHA256: hex.EncodeToString(s.h.Sum(nil))}
+	same, err := s.f.sameContent(key, e)
 	if err != nil {
 		return false, err
 	}
 	if same {
-		f.setEntry(e)
+		s.f.setEntry(e)
 		return false, nil
 	}
-	if err := f.root.Rename(tmpName, name); err != nil {
+	if err := s.f.root.Rename(s.name, filepath.FromSlash(key)); err != nil {
 		return false, err
 	}
-	keep = true
-	f.setEntry(e)
+	s.done = true
+	s.f.setEntry(e)
 	return true, nil
+}
+
+// Discard drops the data written, unless it was committed; it does nothing
+// a second time.
+func (s *Spool) Discard() {
+	if s.done {
+		return
+	}
+	s.done = true
+	_ = s.tmp.Close()
+	_ = s.f.root.Remove(s.name)
 }
 
 // createTemp creates a new, empty temporary file in the folder dir
@@ -389,13 +475,6 @@ func (f *Folder) SaveManifest() (err error) {
 			err = fmt.Errorf("save manifest %s: %w", filepath.Join(f.dir, manifestName), err)
 		}
 	}()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(manifestFile{Files: f.Manifest()}); err != nil {
-		return err
-	}
 	tmp, tmpName, err := f.createTemp(".")
 	if err != nil {
 		return err
@@ -407,7 +486,11 @@ func (f *Folder) SaveManifest() (err error) {
 			_ = f.root.Remove(tmpName)
 		}
 	}()
-	if _, err := tmp.Write(b.Bytes()); err != nil {
+	w := bufio.NewWriterSize(tmp, 64<<10)
+	if err := writeManifest(w, f.Manifest()); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
 		return err
 	}
 	if err := files.Finish(tmp); err != nil {
@@ -418,6 +501,38 @@ func (f *Folder) SaveManifest() (err error) {
 	}
 	keep = true
 	return nil
+}
+
+// writeManifest writes a manifestFile of entries to w as an encoder set
+// to indent with two spaces writes it, an entry at a time.
+func writeManifest(w io.Writer, entries []ManifestEntry) error {
+	if len(entries) == 0 {
+		_, err := io.WriteString(w, "{\n  \"files\": []\n}\n")
+		return err
+	}
+	if _, err := io.WriteString(w, "{\n  \"files\": ["); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	for i, e := range entries {
+		b.Reset()
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    ")
+		if err := enc.Encode(e); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // the encoder's newline
+		if _, err := w.Write(b.Bytes()); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "\n  ]\n}\n")
+	return err
 }
 
 // Close releases the folder's os.Root. Later writes fail.
