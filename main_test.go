@@ -832,7 +832,7 @@ func cmdXLSXRows(ts *testscript.TestScript, neg bool, args []string) {
 // cmdManifestCheck checks an export folder against its manifest: every
 // file DIR/manifest.json lists exists, with that size and SHA-256, and
 // every regular file under DIR is listed, but for manifest.json,
-// summary.json, errors.csv and the .stbulk folder of the run's state. It
+// summary.json, errors.csv, report.html and the .stbulk folder of the run's state. It
 // prints the number of files listed:
 //
 //	manifestcheck DIR
@@ -873,7 +873,7 @@ func cmdManifestCheck(ts *testscript.TestScript, neg bool, args []string) {
 		switch {
 		case d.IsDir() && rel == ".stbulk":
 			return filepath.SkipDir
-		case d.IsDir(), rel == "manifest.json", rel == "summary.json", rel == "errors.csv", rel == files.LockName:
+		case d.IsDir(), rel == "manifest.json", rel == "summary.json", rel == "errors.csv", rel == "report.html", rel == files.LockName:
 			return nil
 		case !d.Type().IsRegular():
 			return fmt.Errorf("%s is not a regular file (%s)", rel, d.Type())

@@ -411,6 +411,10 @@ func Export(ctx context.Context, m *ExportMapping, opts ExportOptions) (*ExportS
 	if err := files.WriteJSON(filepath.Join(opts.OutDir, summaryFile), sum); err != nil && writeErr == nil {
 		writeErr = err
 	}
+	tl := opts.Client.Timeline()
+	if err := writeReport(opts.OutDir, exportReport(sum, start, e.failures, &tl)); err != nil && writeErr == nil {
+		writeErr = err
+	}
 	if runErr != nil {
 		return sum, runErr
 	}
@@ -428,7 +432,7 @@ func zoneNote(loc *time.Location) string {
 // export's own files.
 func reservedName(rel string) bool {
 	switch strings.ToLower(rel) {
-	case summaryFile, exportErrFile, "manifest.json", strings.ToLower(files.LockName):
+	case summaryFile, exportErrFile, "manifest.json", ReportName, strings.ToLower(files.LockName):
 		return true
 	}
 	first, _, _ := strings.Cut(rel, "/")

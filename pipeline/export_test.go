@@ -138,7 +138,7 @@ func TestExportHostileJobsStayInside(t *testing.T) {
 	want := []string{
 		"_.._etc/_CON/1001/photo-4", "_.._etc/_CON/1001/_CON", "_.._etc/_CON/1001/a_b", "_.._etc/_CON/1001/_.._etc_passwd",
 		"_.._etc/_CON/1001/image.png", "_.._etc/_CON/1001/IMAGE-2.png",
-		"errors.csv", "jobs.xlsx", "manifest.json", "pdf/_.._etc-1001.pdf", "summary.json", ".stbulk.lock",
+		"errors.csv", "jobs.xlsx", "manifest.json", "pdf/_.._etc-1001.pdf", "report.html", "summary.json", ".stbulk.lock",
 	}
 	slices.Sort(files)
 	slices.Sort(want)

@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/stbulk/stbulk/synchroteam"
@@ -30,6 +33,26 @@ func importReport(sum *Summary, groups []*htmlreport.Grouper, tl *synchroteam.Ti
 		r.Mappings = append(r.Mappings, hm)
 	}
 	return r
+}
+
+// exportReport is the report.html of an export: the items found,
+// exported, failed, kept and not read, the items that failed grouped by
+// reason, and the rows of each sheet.
+func exportReport(sum *ExportSummary, started time.Time, failures [][2]string, tl *synchroteam.Timeline) htmlreport.Report {
+	groups := &htmlreport.Grouper{}
+	for _, f := range failures {
+		groups.Add(0, f[0], f[1])
+	}
+	files := []string{}
+	for _, sheet := range slices.Sorted(maps.Keys(sum.Rows)) {
+		files = append(files, fmt.Sprintf("%s: %d rows", sheet, sum.Rows[sheet]))
+	}
+	return htmlreport.Report{Kind: "export", Started: started, Duration: time.Duration(sum.DurationSeconds * float64(time.Second)),
+		Stopped: sum.Stopped, Quota: sum.QuotaRemaining, Requests: sum.Requests, Retries: sum.Retries, RateLimited: sum.RateLimited,
+		Timeline: timeline(tl),
+		Mappings: []htmlreport.Mapping{{Name: sum.Mapping, Entity: sum.Export, ErrorGroups: groups.Groups(), Files: files,
+			Outcomes: []htmlreport.Outcome{{Label: "exported", Count: sum.Exported}, {Label: "kept from earlier runs", Count: sum.Kept},
+				{Label: "failed", Count: sum.Failed}, {Label: "not read", Count: sum.NotRead}}}}}
 }
 
 // timeline is a client's timeline as the report draws it; empty when no
