@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,4 +224,58 @@ func TestXLSXMemoryFlat(t *testing.T) {
 	if peak > 16<<20 {
 		t.Errorf("live heap reached %d MiB while streaming", peak>>20)
 	}
+}
+
+// BenchmarkXLSXFile reads the workbook named by STBULK_BENCH_XLSX (made by
+// scripts/genxlsx) to the end and reports rows/s and the process's peak
+// RSS (VmHWM: run it alone, with -benchtime 1x).
+//
+//	go run ./scripts/genxlsx -rows 1000000 -o /tmp/customers.xlsx
+//	STBULK_BENCH_XLSX=/tmp/customers.xlsx go test -run '^$' -bench XLSXFile -benchtime 1x ./readers/
+func BenchmarkXLSXFile(b *testing.B) {
+	path := os.Getenv("STBULK_BENCH_XLSX")
+	if path == "" {
+		b.Skip("STBULK_BENCH_XLSX names no workbook")
+	}
+	rows := 0
+	for b.Loop() {
+		src, err := OpenXLSX(path, XLSXOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = 0
+		for {
+			_, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows++
+		}
+		must(b, src.Close())
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	if rss, ok := vmHWM(); ok {
+		b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")
+	}
+}
+
+// vmHWM returns the process's peak resident set (VmHWM of
+// /proc/self/status, Linux), in bytes.
+func vmHWM() (uint64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb uint64
+			if _, err := fmt.Sscanf(rest, "%d kB", &kb); err == nil {
+				return kb << 10, true
+			}
+		}
+	}
+	return 0, false
 }
