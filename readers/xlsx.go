@@ -173,13 +173,13 @@ func (s *xlsxSource) loadSharedStrings(ctx context.Context, zf *zip.File, lim Li
 		return fmt.Errorf("%s: the workbook is damaged: part %s: %w", s.name, zf.Name, err)
 	}
 	defer rc.Close()
-	s.sst, err = loadSharedStrings(ctx, rc, lim, sstMemory)
+	s.sst, err = loadSharedStrings(ctx, rc, zf.Name, lim, sstMemory)
 	var le *limitError
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &le):
-		return fmt.Errorf("%s: %s holds %w", s.name, zf.Name, err)
+	case errors.As(err, &le) && le.whole:
+		return fmt.Errorf("%s: %w", s.name, err)
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", s.name, ctx.Err())
 	case errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrFormat), errors.Is(err, io.ErrUnexpectedEOF):

@@ -84,7 +84,10 @@ func (ss *sharedStrings) flush() error {
 	if ss.file == nil && ss.memUsed+int64(size) <= ss.budget {
 		page := len(ss.pages) - 1
 		if page < 0 || len(ss.pages[page])+size > cap(ss.pages[page]) {
-			ss.pages = append(ss.pages, make([]byte, 0, max(sstPage, size)))
+			// Pages grow with the table, up to sstPage: a small table
+			// takes little memory.
+			grow := min(max(ss.memUsed, 64<<10), sstPage, ss.budget-ss.memUsed)
+			ss.pages = append(ss.pages, make([]byte, 0, max(grow, int64(size))))
 			page++
 		}
 		p := ss.pages[page]
@@ -204,6 +207,7 @@ func (ss *sharedStrings) get(i int) (s []byte, oversize int64, err error) {
 // block, and grow again when they serve many.
 type sstCache struct {
 	ss        *sharedStrings
+	limit     int64           // bytes held
 	runs      map[int]*sstRun // by block
 	ring      []*sstRun
 	hand      int
@@ -224,6 +228,7 @@ func (c *sstCache) init(ss *sharedStrings) {
 	c.ss = ss
 	c.runs = map[int]*sstRun{}
 	c.readAhead = sstReadAhead
+	c.limit = sstCacheBytes
 }
 
 // block returns spilled block b, or nil when it is too large to be cached.
@@ -244,7 +249,7 @@ func (c *sstCache) block(b int) ([]byte, error) {
 	}
 	c.misses++
 	off, size := c.ss.fileSpan(b)
-	if size > sstCacheBytes/8 {
+	if size > c.limit/8 {
 		return nil, nil
 	}
 	// The run: block b and those after it, within readAhead bytes.
@@ -275,7 +280,7 @@ func (c *sstCache) block(b int) ([]byte, error) {
 // evict drops runs, least recently used first (a clock), until need more
 // bytes fit.
 func (c *sstCache) evict(need int64) {
-	for c.held+need > sstCacheBytes && len(c.ring) > 0 {
+	for c.held+need > c.limit && len(c.ring) > 0 {
 		c.hand %= len(c.ring)
 		r := c.ring[c.hand]
 		if r.used {
@@ -320,7 +325,7 @@ func (c *sstCache) direct(b, k, cnt int) ([]byte, int64, error) {
 // or the <t> of its rich-text runs <r>; phonetic runs <rPh> left out), with
 // Excel's _xHHHH_ escapes decoded. It reads the part to its end, so that a
 // damaged part fails its checksum here. The context is checked as it goes.
-func loadSharedStrings(ctx context.Context, r io.Reader, lim Limits, memory int64) (*sharedStrings, error) {
+func loadSharedStrings(ctx context.Context, r io.Reader, part string, lim Limits, memory int64) (*sharedStrings, error) {
 	sc := newXMLScanner(r, lim.XMLDepth)
 	sc.ctx = ctx
 	ss := newSharedStrings(memory, lim.FieldBytes)
@@ -360,14 +365,14 @@ func loadSharedStrings(ctx context.Context, r io.Reader, lim Limits, memory int6
 			continue
 		}
 		if ss.n >= lim.SharedStrings {
-			return fail(&limitError{what: fmt.Sprintf("more than %d strings", lim.SharedStrings), key: "shared_strings"})
+			return fail(&limitError{what: fmt.Sprintf("%s holds more than %d strings", part, lim.SharedStrings), key: "shared_strings", whole: true})
 		}
 		if text, err = richText(sc, text[:0], lim.FieldBytes+1); err != nil {
 			return fail(err)
 		}
 		ss.bytes += int64(len(text))
 		if ss.bytes > lim.SharedStringBytes {
-			return fail(&limitError{what: fmt.Sprintf("more than %s of text", byteSize(lim.SharedStringBytes)), key: "shared_string_bytes"})
+			return fail(&limitError{what: fmt.Sprintf("%s holds more than %s of text", part, byteSize(lim.SharedStringBytes)), key: "shared_string_bytes", whole: true})
 		}
 		if err := ss.add(bstrDecode(text)); err != nil {
 			return fail(err)
@@ -430,8 +435,9 @@ func parentIs(sc *xmlScanner, name string) bool {
 
 // limitError is a limit of Limits passed; key names it in a mapping.
 type limitError struct {
-	what string
-	key  string
+	what  string
+	key   string
+	whole bool // what names the part
 }
 
 func (e *limitError) Error() string {

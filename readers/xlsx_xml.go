@@ -204,34 +204,65 @@ func (s *xmlScanner) skipPast(end, what string) error {
 	}
 }
 
-// skipDoctype skips a <!DOCTYPE ...> declaration, internal subset and all.
-// Its entities are not defined: a reference to one is an error later.
+// skipDoctype skips a <!DOCTYPE ...> declaration (or any other <!...>
+// directive) as encoding/xml reads one: nested <...> and comments inside,
+// quotes respected. Its entities are not defined: a reference to one is an
+// error later.
 func (s *xmlScanner) skipDoctype() error {
-	depth, quote := 0, byte(0)
 	s.pos += 2
+	if _, err := s.getc(); err != nil { // the first byte is taken as it is
+		return err
+	}
+	quote, depth := byte(0), 0
 	for {
-		for s.pos < s.end {
-			c := s.buf[s.pos]
-			s.pos++
-			switch {
-			case quote != 0:
-				if c == quote {
-					quote = 0
+		c, err := s.getc()
+		if err != nil {
+			return err
+		}
+		if quote == 0 && c == '>' && depth == 0 {
+			return nil
+		}
+	again:
+		switch {
+		case c == quote:
+			quote = 0
+		case quote != 0:
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '>':
+			depth--
+		case c == '<':
+			for i := 0; i < 3; i++ {
+				if c, err = s.getc(); err != nil {
+					return err
 				}
-			case c == '"' || c == '\'':
-				quote = c
-			case c == '[':
-				depth++
-			case c == ']':
-				depth--
-			case c == '>' && depth <= 0:
-				return nil
+				if c != "!--"[i] {
+					depth++
+					goto again
+				}
+			}
+			var c0, c1 byte
+			for {
+				if c, err = s.getc(); err != nil {
+					return err
+				}
+				if c0 == '-' && c1 == '-' && c == '>' {
+					break
+				}
+				c0, c1 = c1, c
 			}
 		}
-		if !s.fill() {
-			return s.readErr("a DOCTYPE declaration")
-		}
 	}
+}
+
+// getc reads one byte of a directive.
+func (s *xmlScanner) getc() (byte, error) {
+	if s.pos == s.end && !s.fill() {
+		return 0, s.readErr("a DOCTYPE declaration")
+	}
+	c := s.buf[s.pos]
+	s.pos++
+	return c, nil
 }
 
 // tagEnd returns the index in buf of the '>' ending the tag at s.pos,
@@ -267,6 +298,7 @@ func (s *xmlScanner) tagEnd() (int, error) {
 }
 
 func (s *xmlScanner) startTag() error {
+	tagAt := s.offset()
 	gt, err := s.tagEnd()
 	if err != nil {
 		return err
@@ -283,7 +315,7 @@ func (s *xmlScanner) startTag() error {
 	}
 	full := tag[:n]
 	if n == 0 {
-		return s.errorf("a tag without a name")
+		return &syntaxError{off: tagAt, msg: "a tag without a name"}
 	}
 	s.attrs = tag[n:]
 	s.nattr = -1
@@ -292,7 +324,7 @@ func (s *xmlScanner) startTag() error {
 		return nil
 	}
 	if len(s.stack) >= s.maxDepth {
-		return s.errorf("elements nested more than %d deep", s.maxDepth)
+		return fmt.Errorf("at byte %d: %w", tagAt, &limitError{what: fmt.Sprintf("elements nested more than %d deep", s.maxDepth), key: "xml_depth"})
 	}
 	// Keep the full name for the end tag's check; names is reused, so
 	// stack entries are re-sliced from it when it grows.
@@ -313,6 +345,7 @@ func (s *xmlScanner) startTag() error {
 }
 
 func (s *xmlScanner) endTag() error {
+	at := s.offset()
 	gt, err := s.tagEnd()
 	if err != nil {
 		return err
@@ -325,11 +358,11 @@ func (s *xmlScanner) endTag() error {
 	s.empty = false
 	s.attrs, s.nattr = nil, 0
 	if len(s.stack) == 0 {
-		return s.errorf("</%s> closes no element", full)
+		return &syntaxError{off: at, msg: fmt.Sprintf("</%s> closes no element", full)}
 	}
 	open := s.stack[len(s.stack)-1]
 	if !bytes.Equal(open, full) {
-		return s.errorf("</%s> closes <%s>", full, open)
+		return &syntaxError{off: at, msg: fmt.Sprintf("</%s> closes <%s>", full, open)}
 	}
 	s.stack = s.stack[:len(s.stack)-1]
 	s.names = s.names[:len(s.names)-len(open)]
