@@ -45,6 +45,7 @@ type xlsxSource struct {
 	part  string // the worksheet's part, for messages
 	book  *workbook
 	rc    io.ReadCloser
+	async *asyncReader
 	rows  *sheetRows
 	sst   *sharedStrings
 	vals  cellValues
@@ -136,7 +137,8 @@ func openSheet(ctx context.Context, path string, opts XLSXOptions, unzipLimit, s
 	if s.rc, err = sheetFile.Open(); err != nil {
 		return nil, fmt.Errorf("%s: the workbook is damaged: part %s: %w", path, sheetFile.Name, err)
 	}
-	s.rows = newSheetRows(s.rc, lim)
+	s.async = newAsyncReader(s.rc)
+	s.rows = newSheetRows(s.async, lim)
 	s.rows.sc.ctx = ctx
 	return s, nil
 }
@@ -469,6 +471,10 @@ func (s *xlsxSource) Close() error {
 		if err == nil {
 			err = e
 		}
+	}
+	if s.async != nil {
+		keep(s.async.Close()) // before rc, which it reads
+		s.async = nil
 	}
 	if s.rc != nil {
 		keep(s.rc.Close())
