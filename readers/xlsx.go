@@ -389,8 +389,8 @@ func (s *xlsxSource) value(c *rawCell) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if long > 0 {
-			return "", s.rows.fieldTooLong()
+		if long {
+			return "", &limitError{what: fmt.Sprintf("holds more than %s of text", byteSize(int64(s.sst.limit))), key: "field_bytes"}
 		}
 		return s.vals.text(c.style, cellString(str)), nil
 	case cellStr:

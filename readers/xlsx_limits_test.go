@@ -242,6 +242,8 @@ func manyStrings(t testing.TB, n int, at func(i int) int) (string, []string) {
 		sst[i] = fmt.Sprintf("string %d %s", i, strings.Repeat("x", i%37))
 		if i%997 == 0 {
 			sst[i] = strings.Repeat("long ", 20_000) // 100 KB
+		} else if i%499 == 0 {
+			sst[i] = strings.Repeat("half ", 10_000) // 50 KB
 		}
 	}
 	var b strings.Builder
@@ -256,12 +258,13 @@ func manyStrings(t testing.TB, n int, at func(i int) int) (string, []string) {
 // TestXLSXSharedStringsSpill reads shared strings kept in memory and
 // spilled to a temporary file (with a small cache, so that runs of
 // blocks are evicted and large blocks are read directly), used in order,
-// backwards and at random: every cell gets its string, and the temporary
-// file has no name while it is used and is gone after Close.
+// backwards and at random: every cell gets its string, a string past the
+// field limit is a row error wherever it is kept, and the temporary file
+// has no name while it is used and is gone after Close.
 func TestXLSXSharedStringsSpill(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	const n = 20_000
+	const n, fieldBytes = 20_000, 90_000
 	perm := func(i int) int { return (i * 7919) % n }
 	for _, order := range []struct {
 		name string
@@ -270,7 +273,8 @@ func TestXLSXSharedStringsSpill(t *testing.T) {
 		t.Run(order.name, func(t *testing.T) {
 			path, sst := manyStrings(t, n, order.at)
 			for _, memory := range []int64{1 << 30, 64 << 10, 0} {
-				s, err := openSheet(t.Context(), path, XLSXOptions{}, xlsxUnzipLimit, memory)
+				opts := XLSXOptions{Limits: Limits{FieldBytes: fieldBytes}}
+				s, err := openSheet(t.Context(), path, opts, xlsxUnzipLimit, memory)
 				must(t, err)
 				if memory < 1<<20 {
 					if s.sst.file == nil {
@@ -284,11 +288,19 @@ func TestXLSXSharedStringsSpill(t *testing.T) {
 					s.sst.cache.limit = 256 << 10
 				}
 				must(t, s.readHeader(1))
-				rows := 0
+				rows, long := 0, 0
 				for {
 					row, err := s.Next()
 					if errors.Is(err, io.EOF) {
 						break
+					}
+					var re *RowError
+					if errors.As(err, &re) {
+						if want := sst[order.at(re.Row-2)]; len(want) <= fieldBytes || !strings.Contains(re.Error(), "cell A") {
+							t.Fatalf("memory %d: row %d: %v", memory, re.Row, re)
+						}
+						long++
+						continue
 					}
 					must(t, err)
 					want := sst[order.at(row.Num-2)]
@@ -298,8 +310,8 @@ func TestXLSXSharedStringsSpill(t *testing.T) {
 					rows++
 				}
 				must(t, s.Close())
-				if rows != n {
-					t.Errorf("memory %d: %d rows", memory, rows)
+				if rows+long != n || long != n/997+1 {
+					t.Errorf("memory %d: %d rows and %d too long", memory, rows, long)
 				}
 			}
 			if left := spillFiles(tmp); len(left) != 0 {

@@ -17,13 +17,18 @@ import (
 // allows it (so that nothing is left behind, even after kill -9), on Close
 // elsewhere. Only the offset of each block stays in memory for those (8
 // bytes per 32 strings); they are read back in runs of blocks, through a
-// cache, not one read per cell.
+// cache, not one read per cell. A string longer than the field limit is
+// kept as a flag only (sstTooLong in its end offset): a cell that uses it
+// is a row error.
 const (
 	sstBlock      = 32
 	sstPage       = 4 << 20
 	xlsxSSTMemory = 16 << 20 // bytes of shared-string blocks held in memory
 	sstCacheBytes = 4 << 20  // bytes of spilled blocks held in the cache
 	sstReadAhead  = 64 << 10 // bytes read at once from the file, at most
+
+	sstTooLong   = 1 << 31  // flag of an end offset: the string is too long to be kept
+	sstMaxString = 32 << 20 // longest string kept, whatever the field limit: a block stays under 2 GiB
 )
 
 type sharedStrings struct {
@@ -43,30 +48,26 @@ type sharedStrings struct {
 	ends []uint32
 	data []byte
 
-	oversize map[int]int64 // strings longer than the limit: their length
-	limit    int           // FieldBytes
-	bytes    int64         // text of all strings
+	limit int   // the longest string kept
+	bytes int64 // text of all strings
 
 	cache sstCache
 	hdr   []byte
 }
 
 func newSharedStrings(memory int64, fieldBytes int) *sharedStrings {
-	return &sharedStrings{budget: memory, limit: fieldBytes, ends: make([]uint32, 0, sstBlock)}
+	return &sharedStrings{budget: memory, limit: min(fieldBytes, sstMaxString), ends: make([]uint32, 0, sstBlock)}
 }
 
-// add appends a string. A string longer than the field limit is kept as
-// its length only: a cell that uses it is a row error.
+// add appends a string.
 func (ss *sharedStrings) add(s []byte) error {
+	end := uint32(len(ss.data) + len(s))
 	if len(s) > ss.limit {
-		if ss.oversize == nil {
-			ss.oversize = map[int]int64{}
-		}
-		ss.oversize[ss.n] = int64(len(s))
-		s = nil
+		end = uint32(len(ss.data)) | sstTooLong
+	} else {
+		ss.data = append(ss.data, s...)
 	}
-	ss.data = append(ss.data, s...)
-	ss.ends = append(ss.ends, uint32(len(ss.data)))
+	ss.ends = append(ss.ends, end)
 	ss.n++
 	if len(ss.ends) == sstBlock {
 		return ss.flush()
@@ -163,7 +164,7 @@ func (ss *sharedStrings) close() error {
 	return err
 }
 
-// blockSize is the number of strings in block b.
+// blockLen is the number of strings in block b.
 func (ss *sharedStrings) blockLen(b int) int { return min(sstBlock, ss.n-b*sstBlock) }
 
 // fileSpan is where spilled block b lies in the file.
@@ -175,12 +176,9 @@ func (ss *sharedStrings) fileSpan(b int) (off, size int64) {
 	return off, ss.size - off
 }
 
-// get returns string i, or the length of a string too long to be kept.
-// The bytes are valid until the next call.
-func (ss *sharedStrings) get(i int) (s []byte, oversize int64, err error) {
-	if n, ok := ss.oversize[i]; ok {
-		return nil, n, nil
-	}
+// get returns string i, or tooLong for a string too long to be kept. The
+// bytes are valid until the next call.
+func (ss *sharedStrings) get(i int) (s []byte, tooLong bool, err error) {
 	b, k := i/sstBlock, i%sstBlock
 	cnt := ss.blockLen(b)
 	var blk []byte
@@ -188,17 +186,25 @@ func (ss *sharedStrings) get(i int) (s []byte, oversize int64, err error) {
 		page, off := ss.at[b]>>32, ss.at[b]&(1<<32-1)
 		blk = ss.pages[page][off:]
 	} else if blk, err = ss.cache.block(b); err != nil {
-		return nil, 0, err
+		return nil, false, err
 	} else if blk == nil {
 		return ss.cache.direct(b, k, cnt)
 	}
-	end := binary.LittleEndian.Uint32(blk[4*k:])
-	start := uint32(0)
-	if k > 0 {
-		start = binary.LittleEndian.Uint32(blk[4*(k-1):])
+	start, end := stringSpan(blk, k)
+	if end&sstTooLong != 0 {
+		return nil, true, nil
 	}
-	data := blk[4*cnt:]
-	return data[start:end], 0, nil
+	return blk[4*cnt+int(start) : 4*cnt+int(end)], false, nil
+}
+
+// stringSpan is where string k of a block lies in the block's text; the
+// end keeps its sstTooLong flag.
+func stringSpan(hdr []byte, k int) (start, end uint32) {
+	end = binary.LittleEndian.Uint32(hdr[4*k:])
+	if k > 0 {
+		start = binary.LittleEndian.Uint32(hdr[4*(k-1):]) &^ sstTooLong
+	}
+	return start, end
 }
 
 // sstCache holds runs of spilled blocks read at once. A run is read from
@@ -303,22 +309,21 @@ func (c *sstCache) evict(need int64) {
 
 // direct reads string k of a block too large for the cache: its offsets,
 // then its text.
-func (c *sstCache) direct(b, k, cnt int) ([]byte, int64, error) {
+func (c *sstCache) direct(b, k, cnt int) ([]byte, bool, error) {
 	off, _ := c.ss.fileSpan(b)
 	hdr := make([]byte, 4*cnt)
 	if _, err := c.ss.file.ReadAt(hdr, off); err != nil {
-		return nil, 0, fmt.Errorf("reading shared strings back from a temporary file: %w", err)
+		return nil, false, fmt.Errorf("reading shared strings back from a temporary file: %w", err)
 	}
-	end := binary.LittleEndian.Uint32(hdr[4*k:])
-	start := uint32(0)
-	if k > 0 {
-		start = binary.LittleEndian.Uint32(hdr[4*(k-1):])
+	start, end := stringSpan(hdr, k)
+	if end&sstTooLong != 0 {
+		return nil, true, nil
 	}
 	s := make([]byte, end-start)
 	if _, err := c.ss.file.ReadAt(s, off+int64(4*cnt)+int64(start)); err != nil {
-		return nil, 0, fmt.Errorf("reading shared strings back from a temporary file: %w", err)
+		return nil, false, fmt.Errorf("reading shared strings back from a temporary file: %w", err)
 	}
-	return s, 0, nil
+	return s, false, nil
 }
 
 // loadSharedStrings reads a shared-strings part: each <si>'s text (its <t>,
@@ -329,6 +334,7 @@ func loadSharedStrings(ctx context.Context, r io.Reader, part string, lim Limits
 	sc := newXMLScanner(r, lim.XMLDepth)
 	sc.ctx = ctx
 	ss := newSharedStrings(memory, lim.FieldBytes)
+	keep := ss.limit + 1 // enough to tell a string too long
 	fail := func(err error) (*sharedStrings, error) {
 		_ = ss.close()
 		return nil, err
@@ -367,7 +373,7 @@ func loadSharedStrings(ctx context.Context, r io.Reader, part string, lim Limits
 		if ss.n >= lim.SharedStrings {
 			return fail(&limitError{what: fmt.Sprintf("%s holds more than %d strings", part, lim.SharedStrings), key: "shared_strings", whole: true})
 		}
-		if text, err = richText(sc, text[:0], lim.FieldBytes+1); err != nil {
+		if text, err = richText(sc, text[:0], keep); err != nil {
 			return fail(err)
 		}
 		ss.bytes += int64(len(text))
