@@ -115,7 +115,7 @@ func TestCSVMemoryFlat(t *testing.T) {
 }
 
 // writeBigXLSX writes a workbook of rows×8 cells with excelize's stream
-// writer: text, numbers, dates.
+// writer: text (in the cells, not in shared strings), numbers, dates.
 func writeBigXLSX(tb testing.TB, path string, rows int) {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
@@ -171,9 +171,9 @@ func BenchmarkXLSX(b *testing.B) {
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// TestXLSXMemoryFlat streams a sheet whose XML is larger than the size
-// held in memory (lowered here to 1 MiB, so the sheet is read from a
-// temporary file) and checks that the live heap stays small.
+// TestXLSXMemoryFlat streams a sheet whose XML is larger than 1 MiB (the
+// shared-strings memory, lowered here to that; excelize's stream writer
+// writes the text in the cells) and checks that the live heap stays small.
 func TestXLSXMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes a 30,000-row workbook")

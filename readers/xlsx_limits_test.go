@@ -84,7 +84,8 @@ func rawStream(t testing.TB, name, sheetData string, sst func(w io.Writer) error
 // error naming the limit and where it was passed; the reading goes on with
 // the next row when it can.
 func TestXLSXLimits(t *testing.T) {
-	t.Parallel()
+	// Not parallel with the other tests: its workbooks would weigh on
+	// the heap that TestXLSXMemoryFlat measures.
 	header := `<row r="1"><c r="A1" t="inlineStr"><is><t>Code</t></is></c><c r="B1" t="inlineStr"><is><t>Name</t></is></c></row>`
 	last := `<row r="9"><c r="A9"><v>9</v></c><c r="B9" t="s"><v>0</v></c></row>`
 	cells := func(n int, ref bool) string {

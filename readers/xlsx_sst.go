@@ -23,8 +23,8 @@ import (
 const (
 	sstBlock      = 32
 	sstPage       = 4 << 20
-	xlsxSSTMemory = 16 << 20 // bytes of shared-string blocks held in memory
-	sstCacheBytes = 4 << 20  // bytes of spilled blocks held in the cache
+	xlsxSSTMemory = 8 << 20  // bytes of shared-string blocks held in memory
+	sstCacheBytes = 2 << 20  // bytes of spilled blocks held in the cache
 	sstReadAhead  = 64 << 10 // bytes read at once from the file, at most
 
 	sstTooLong   = 1 << 31  // flag of an end offset: the string is too long to be kept
@@ -210,14 +210,17 @@ func stringSpan(hdr []byte, k int) (start, end uint32) {
 // sstCache holds runs of spilled blocks read at once. A run is read from
 // the block asked for on, up to readAhead bytes; when most runs serve one
 // block (cells that use the strings in no order), runs shrink to one
-// block, and grow again when they serve many.
+// block, and grow again when they serve many. Which run holds a block is
+// in slot (4 bytes per spilled block); the buffers of evicted runs are
+// used again.
 type sstCache struct {
 	ss        *sharedStrings
-	limit     int64           // bytes held
-	runs      map[int]*sstRun // by block
+	limit     int64   // bytes held
+	slot      []int32 // slot[b-ss.inMem]: the index in ring of the run holding block b, or -1
 	ring      []*sstRun
 	hand      int
 	held      int64
+	spare     []*sstRun // evicted runs, to be used again
 	readAhead int64
 	lookups   int
 	misses    int
@@ -232,9 +235,12 @@ type sstRun struct {
 
 func (c *sstCache) init(ss *sharedStrings) {
 	c.ss = ss
-	c.runs = map[int]*sstRun{}
 	c.readAhead = sstReadAhead
 	c.limit = sstCacheBytes
+	c.slot = make([]int32, len(ss.at)-ss.inMem)
+	for i := range c.slot {
+		c.slot[i] = -1
+	}
 }
 
 // block returns spilled block b, or nil when it is too large to be cached.
@@ -249,7 +255,8 @@ func (c *sstCache) block(b int) ([]byte, error) {
 		}
 		c.lookups, c.misses = 0, 0
 	}
-	if r, ok := c.runs[b]; ok {
+	if i := c.slot[b-c.ss.inMem]; i >= 0 {
+		r := c.ring[i]
 		r.used = true
 		return r.buf[r.offs[b-r.first]:], nil
 	}
@@ -258,9 +265,10 @@ func (c *sstCache) block(b int) ([]byte, error) {
 	if size > c.limit/8 {
 		return nil, nil
 	}
-	// The run: block b and those after it, within readAhead bytes.
+	// The run: block b and those after it not cached, within readAhead
+	// bytes.
 	last, total := b, size
-	for last+1 < len(c.ss.at) && last+1-b < 4096 {
+	for last+1 < len(c.ss.at) && last+1-b < 4096 && c.slot[last+1-c.ss.inMem] < 0 {
 		_, s := c.ss.fileSpan(last + 1)
 		if total+s > c.readAhead {
 			break
@@ -269,18 +277,38 @@ func (c *sstCache) block(b int) ([]byte, error) {
 		total += s
 	}
 	c.evict(total)
-	r := &sstRun{first: b, buf: make([]byte, total), offs: make([]int, last-b+1)}
+	r := c.newRun(b, last, total)
 	if _, err := c.ss.file.ReadAt(r.buf, off); err != nil {
 		return nil, fmt.Errorf("reading shared strings back from a temporary file: %w", err)
 	}
 	for k := b; k <= last; k++ {
 		o, _ := c.ss.fileSpan(k)
 		r.offs[k-b] = int(o - off)
-		c.runs[k] = r
+		c.slot[k-c.ss.inMem] = int32(len(c.ring))
 	}
 	c.ring = append(c.ring, r)
 	c.held += total
 	return r.buf[r.offs[0]:], nil
+}
+
+// reset makes r a run of blocks first to last, of size bytes.
+func (r *sstRun) reset(first, last int, size int64) {
+	r.first, r.used = first, false
+	r.buf = r.buf[:size]
+	r.offs = r.offs[:last-first+1]
+}
+
+// newRun returns a run for blocks first to last, of size bytes, made of an
+// evicted one's memory when one is large enough.
+func (c *sstCache) newRun(first, last int, size int64) *sstRun {
+	for i := len(c.spare) - 1; i >= 0 && i >= len(c.spare)-8; i-- {
+		if r := c.spare[i]; int64(cap(r.buf)) >= size && cap(r.offs) > last-first {
+			c.spare = append(c.spare[:i], c.spare[i+1:]...)
+			r.reset(first, last, size)
+			return r
+		}
+	}
+	return &sstRun{first: first, buf: make([]byte, size), offs: make([]int, last-first+1)}
 }
 
 // evict drops runs, least recently used first (a clock), until need more
@@ -294,16 +322,25 @@ func (c *sstCache) evict(need int64) {
 			c.hand++
 			continue
 		}
-		for k := range r.offs {
-			if c.runs[r.first+k] == r {
-				delete(c.runs, r.first+k)
-			}
-		}
+		c.setSlots(r, -1)
 		c.held -= int64(len(r.buf))
 		last := len(c.ring) - 1
 		c.ring[c.hand] = c.ring[last]
 		c.ring[last] = nil
 		c.ring = c.ring[:last]
+		if c.hand < last {
+			c.setSlots(c.ring[c.hand], int32(c.hand))
+		}
+		if len(c.spare) == 64 {
+			c.spare = c.spare[1:]
+		}
+		c.spare = append(c.spare, r)
+	}
+}
+
+func (c *sstCache) setSlots(r *sstRun, i int32) {
+	for k := range r.offs {
+		c.slot[r.first+k-c.ss.inMem] = i
 	}
 }
 

@@ -85,7 +85,8 @@ func valueCases() []string {
 // row iterator read it: the computed cases are the same, the others are
 // excelize's.
 func TestXLSXValuesMatchExcelize(t *testing.T) {
-	t.Parallel()
+	// Not parallel with the other tests: its workbooks would weigh on
+	// the heap that TestXLSXMemoryFlat measures.
 	formats := []*excelize.Style{
 		{NumFmt: 14}, {NumFmt: 22}, {NumFmt: 20}, {NumFmt: 21}, {NumFmt: 46}, {NumFmt: 47}, {NumFmt: 10}, {NumFmt: 4},
 		{CustomNumFmt: strPtr("dd/mm/yyyy")}, {CustomNumFmt: strPtr(`[$-40C]dd/mm/yyyy\ hh:mm;@`)},
@@ -174,7 +175,8 @@ func xmlEscape(s string) string {
 // by the reader with excelize's, over the whole range where they are
 // computed, in both date systems, and the zero-padded numbers likewise.
 func TestXLSXDateTextMatchesExcelize(t *testing.T) {
-	t.Parallel()
+	// Not parallel with the other tests: its workbooks would weigh on
+	// the heap that TestXLSXMemoryFlat measures.
 	for _, date1904 := range []bool{false, true} {
 		t.Run(fmt.Sprintf("1904=%v", date1904), func(t *testing.T) {
 			t.Parallel()

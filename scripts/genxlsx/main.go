@@ -26,6 +26,7 @@ import (
 func main() {
 	kind := flag.String("kind", "customers", "customers, empty-strings, whitespace, wide-row or big-cell")
 	rows := flag.Int("rows", 200_000, "customers: data rows")
+	shuffled := flag.Bool("shuffled", false, "customers: the rows use their shared strings in no order (as after a sort), not in the order of the table")
 	n := flag.Int64("n", 0, "empty-strings: strings; whitespace: bytes; wide-row: cells; big-cell: bytes")
 	out := flag.String("o", "", "the workbook to write")
 	flag.Parse()
@@ -33,13 +34,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "genxlsx: -o is required")
 		os.Exit(2)
 	}
-	if err := write(*out, *kind, *rows, *n); err != nil {
+	if err := write(*out, *kind, *rows, *n, *shuffled); err != nil {
 		fmt.Fprintln(os.Stderr, "genxlsx:", err)
 		os.Exit(1)
 	}
 }
 
-func write(path, kind string, rows int, n int64) (err error) {
+func write(path, kind string, rows int, n int64, shuffled bool) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -58,7 +59,7 @@ func write(path, kind string, rows int, n int64) (err error) {
 	switch kind {
 	case "customers":
 		sst = func(w *bufio.Writer) error { return customerStrings(w, rows) }
-		sheet = func(w *bufio.Writer) error { return customerSheet(w, rows) }
+		sheet = func(w *bufio.Writer) error { return customerSheet(w, rows, shuffled) }
 	case "empty-strings":
 		sst = func(w *bufio.Writer) error { return emptyStrings(w, n) }
 		sheet = func(w *bufio.Writer) error { return plainSheet(w, `<row r="1"><c r="A1" t="s"><v>0</v></c></row>`) }
@@ -189,7 +190,9 @@ func xmlText(w *bufio.Writer, s string) {
 
 func colName(i int) string { return string(rune('A' + i)) }
 
-func customerSheet(w *bufio.Writer, rows int) error {
+// customerSheet writes the rows; shuffled, row i uses the strings of row
+// perm(i) of the table, a permutation of the rows.
+func customerSheet(w *bufio.Writer, rows int, shuffled bool) error {
 	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+`<worksheet %s><dimension ref="A1:J%d"/><sheetData>`, mainNS, rows+1)
 	w.WriteString(`<row r="1" spans="1:10">`)
 	for j := range header {
@@ -198,7 +201,11 @@ func customerSheet(w *bufio.Writer, rows int) error {
 	w.WriteString(`</row>`)
 	for i := range rows {
 		r := i + 2
-		base := firstRowString + 5*i
+		k := i
+		if shuffled {
+			k = int((int64(i)*7919 + 13) % int64(rows))
+		}
+		base := firstRowString + 5*k
 		fmt.Fprintf(w, `<row r="%d" spans="1:10">`, r)
 		fmt.Fprintf(w, `<c r="A%d" t="s"><v>%d</v></c>`, r, base)
 		fmt.Fprintf(w, `<c r="B%d" t="s"><v>%d</v></c>`, r, base+1)
