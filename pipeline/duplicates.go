@@ -117,12 +117,12 @@ func (r *runner) indexDuplicates(o *opened) (*dupIndex, error) {
 	if m.Duplicates != DuplicatesLast {
 		return x, nil
 	}
-	src, err := readers.Open(o.input, m.CSV, m.XLSX)
+	ctx := r.stop.reading
+	src, err := readers.OpenContext(ctx, o.input, m.CSV, m.XLSX)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	ctx := r.stop.reading
 	for ctx.Err() == nil {
 		row, err := src.Next()
 		if err == io.EOF {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -179,7 +180,7 @@ func (l *loader) lookupMatch(field string, lk *Lookup, n *yaml.Node) {
 // bindLookups binds the keys of the mapping's lookups to the source's
 // header (cols: its data columns) and reads their files; lookups of the
 // same file, columns and options share one table.
-func (m *Mapping) bindLookups(source string, header, cols []string) Problems {
+func (m *Mapping) bindLookups(ctx context.Context, source string, header, cols []string) Problems {
 	var ps Problems
 	tables := map[tableKey]*lookupTable{}
 	for _, r := range m.Fields {
@@ -202,7 +203,7 @@ func (m *Mapping) bindLookups(source string, header, cols []string) Problems {
 		t, read := tables[k]
 		if !read {
 			var tps Problems
-			t, tps = m.readLookup(lk)
+			t, tps = m.readLookup(ctx, lk)
 			ps = append(ps, tps...)
 			tables[k] = t
 		}
@@ -218,8 +219,8 @@ func (m *Mapping) problemAt(at place, format string, args ...any) Problem {
 // readLookup reads a lookup's file into a table: nil, with the problems,
 // when the file cannot be read whole, lacks a column or gives a key two
 // values.
-func (m *Mapping) readLookup(lk *Lookup) (*lookupTable, Problems) {
-	src, err := readers.Open(lk.File, lk.CSV, lk.XLSX)
+func (m *Mapping) readLookup(ctx context.Context, lk *Lookup) (*lookupTable, Problems) {
+	src, err := readers.OpenContext(ctx, lk.File, lk.CSV, lk.XLSX)
 	if err != nil {
 		msg := err.Error()
 		var pe *fs.PathError

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +22,11 @@ import (
 // (the _row and _error of an errors file) are not data and cannot be
 // mapped.
 func (m *Mapping) Bind(source string, header []string) error {
+	return m.bind(context.Background(), source, header)
+}
+
+// bind is Bind with a context that stops the reading of lookup files.
+func (m *Mapping) bind(ctx context.Context, source string, header []string) error {
 	if len(header) == 0 {
 		// Every column would be missing: say why once.
 		return Problems{{File: m.File, Line: m.fieldsLine, Col: m.fieldsCol, Msg: source + " has no header row (the file is empty)"}}
@@ -53,7 +59,7 @@ func (m *Mapping) Bind(source string, header []string) error {
 			ps = append(ps, m.Where.problem(m.File, err))
 		}
 	}
-	ps = append(ps, m.bindLookups(source, header, cols)...)
+	ps = append(ps, m.bindLookups(ctx, source, header, cols)...)
 	return ps.Err()
 }
 

@@ -120,7 +120,7 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 		resumeOrder(maps, filepath.Join(opts.OutDir, JournalName))
 	}
 	SortByDependency(maps)
-	srcs, err := openAll(maps, opts.Input)
+	srcs, err := openAll(ctx, maps, opts.Input)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 
 // openAll opens every source and binds its mapping; every problem of every
 // mapping is reported at once.
-func openAll(maps []*Mapping, input string) ([]*opened, error) {
+func openAll(ctx context.Context, maps []*Mapping, input string) ([]*opened, error) {
 	var out []*opened
 	var ps Problems
 	for _, m := range maps {
@@ -228,13 +228,13 @@ func openAll(maps []*Mapping, input string) ([]*opened, error) {
 			ps = append(ps, Problem{File: m.File, Msg: "no source: add \"source:\" to the mapping file or pass --input"})
 			continue
 		}
-		src, err := readers.Open(in, m.CSV, m.XLSX)
+		src, err := readers.OpenContext(ctx, in, m.CSV, m.XLSX)
 		if err != nil {
 			ps = append(ps, Problem{File: m.File, Msg: "source: " + err.Error()})
 			continue
 		}
 		header := src.Header()
-		err = m.Bind(in, header)
+		err = m.bind(ctx, in, header)
 		if err == nil {
 			err = m.openFiles(in)
 		}
@@ -254,6 +254,10 @@ func openAll(maps []*Mapping, input string) ([]*opened, error) {
 		for _, o := range out {
 			o.m.closeFiles()
 			o.src.Close()
+		}
+		if err := ctx.Err(); err != nil {
+			// Interrupted while a file was opened: not a problem of the files.
+			return nil, fmt.Errorf("opening the sources: %w", err)
 		}
 		return nil, ps.Sorted()
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,7 +115,7 @@ func TestCSVMemoryFlat(t *testing.T) {
 }
 
 // writeBigXLSX writes a workbook of rows×8 cells with excelize's stream
-// writer: text, numbers, dates.
+// writer: text (in the cells, not in shared strings), numbers, dates.
 func writeBigXLSX(tb testing.TB, path string, rows int) {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
@@ -170,11 +171,11 @@ func BenchmarkXLSX(b *testing.B) {
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// TestXLSXMemoryFlat streams a sheet whose XML is larger than the size
-// held in memory (lowered here to 1 MiB, so the sheet is read from a
-// temporary file) and checks that the live heap stays small. Not
-// parallel: the heap measured is the process's, and parallel tests run
-// only once the others are done.
+// TestXLSXMemoryFlat streams a sheet whose XML is larger than 1 MiB (the
+// shared-strings memory, lowered here to that; excelize's stream writer
+// writes the text in the cells) and checks that the live heap stays small.
+// Not parallel: the heap measured is the process's, and parallel tests
+// run only once the others are done.
 func TestXLSXMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes a 30,000-row workbook")
@@ -224,4 +225,58 @@ func TestXLSXMemoryFlat(t *testing.T) {
 	if peak > 16<<20 {
 		t.Errorf("live heap reached %d MiB while streaming", peak>>20)
 	}
+}
+
+// BenchmarkXLSXFile reads the workbook named by STBULK_BENCH_XLSX (made by
+// scripts/genxlsx) to the end and reports rows/s and the process's peak
+// RSS (VmHWM: run it alone, with -benchtime 1x).
+//
+//	go run ./scripts/genxlsx -rows 1000000 -o /tmp/customers.xlsx
+//	STBULK_BENCH_XLSX=/tmp/customers.xlsx go test -run '^$' -bench XLSXFile -benchtime 1x ./readers/
+func BenchmarkXLSXFile(b *testing.B) {
+	path := os.Getenv("STBULK_BENCH_XLSX")
+	if path == "" {
+		b.Skip("STBULK_BENCH_XLSX names no workbook")
+	}
+	rows := 0
+	for b.Loop() {
+		src, err := OpenXLSX(path, XLSXOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows = 0
+		for {
+			_, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			rows++
+		}
+		must(b, src.Close())
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	if rss, ok := vmHWM(); ok {
+		b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")
+	}
+}
+
+// vmHWM returns the process's peak resident set (VmHWM of
+// /proc/self/status, Linux), in bytes.
+func vmHWM() (uint64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb uint64
+			if _, err := fmt.Sscanf(rest, "%d kB", &kb); err == nil {
+				return kb << 10, true
+			}
+		}
+	}
+	return 0, false
 }

@@ -73,10 +73,49 @@
 //
 // # XLSX
 //
-// Workbooks are read with excelize's streaming row iterator. A workbook
-// may unpack to 1 GiB at most: past that it is refused, so a zip bomb is an
-// error. Worksheets and shared strings larger than 16 MiB are unpacked to a
-// temporary file rather than held in memory.
+// excelize reads a workbook's small parts (the workbook, its
+// relationships, the styles, 32 MiB each at most): the sheets, which are
+// hidden or charts, the date system, the number formats. The worksheet and
+// the shared strings are read by this package as they are unpacked: the
+// worksheet one row at a time, by an XML scanner of its own (elements by
+// their local name, so <x:row> is a row; entity and character references,
+// CDATA, rich text runs, phonetic runs left out, Excel's _xHHHH_ escapes),
+// unpacked a few chunks ahead in a goroutine; the shared strings into
+// blocks held in memory up to 8 MiB and, past that, written to a
+// temporary file read back in runs through a 2 MiB cache (one read per
+// run of strings when cells use them in the table's order, as Excel
+// writes it; about one read per cell when they use them in no order). The temporary
+// file is deleted as soon as it is created (on Windows, where an open file
+// cannot be, when the source is closed): a killed import leaves nothing
+// behind. Memory thus does not grow with the rows or the strings.
+//
+// A workbook may unpack to 1 GiB at most: past that it is refused, so a
+// zip bomb is an error. The worksheet is read through once, while the
+// shared strings load, so that a damaged part is refused before any row is
+// given. A worksheet that is not well-formed XML (an element left open, an
+// unknown entity) ends the reading with an error naming the part and the
+// byte. OpenContext (OpenXLSXContext) stops while the workbook opens:
+// loading the shared strings, checking the sheet, finding the header.
+//
+// Limits (XLSXOptions.Limits, DefaultLimits where zero) keep a hostile or
+// broken workbook to a clear error; each names the limit as a mapping sets
+// it under limits:
+//
+//   - fields_per_row (16,384, Excel's columns): a row with more cells, or
+//     a cell past that column, is one *RowError that lists no cell past
+//     the header's.
+//   - field_bytes (1 MiB): a cell holding more text is a *RowError naming
+//     the cell; a shared string is never kept past 32 MiB.
+//   - row_bytes (16 MiB): a row whose XML takes more is a *RowError.
+//   - shared_strings (67,108,864) and shared_string_bytes (4 GiB): a
+//     workbook whose shared strings hold more is refused by Open. Memory
+//     does not depend on them (strings past 8 MiB go to the temporary
+//     file): they bound the time and the disk an opening takes.
+//   - xml_depth (64): elements nested deeper end the reading.
+//
+// Text that is not kept (spaces between rows, a cell past its limit,
+// parts of the sheet other than cells) streams by without being held; a
+// single tag may take 1 MiB at most.
 //
 // Values are the cells' cached values: formulas are not recalculated. Dates
 // and times are given as ISO text whenever the cell's number format is a
@@ -89,4 +128,13 @@
 // Excel shows them ("#N/A"). A merged range has its value in its top-left
 // cell; its other cells read "". The first visible worksheet is read unless
 // a sheet is named or numbered; chart sheets are never chosen.
+//
+// These values are what excelize's row iterator gave, byte for byte (the
+// golden files of the tests hold them for every sheet of the shared
+// corpus): they are computed here for plain numbers, dates from 1900-03-01
+// to 9999 and zero-padded codes, and left to excelize, on a one-cell
+// sheet, for the rest (other formats with zeros, such as `000\-0000`;
+// Excel's days before March 1900), which costs more per cell. A shared
+// string's number that is not one, or past the table, is a *RowError
+// naming the cell.
 package readers

@@ -3,6 +3,7 @@ package readers
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/xml"
 	"errors"
 	"io"
 	"os"
@@ -146,7 +147,8 @@ func FuzzXLSX(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		// Small limits: excelize sizes its buffers by what the zip declares.
+		// Small limits: the parts may unpack to 8 MiB, shared strings past
+		// 1 MiB go to a temporary file.
 		src, err := openXLSX(path, XLSXOptions{}, 8<<20, 1<<20)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), path) {
@@ -218,5 +220,197 @@ func FuzzCSVMachine(f *testing.F) {
 			start = end
 		}
 		t.Fatal("encoding/csv never reached the end")
+	})
+}
+
+// FuzzXMLScanner reads arbitrary bytes with the XLSX reader's XML scanner:
+// it must end, without a panic, on any input; and on any input that
+// encoding/xml reads without error, it must see the same elements, the
+// same attributes and, for <v> and <t> elements, the same text.
+func FuzzXMLScanner(f *testing.F) {
+	for _, s := range []string{
+		`<?xml version="1.0"?><sst><si><t xml:space="preserve"> a &amp; b </t></si><si><r><t>x</t></r><rPh><t>y</t></rPh></si></sst>`,
+		`<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row>`,
+		"<v>a\r\nb\rc<![CDATA[d\r\n<e>]]>&#xD;&#65;&lt;</v>",
+		`<!DOCTYPE x [<!ENTITY e "v">]><!-- c --><a b='>' c="&quot;"><v/><t>1<i>2</i>3</t></a>`,
+		`<a><b></a>`, `<a`, `<v>&amp</v>`, "\xef\xbb\xbf<t>\xff</t>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// encoding/xml turns CRs in attribute values into LFs, the scanner
+		// does not (no attribute it reads holds one): values are compared
+		// only without CRs.
+		values := !bytes.Contains(data, []byte{'\r'})
+		got, gotErr := scanEvents(data, values)
+		want, wantErr := stdEvents(data, values)
+		if wantErr != nil {
+			return
+		}
+		if gotErr != nil {
+			t.Fatalf("encoding/xml reads it, the scanner fails: %v\nencoding/xml: %q", gotErr, want)
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("events differ:\nscanner:      %q\nencoding/xml: %q", got, want)
+		}
+	})
+}
+
+// scanEvents lists what the scanner sees: +name attr=value... at a start,
+// -name at an end, =text for the text of <v> and <t>.
+func scanEvents(data []byte, values bool) ([]string, error) {
+	sc := newXMLScanner(bytes.NewReader(data), 1000)
+	var ev []string
+	for i := 0; i <= len(data); i++ {
+		start, err := sc.next()
+		if errors.Is(err, io.EOF) {
+			return ev, nil
+		}
+		if err != nil {
+			return ev, err
+		}
+		if !start {
+			ev = append(ev, "-"+string(sc.name))
+			continue
+		}
+		name := string(sc.name)
+		e := "+" + name
+		for _, k := range attrNames(sc) {
+			e += " " + k
+			if v, _ := sc.attr(k); values {
+				e += "=" + string(v)
+			}
+		}
+		ev = append(ev, e)
+		if name == "v" || name == "t" {
+			text, _, err := sc.text(nil, 1<<20)
+			if err != nil {
+				return ev, err
+			}
+			ev = append(ev, "="+string(text), "-"+name)
+		} else if sc.empty {
+			ev = append(ev, "-"+name)
+		}
+	}
+	return ev, errors.New("the scanner did not end")
+}
+
+func attrNames(sc *xmlScanner) []string {
+	if sc.nattr < 0 {
+		sc.parseAttrs()
+	}
+	var names []string
+	for _, a := range sc.attrList[:sc.nattr] {
+		names = append(names, string(a.key))
+	}
+	return names
+}
+
+// stdEvents lists what encoding/xml sees, in the form of scanEvents:
+// within <v> and <t>, only their own text, not their children.
+func stdEvents(data []byte, values bool) ([]string, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	var ev []string
+	inText := 0 // depth inside a <v> or <t>
+	var text []byte
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return ev, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if inText > 0 {
+				inText++
+				continue
+			}
+			e := "+" + tok.Name.Local
+			for _, a := range tok.Attr {
+				e += " " + a.Name.Local
+				if values {
+					e += "=" + a.Value
+				}
+			}
+			ev = append(ev, e)
+			if tok.Name.Local == "v" || tok.Name.Local == "t" {
+				inText, text = 1, text[:0]
+			}
+		case xml.EndElement:
+			switch {
+			case inText > 1:
+				inText--
+				continue
+			case inText == 1:
+				inText = 0
+				ev = append(ev, "="+string(text))
+			}
+			ev = append(ev, "-"+tok.Name.Local)
+		case xml.CharData:
+			if inText == 1 {
+				text = append(text, tok...)
+			}
+		}
+	}
+}
+
+// FuzzXLSXSheet reads arbitrary sheet XML as the XLSX reader reads a
+// worksheet (shared strings "a" and "b_x0041_", no styles): never a
+// panic, every error names the file, row numbers increase and rows have
+// one cell per header column.
+func FuzzXLSXSheet(f *testing.F) {
+	for _, s := range []string{
+		`<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>b</t></is></c></row><row r="3"><c r="A3"><v>1.5</v></c><c r="C3" t="s"><v>1</v></c></row></sheetData>`,
+		`<x:sheetData><x:row><x:c t="b"><x:v>1</x:v></x:c></x:row><x:row><x:c><x:v>2</x:v></x:c></x:row></x:sheetData>`,
+		`<sheetData><row r="2"><c r="B2" s="1"><v>45000.5</v></c><c r="A2"><f>1+1</f><v>2</v></c></row><row r="2"><c t="d"><v>2024-01-01T00:00:00Z</v></c></row></sheetData>`,
+		`<sheetData><row><c r="A1" t="s"><v>9</v></c><c r="ZZZZ1"><v>1</v></c></row></sheetData>`,
+	} {
+		f.Add(s, uint8(1))
+	}
+	const sst = `<sst><si><t>a</t></si><si><r><t>b_x0041_</t></r></si></sst>`
+	f.Fuzz(func(t *testing.T, sheetData string, headerRow uint8) {
+		const name = "fuzz.xlsx"
+		lim := Limits{FieldsPerRow: 64, RowBytes: 4096}.withDefaults()
+		table, err := loadSharedStrings(t.Context(), bytes.NewReader([]byte(sst)), "xl/sharedStrings.xml", lim, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := &xlsxSource{name: name, sheet: "Sheet1", part: "xl/worksheets/sheet1.xml", sst: table,
+			rows: newSheetRows(bytes.NewReader([]byte("<worksheet>"+sheetData+"</worksheet>")), lim)}
+		defer func() { _ = src.Close() }()
+		if err := src.readHeader(int(headerRow%4) + 1); err != nil {
+			if !strings.HasPrefix(err.Error(), name) {
+				t.Fatalf("header: %v", err)
+			}
+			return
+		}
+		header, last := src.Header(), 0
+		for i := 0; i <= len(sheetData); i++ {
+			row, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var re *RowError
+			if errors.As(err, &re) {
+				if re.File != name || re.Row <= last || len(re.Cells) != len(header) {
+					t.Fatalf("row error %+v after row %d", re, last)
+				}
+				last = re.Row
+				continue
+			}
+			if err != nil {
+				if !strings.HasPrefix(err.Error(), name) || strings.Contains(err.Error(), "unreadable after row") {
+					t.Fatalf("next: %v", err)
+				}
+				return
+			}
+			if row.Num <= last || len(row.Cells) != len(header) {
+				t.Fatalf("row %d (%d cells, header %d) after row %d", row.Num, len(row.Cells), len(header), last)
+			}
+			last = row.Num
+		}
+		t.Fatal("Next did not reach io.EOF")
 	})
 }

@@ -28,14 +28,17 @@ var isoFormats = map[numKind]string{
 	kindDuration: "[$-409][h]:mm:ss",
 }
 
-// prepareStyles rewrites the number format of each of f's cell styles
-// before any cell is read, so that excelize's streamed values come out as
-// we want them: dates and times as ISO text, numbers as stored, zero-padded
-// codes as displayed. The workbook is only read, never saved.
-func prepareStyles(f *excelize.File) {
+// prepareStyles rewrites the number format of each of f's cell styles so
+// that excelize's values come out as we want them: dates and times as ISO
+// text, numbers as stored, zero-padded codes as displayed. The workbook is
+// only read, never saved. It returns, for each cell style of the prepared
+// workbook, what becomes of its numbers (see cellValues), the styles it
+// added included: excelize formats a cell whose style index is past the
+// workbook's own with those.
+func prepareStyles(f *excelize.File) []styleFormat {
 	ss := f.Styles
 	if ss == nil || ss.CellXfs == nil {
-		return
+		return nil
 	}
 	custom := map[int]string{}
 	if ss.NumFmts != nil {
@@ -43,11 +46,7 @@ func prepareStyles(f *excelize.File) {
 			if nf == nil {
 				continue
 			}
-			code := nf.FormatCode
-			if nf.FormatCode16 != "" {
-				code = nf.FormatCode16
-			}
-			custom[nf.NumFmtID] = code
+			custom[nf.NumFmtID] = formatCode(nf.FormatCode, nf.FormatCode16)
 		}
 	}
 	n := len(ss.CellXfs.Xf)
@@ -69,7 +68,11 @@ func prepareStyles(f *excelize.File) {
 	// the stored value as is (numbers already cut to 15 significant digits).
 	raw := -1
 	target := map[numKind]*int{kindNumber: &raw}
-	for kind, code := range isoFormats {
+	isoIDs := map[int]numKind{}
+	// In a fixed order: a cell whose style index is past the workbook's
+	// own styles is formatted with one of the styles added here.
+	for _, kind := range []numKind{kindDate, kindDateTime, kindTime, kindDuration} {
+		code := isoFormats[kind]
 		if !need[kind] {
 			continue
 		}
@@ -81,6 +84,7 @@ func prepareStyles(f *excelize.File) {
 		if p := f.Styles.CellXfs.Xf[id].NumFmtID; p != nil {
 			fmtID := *p
 			target[kind] = &fmtID
+			isoIDs[fmtID] = kind
 		}
 	}
 	for i := range n {
@@ -89,6 +93,56 @@ func prepareStyles(f *excelize.File) {
 		}
 		ss.CellXfs.Xf[i].NumFmtID = target[kinds[i]]
 	}
+	return styleFormats(f, isoIDs)
+}
+
+// styleFormats tells, for each cell style of f's prepared styles, what
+// excelize makes of its numbers: as stored (format id -1), ISO text (a
+// format of isoIDs), zero padding (a custom code made only of zeros), or
+// something else, which is left to excelize.
+func styleFormats(f *excelize.File, isoIDs map[int]numKind) []styleFormat {
+	ss := f.Styles
+	// excelize takes the first custom format of an id.
+	first := map[int]string{}
+	if ss.NumFmts != nil {
+		for _, nf := range ss.NumFmts.NumFmt {
+			if nf == nil {
+				continue
+			}
+			if _, ok := first[nf.NumFmtID]; !ok {
+				first[nf.NumFmtID] = formatCode(nf.FormatCode, nf.FormatCode16)
+			}
+		}
+	}
+	out := make([]styleFormat, len(ss.CellXfs.Xf))
+	for i, xf := range ss.CellXfs.Xf {
+		switch {
+		case xf.NumFmtID == nil:
+			out[i].oracle = true
+		case *xf.NumFmtID == -1:
+			out[i].kind = kindNumber
+		default:
+			id := *xf.NumFmtID
+			if kind, ok := isoIDs[id]; ok && first[id] == isoFormats[kind] {
+				out[i].kind = kind
+				continue
+			}
+			if code, ok := first[id]; ok && len(code) > 1 && strings.Trim(code, "0") == "" {
+				out[i] = styleFormat{kind: kindKeep, width: len(code)}
+				continue
+			}
+			out[i].oracle = true
+		}
+	}
+	return out
+}
+
+// formatCode is a custom format's code, as excelize reads it.
+func formatCode(code, code16 string) string {
+	if code16 != "" {
+		return code16
+	}
+	return code
 }
 
 // builtinKind classifies Excel's built-in number formats, including the

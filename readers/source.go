@@ -1,6 +1,7 @@
 package readers
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,13 @@ type Dialect struct {
 // (with csv's options; a .tsv file's delimiter is TAB unless given), .xlsx
 // and .xlsm as XLSX (with xlsx's options).
 func Open(path string, csv CSVOptions, xlsx XLSXOptions) (Source, error) {
+	return OpenContext(context.Background(), path, csv, xlsx)
+}
+
+// OpenContext is Open with a context that stops a long opening (a
+// workbook's shared strings, the search for its header): the error then
+// wraps ctx.Err(). Reading rows does not look at ctx.
+func OpenContext(ctx context.Context, path string, csv CSVOptions, xlsx XLSXOptions) (Source, error) {
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".tsv":
 		if csv.Delimiter == 0 {
@@ -77,7 +85,7 @@ func Open(path string, csv CSVOptions, xlsx XLSXOptions) (Source, error) {
 	case ".csv", ".txt":
 		return OpenCSV(path, csv)
 	case ".xlsx", ".xlsm":
-		return OpenXLSX(path, xlsx)
+		return OpenXLSXContext(ctx, path, xlsx)
 	case ".xls":
 		return nil, fmt.Errorf("%s: the old binary Excel format (.xls) is not supported: save it as .xlsx or .csv", path)
 	default:

@@ -2,12 +2,16 @@ package readers
 
 import (
 	"archive/zip"
+	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -29,21 +33,24 @@ type XLSXOptions struct {
 	Limits Limits
 }
 
-// Limits on what a workbook may unpack to, so that a zip bomb is an error
-// rather than a full disk or memory. Parts bigger than xlsxSpillSize (a
-// worksheet, the shared strings) are unpacked to a temporary file and read
-// from there, which keeps memory flat.
-const (
-	xlsxUnzipLimit = 1 << 30  // all parts together, unpacked
-	xlsxSpillSize  = 16 << 20 // largest part held in memory
-)
+// xlsxUnzipLimit is the most a workbook's parts may unpack to together, as
+// its zip declares them, so that a zip bomb is an error rather than time
+// lost. Memory does not depend on it: the worksheet is streamed, and the
+// shared strings past xlsxSSTMemory go to a temporary file.
+const xlsxUnzipLimit = 1 << 30
 
 type xlsxSource struct {
 	name  string
 	sheet string
-	f     *excelize.File
-	rows  *excelize.Rows
+	part  string // the worksheet's part, for messages
+	book  *workbook
+	rc    io.ReadCloser
+	async *asyncReader
+	rows  *sheetRows
+	sst   *sharedStrings
+	vals  cellValues
 	cols  columns
+	rec   []string
 	num   int // sheet row number of the last row read
 }
 
@@ -58,56 +65,129 @@ type xlsxSource struct {
 // are skipped (Row.Num keeps the sheet's numbering) and so are columns
 // right of the last header name, unless a data row has a value there, which
 // is a *RowError; the same goes for a column whose header cell is empty.
-// Two columns with the same name are an error.
+// Two columns with the same name are an error. opts.Limits bound rows,
+// cells and shared strings (see Limits).
 func OpenXLSX(path string, opts XLSXOptions) (Source, error) {
-	return openXLSX(path, opts, xlsxUnzipLimit, xlsxSpillSize)
+	return OpenXLSXContext(context.Background(), path, opts)
 }
 
-func openXLSX(path string, opts XLSXOptions, unzipLimit, spillSize int64) (src Source, err error) {
+// OpenXLSXContext is OpenXLSX with a context that stops the opening (the
+// loading of the shared strings, the check of the sheet, the search for the
+// header): it then returns an error wrapping ctx.Err(). Next does not look
+// at ctx: each call reads one row.
+func OpenXLSXContext(ctx context.Context, path string, opts XLSXOptions) (Source, error) {
+	return openXLSXContext(ctx, path, opts, xlsxUnzipLimit, xlsxSSTMemory)
+}
+
+func openXLSX(path string, opts XLSXOptions, unzipLimit, sstMemory int64) (Source, error) {
+	return openXLSXContext(context.Background(), path, opts, unzipLimit, sstMemory)
+}
+
+func openXLSXContext(ctx context.Context, path string, opts XLSXOptions, unzipLimit, sstMemory int64) (Source, error) {
+	s, err := openSheet(ctx, path, opts, unzipLimit, sstMemory)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.readHeader(max(opts.HeaderRow, 1)); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	s.rows.sc.ctx = nil
+	return s, nil
+}
+
+// openSheet opens the sheet opts choose, up to its first row.
+func openSheet(ctx context.Context, path string, opts XLSXOptions, unzipLimit, sstMemory int64) (src *xlsxSource, err error) {
 	headerRow := opts.HeaderRow
 	if headerRow < 0 {
 		return nil, fmt.Errorf("%s: header row %d: rows are numbered from 1", path, headerRow)
 	}
-	if headerRow == 0 {
-		headerRow = 1
-	}
 	if opts.Sheet != "" && opts.SheetIndex != 0 {
 		return nil, fmt.Errorf("%s: give a sheet name or a sheet index, not both", path)
 	}
-	var f *excelize.File
+	s := &xlsxSource{name: path}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s: not a readable workbook: %v", path, p)
 		}
-		if err != nil && f != nil {
-			_ = f.Close()
+		if err != nil {
+			_ = s.Close()
 		}
 	}()
-	if err := checkZip(path, unzipLimit); err != nil {
+	if s.book, err = openWorkbook(path, unzipLimit); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	f, err = excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: spillSize})
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a readable workbook: %w", path, err)
-	}
-	sheet, err := chooseSheet(f, opts)
-	if err != nil {
+	f := s.book.f
+	if s.sheet, err = chooseSheet(f, opts); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	prepareStyles(f)
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		if errors.As(err, new(excelize.ErrSheetNotExist)) {
-			return nil, fmt.Errorf("%s: the workbook is damaged: sheet %q is listed but its cells cannot be found", path, sheet)
-		}
-		return nil, fmt.Errorf("%s: sheet %q: %w", path, sheet, err)
+	if s.part, err = s.book.sheetPart(s.sheet); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	s := &xlsxSource{name: path, sheet: sheet, f: f, rows: rows}
-	if err := s.readHeader(headerRow); err != nil {
-		_ = rows.Close()
+	sheetFile, sstFile := s.book.part(s.part), s.book.sharedStringsPart()
+	lim := opts.Limits.withDefaults()
+	s.vals.styles = prepareStyles(f)
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		s.vals.date1904 = *props.Date1904
+	}
+	s.vals.oracle = &excelOracle{f: f, sheet: s.sheet, part: s.part}
+	if err := s.loadParts(ctx, sheetFile, sstFile, lim, sstMemory); err != nil {
 		return nil, err
 	}
+	if s.rc, err = sheetFile.Open(); err != nil {
+		return nil, fmt.Errorf("%s: the workbook is damaged: part %s: %w", path, sheetFile.Name, err)
+	}
+	s.async = newAsyncReader(s.rc)
+	s.rows = newSheetRows(s.async, lim)
+	s.rows.sc.ctx = ctx
 	return s, nil
+}
+
+// loadParts loads the shared strings while another goroutine reads the
+// worksheet through once, so that the zip reader checks its checksum: a
+// damaged sheet is refused before any row is given.
+func (s *xlsxSource) loadParts(ctx context.Context, sheet, sst *zip.File, lim Limits, sstMemory int64) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	checked := make(chan error, 1)
+	go func() { checked <- checkPart(ctx, sheet) }()
+	var err error
+	if sst != nil {
+		err = s.loadSharedStrings(ctx, sst, lim, sstMemory)
+	}
+	if err != nil {
+		cancel()
+		<-checked
+		return err
+	}
+	if err := <-checked; err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		return fmt.Errorf("%s: the workbook is damaged: part %s: %w", s.name, sheet.Name, err)
+	}
+	return nil
+}
+
+func (s *xlsxSource) loadSharedStrings(ctx context.Context, zf *zip.File, lim Limits, sstMemory int64) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return fmt.Errorf("%s: the workbook is damaged: part %s: %w", s.name, zf.Name, err)
+	}
+	defer rc.Close()
+	s.sst, err = loadSharedStrings(ctx, rc, zf.Name, lim, sstMemory)
+	var le *limitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &le) && le.whole:
+		return fmt.Errorf("%s: %w", s.name, err)
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s: %w", s.name, ctx.Err())
+	case errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrFormat), errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%s: the workbook is damaged: part %s: %w", s.name, zf.Name, err)
+	}
+	return fmt.Errorf("%s: %s: %w", s.name, zf.Name, err)
 }
 
 // chooseSheet returns the name of the sheet opts designate.
@@ -170,14 +250,6 @@ func quoteAll(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-type xmlRels struct {
-	Rels []struct {
-		ID     string `xml:"Id,attr"`
-		Type   string `xml:"Type,attr"`
-		Target string `xml:"Target,attr"`
-	} `xml:"Relationship"`
-}
-
 func readRels(f *excelize.File, name string) (xmlRels, bool) {
 	var rels xmlRels
 	v, ok := f.Pkg.Load(name)
@@ -223,14 +295,24 @@ func chartSheets(f *excelize.File) map[string]bool {
 }
 
 func (s *xlsxSource) readHeader(headerRow int) error {
-	for s.rows.Next() {
-		s.num++
-		if s.num < headerRow {
+	for {
+		num, prob, err := s.rows.next(headerRow)
+		if errors.Is(err, io.EOF) {
+			return nil // an empty sheet: no header, no rows
+		}
+		if err != nil {
+			return s.fatal(err)
+		}
+		s.num = num
+		if num < headerRow {
 			continue
 		}
-		cells, err := s.rows.Columns()
-		if err != nil {
-			return fmt.Errorf("%s:%d: sheet %q: header: %w", s.name, s.num, s.sheet, err)
+		cells, cprob := s.record(num)
+		if prob == nil {
+			prob = cprob
+		}
+		if prob != nil {
+			return fmt.Errorf("%s:%d: sheet %q: header: %v", s.name, num, s.sheet, prob.err)
 		}
 		if blank(cells) {
 			continue
@@ -242,10 +324,96 @@ func (s *xlsxSource) readHeader(headerRow int) error {
 		s.cols = cols
 		return nil
 	}
-	if err := s.rows.Error(); err != nil {
-		return fmt.Errorf("%s: sheet %q: %w", s.name, s.sheet, err)
+}
+
+// fatal is an error that ends the reading of the sheet.
+func (s *xlsxSource) fatal(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", s.name, err)
 	}
-	return nil // an empty sheet: no header, no rows
+	return fmt.Errorf("%s: sheet %q: after row %d: %s: %w", s.name, s.sheet, s.num, s.part, err)
+}
+
+// record turns the row just read into its cells' text, placed as excelize
+// placed them: a cell at its column, or after the cells before it when its
+// column is taken; cells without text (and without formula) take no place.
+// A cell that cannot be read is a problem; its text is "".
+func (s *xlsxSource) record(num int) ([]string, *rowProblem) {
+	rec := s.rec[:0]
+	var prob *rowProblem
+	for i := range s.rows.cells {
+		c := &s.rows.cells[i]
+		val, err := s.value(c)
+		if err != nil && prob == nil {
+			prob = &rowProblem{col: c.col, err: fmt.Errorf("cell %s%d %w", columnName(c.col-1), num, err)}
+		}
+		if val == "" && !c.formula {
+			continue
+		}
+		for len(rec)+1 < c.col {
+			rec = append(rec, "")
+		}
+		rec = append(rec, val)
+	}
+	s.rec = rec
+	return rec, prob
+}
+
+// value is the text of a cell.
+func (s *xlsxSource) value(c *rawCell) (string, error) {
+	if c.noValue {
+		return "", nil
+	}
+	if c.over {
+		return "", s.rows.fieldTooLong()
+	}
+	text := s.rows.text
+	v := text[c.v.from:c.v.to]
+	switch c.typ {
+	case cellShared:
+		if len(v) == 0 {
+			return s.vals.text(c.style, ""), nil
+		}
+		i, err := strconv.Atoi(string(bytes.TrimSpace(v)))
+		if err != nil || i < 0 {
+			return "", fmt.Errorf("refers to shared string %q, which is not a string's number", v)
+		}
+		if s.sst == nil || i >= s.sst.n {
+			n := 0
+			if s.sst != nil {
+				n = s.sst.n
+			}
+			return "", fmt.Errorf("refers to shared string %d, but the workbook has %d", i, n)
+		}
+		str, long, err := s.sst.get(i)
+		if err != nil {
+			return "", err
+		}
+		if long {
+			return "", &limitError{what: fmt.Sprintf("holds more than %s of text", byteSize(int64(s.sst.limit))), key: "field_bytes"}
+		}
+		return s.vals.text(c.style, cellString(str)), nil
+	case cellStr:
+		return cellString(v), nil
+	case cellInline:
+		if c.hasIS {
+			return s.vals.text(c.style, cellString(bstrDecode(text[c.is.from:c.is.to]))), nil
+		}
+		return s.vals.text(c.style, cellString(v)), nil
+	case cellBool:
+		return s.vals.boolean(c.style, cellString(v)), nil
+	case cellDate:
+		return s.vals.date(c.style, cellString(v)), nil
+	}
+	return s.vals.numeric(c.style, cellString(v)), nil
+}
+
+// cellString is b as text, invalid UTF-8 replaced.
+func cellString(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
 }
 
 // columnName returns the letters of column i (0-based).
@@ -262,17 +430,28 @@ func (s *xlsxSource) Next() (row Row, err error) {
 			row, err = Row{}, fmt.Errorf("%s: sheet %q: unreadable after row %d: %v", s.name, s.sheet, s.num, p)
 		}
 	}()
+	if s.rows == nil {
+		return Row{}, fmt.Errorf("%s: the workbook is closed", s.name)
+	}
 	for {
-		if !s.rows.Next() {
-			if err := s.rows.Error(); err != nil {
-				return Row{}, fmt.Errorf("%s: sheet %q: %w", s.name, s.sheet, err)
-			}
+		num, prob, err := s.rows.next(0)
+		if errors.Is(err, io.EOF) {
 			return Row{}, io.EOF
 		}
-		s.num++
-		cells, err := s.rows.Columns()
 		if err != nil {
-			return Row{}, &RowError{File: s.name, Row: s.num, Err: err}
+			return Row{}, s.fatal(err)
+		}
+		s.num = num
+		cells, cprob := s.record(num)
+		if prob == nil {
+			prob = cprob
+		}
+		if prob != nil {
+			re := &RowError{File: s.name, Row: num, Err: prob.err, Cells: s.cols.cells(cells)}
+			if prob.col > 0 {
+				re.Column = columnName(prob.col - 1)
+			}
+			return Row{}, re
 		}
 		if blank(cells) {
 			continue
@@ -287,51 +466,29 @@ func (s *xlsxSource) Next() (row Row, err error) {
 }
 
 func (s *xlsxSource) Close() error {
-	if s.f == nil {
-		return nil
-	}
-	err := s.rows.Close()
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
-	}
-	s.f = nil
-	return err
-}
-
-// checkZip reads a workbook's zip directory and every part once, before
-// excelize opens it: the sizes the directory declares must add up to at
-// most limit (excelize checks them one part at a time, unpacking parts to
-// temporary files on the way), and each part must unpack to the size and
-// checksum it declares (excelize ignores a part longer than declared, and
-// would read a damaged sheet in part without a word).
-func checkZip(path string, limit int64) error {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return fmt.Errorf("not a readable workbook: %w", err)
-	}
-	defer zr.Close()
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if total > uint64(limit) {
-			return fmt.Errorf("not a readable workbook: it unpacks to more than %s (a damaged file, or one made to fill the disk)", byteSize(limit))
+	var err error
+	keep := func(e error) {
+		if err == nil {
+			err = e
 		}
 	}
-	for _, f := range zr.File {
-		if err := checkPart(f); err != nil {
-			return fmt.Errorf("the workbook is damaged: part %s: %w", f.Name, err)
-		}
+	if s.async != nil {
+		keep(s.async.Close()) // before rc, which it reads
+		s.async = nil
 	}
-	return nil
-}
-
-func checkPart(f *zip.File) error {
-	rc, err := f.Open()
-	if err != nil {
-		return err
+	if s.rc != nil {
+		keep(s.rc.Close())
+		s.rc = nil
 	}
-	defer rc.Close()
-	_, err = io.Copy(io.Discard, rc)
+	if s.sst != nil {
+		keep(s.sst.close())
+		s.sst = nil
+	}
+	if s.book != nil {
+		keep(s.book.close())
+		s.book = nil
+	}
+	s.rows = nil
 	return err
 }
 
