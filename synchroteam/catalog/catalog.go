@@ -385,8 +385,12 @@ func (e *Entity) Key(p Payload) string {
 	}
 	var parts []string
 	for _, k := range e.Keys {
-		if v, ok := Value(p, k); ok && fmt.Sprint(v) != "" {
-			parts = append(parts, k+"="+fmt.Sprint(v))
+		if v, ok := Value(p, k); ok {
+			s := valueText(v)
+			if s == "" {
+				continue
+			}
+			parts = append(parts, k+"="+s)
 			if e.Batch == nil {
 				break
 			}
@@ -412,7 +416,7 @@ func (e *Entity) Identities(p Payload) []string {
 		var parts []string
 		for _, k := range e.Keys {
 			v, ok := Value(p, k)
-			s := strings.TrimSpace(fmt.Sprint(v))
+			s := strings.TrimSpace(valueText(v))
 			if !ok || s == "" {
 				continue
 			}
@@ -452,6 +456,15 @@ func Value(p Payload, field string) (any, bool) {
 		return nil, false
 	}
 	return Value(obj, rest)
+}
+
+// valueText is a payload's value as fmt.Sprint writes it, without fmt for
+// a text.
+func valueText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
 }
 
 func isEmptyValue(v any) bool {
