@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -46,11 +45,11 @@ type dupIndex struct {
 	fold bool
 	// rows is the row that first wrote each record; with DuplicatesLast,
 	// the row that last writes it (from a first reading of the input).
-	rows map[string]int
+	rows *rowIndex
 }
 
 func newDupIndex(policy Duplicates, fold bool) *dupIndex {
-	return &dupIndex{policy: policy, fold: fold, rows: map[string]int{}}
+	return &dupIndex{policy: policy, fold: fold, rows: newRowIndex()}
 }
 
 func (x *dupIndex) name(id string) string {
@@ -64,7 +63,7 @@ func (x *dupIndex) name(id string) string {
 // last row noted for a record is the one kept.
 func (x *dupIndex) note(row int, ids []string) {
 	for _, id := range ids {
-		x.rows[x.name(id)] = row
+		x.rows.Put(x.name(id), row)
 	}
 }
 
@@ -74,7 +73,7 @@ func (x *dupIndex) note(row int, ids []string) {
 // from note).
 func (x *dupIndex) check(row int, ids []string) (string, bool) {
 	for _, id := range ids {
-		other, seen := x.rows[x.name(id)]
+		other, seen := x.rows.Get(x.name(id))
 		if !seen || other == row {
 			continue
 		}
@@ -88,7 +87,7 @@ func (x *dupIndex) check(row int, ids []string) (string, bool) {
 	}
 	if x.policy != DuplicatesLast {
 		for _, id := range ids {
-			x.rows[x.name(id)] = row
+			x.rows.Put(x.name(id), row)
 		}
 	}
 	return "", false
@@ -122,27 +121,21 @@ func (r *runner) indexDuplicates(o *opened) (*dupIndex, error) {
 		return nil, err
 	}
 	defer src.Close()
+	mp := newMapper(m, src)
+	defer mp.stop() // before src is closed
 	ctx := r.stop.reading
 	for ctx.Err() == nil {
-		row, err := src.Next()
+		mr, err := mp.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var re *readers.RowError
-			if errors.As(err, &re) {
-				continue // an unreadable row is rejected: it writes nothing
-			}
 			return nil, err
 		}
-		if ok, err := m.Match(row); err != nil || !ok {
-			continue
+		if mr.rowErr != nil || mr.matchErr != nil || !mr.match {
+			continue // an unreadable or filtered row writes nothing
 		}
-		p, err := m.Build(row)
-		if err == nil && m.Entity.Prepare != nil {
-			err = m.Entity.Prepare(p)
-		}
-		x.note(row.Num, m.identities(p, err == nil))
+		x.note(mr.row.Num, mr.ids)
 	}
 	return x, nil
 }

@@ -1,0 +1,55 @@
+package pipeline
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// rowIndex answers as a map[string]int does, through its growths, for keys
+// that share prefixes, differ by a byte, are empty or long.
+func TestRowIndexAsMap(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := newRowIndex()
+	want := map[string]int{}
+	key := func() string {
+		switch rng.IntN(6) {
+		case 0:
+			return ""
+		case 1:
+			return fmt.Sprintf("myid=cli-%07d", rng.IntN(5000))
+		case 2:
+			return fmt.Sprintf("depot=d%d reference=r%d", rng.IntN(30), rng.IntN(30))
+		case 3:
+			return string([]byte{byte(rng.IntN(4)), byte(rng.IntN(256))})
+		case 4:
+			return fmt.Sprintf("%0*d", 1+rng.IntN(200), rng.IntN(50))
+		}
+		return fmt.Sprintf("k%d", rng.IntN(20000))
+	}
+	for i := range 100_000 {
+		k := key()
+		if rng.IntN(3) == 0 {
+			got, ok := x.Get(k)
+			w, wok := want[k]
+			if got != w || ok != wok {
+				t.Fatalf("Get(%q) = %d, %v; want %d, %v", k, got, ok, w, wok)
+			}
+			continue
+		}
+		x.Put(k, i)
+		want[k] = i
+	}
+	if x.Len() != len(want) {
+		t.Fatalf("Len() = %d, want %d", x.Len(), len(want))
+	}
+	for k, w := range want {
+		if got, ok := x.Get(k); !ok || got != w {
+			t.Fatalf("Get(%q) = %d, %v; want %d", k, got, ok, w)
+		}
+	}
+	if 2*x.Len() > len(x.slots) {
+		t.Errorf("%d keys in %d slots: more than half full", x.Len(), len(x.slots))
+	}
+}
