@@ -22,6 +22,9 @@ type mapper struct {
 	quit    chan struct{}
 	wg      sync.WaitGroup // the reader and the workers
 	stopped bool
+	// unsent is the batch the reader read and had not handed over when
+	// it quit: the last one read.
+	unsent *mappedBatch
 
 	cur  *mappedBatch // the batch being handed out, and the next row of it
 	next int
@@ -108,6 +111,7 @@ func (mp *mapper) read(work chan<- *mappedBatch) {
 		select {
 		case mp.batches <- b:
 		case <-mp.quit:
+			mp.unsent = b
 			return
 		}
 		select {
@@ -182,6 +186,9 @@ func (mp *mapper) stop() readers.Source {
 		if fatal != nil {
 			break
 		}
+		rest, fatal = append(rest, b.rows...), b.err
+	}
+	if b := mp.unsent; b != nil && fatal == nil {
 		rest, fatal = append(rest, b.rows...), b.err
 	}
 	mp.cur = nil
