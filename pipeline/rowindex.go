@@ -1,40 +1,51 @@
 package pipeline
 
-import "hash/maphash"
+import (
+	"encoding/binary"
+	"hash/maphash"
+)
 
 // rowIndex maps texts to row numbers, as a map[string]int would, in memory
-// the garbage collector has nothing to look at: the texts end to end in one
-// byte slice, and an open-addressing table of their positions. The
-// duplicate index of an input holds one text per record of it: for a
-// million records, a map's million strings would be scanned at each
-// collection, and weigh more.
+// the garbage collector has nothing to look at: the texts end to end in
+// chunks of bytes, entries in blocks, and an open-addressing table of
+// entries. The duplicate index of an input holds one text per record of
+// it: for a million records, a map's million strings would be scanned at
+// each collection, and weigh more. Chunks and blocks are never copied to
+// grow: the memory grows by steps, not by doubling.
 type rowIndex struct {
-	seed  maphash.Seed
-	text  []byte     // the keys, end to end, in the order added
-	ents  []rowEntry // in the order added
-	slots []uint32   // 1 + an index in ents; 0 for a free slot
+	seed   maphash.Seed
+	chunks [][]byte     // each key's length (uvarint), then the key
+	blocks [][]rowEntry // entries in the order added, entryBlock a block
+	n      int          // entries
+	slots  []uint32     // 1 + an entry's index; 0 for a free slot
 }
 
-// rowEntry is a key, text[off:] up to the next entry's off, and its row.
+// rowEntry is a key, at chunk at>>32, offset at&0xffffffff, and its row.
 type rowEntry struct {
-	off int
+	at  uint64
 	row int
 }
+
+const (
+	textChunk  = 1 << 20 // bytes of a chunk, unless a key needs more
+	entryBlock = 1 << 13
+)
 
 func newRowIndex() *rowIndex {
 	return &rowIndex{seed: maphash.MakeSeed(), slots: make([]uint32, 64)}
 }
 
 // Len returns the number of keys.
-func (x *rowIndex) Len() int { return len(x.ents) }
+func (x *rowIndex) Len() int { return x.n }
+
+func (x *rowIndex) entry(i int) *rowEntry { return &x.blocks[i/entryBlock][i%entryBlock] }
 
 // key returns the text of entry i.
 func (x *rowIndex) key(i int) []byte {
-	end := len(x.text)
-	if i+1 < len(x.ents) {
-		end = x.ents[i+1].off
-	}
-	return x.text[x.ents[i].off:end]
+	at := x.entry(i).at
+	c := x.chunks[at>>32][at&0xffffffff:]
+	n, w := binary.Uvarint(c)
+	return c[w : w+int(n)]
 }
 
 // find returns the slot of key: the slot holding it, or the free slot where
@@ -57,20 +68,33 @@ func (x *rowIndex) Get(key string) (int, bool) {
 	if e == 0 {
 		return 0, false
 	}
-	return x.ents[e-1].row, true
+	return x.entry(int(e - 1)).row, true
 }
 
 // Put sets the row of key, adding key when it is not there.
 func (x *rowIndex) Put(key string, row int) {
 	s := x.find(key)
 	if e := x.slots[s]; e != 0 {
-		x.ents[e-1].row = row
+		x.entry(int(e - 1)).row = row
 		return
 	}
-	x.ents = append(x.ents, rowEntry{off: len(x.text), row: row})
-	x.text = append(x.text, key...)
-	x.slots[s] = uint32(len(x.ents))
-	if 2*len(x.ents) > len(x.slots) {
+	need := binary.MaxVarintLen64 + len(key)
+	last := len(x.chunks) - 1
+	if last < 0 || cap(x.chunks[last])-len(x.chunks[last]) < need {
+		x.chunks = append(x.chunks, make([]byte, 0, max(textChunk, need)))
+		last++
+	}
+	c := x.chunks[last]
+	at := uint64(last)<<32 | uint64(len(c))
+	c = binary.AppendUvarint(c, uint64(len(key)))
+	x.chunks[last] = append(c, key...)
+	if x.n%entryBlock == 0 {
+		x.blocks = append(x.blocks, make([]rowEntry, entryBlock))
+	}
+	*x.entry(x.n) = rowEntry{at: at, row: row}
+	x.n++
+	x.slots[s] = uint32(x.n)
+	if 2*x.n > len(x.slots) {
 		x.grow()
 	}
 }
@@ -79,7 +103,7 @@ func (x *rowIndex) Put(key string, row int) {
 func (x *rowIndex) grow() {
 	x.slots = make([]uint32, 2*len(x.slots))
 	mask := len(x.slots) - 1
-	for n := range x.ents {
+	for n := range x.n {
 		i := int(maphash.Bytes(x.seed, x.key(n))) & mask
 		for x.slots[i] != 0 {
 			i = (i + 1) & mask

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -51,5 +52,34 @@ func TestRowIndexAsMap(t *testing.T) {
 	}
 	if 2*x.Len() > len(x.slots) {
 		t.Errorf("%d keys in %d slots: more than half full", x.Len(), len(x.slots))
+	}
+}
+
+// Keys fill several chunks, one key longer than a chunk, and many blocks
+// of entries.
+func TestRowIndexChunks(t *testing.T) {
+	t.Parallel()
+	x := newRowIndex()
+	long := strings.Repeat("x", textChunk+10)
+	var keys []string
+	for i := range 3 * entryBlock {
+		keys = append(keys, fmt.Sprintf("%0300d", i))
+		if i == entryBlock/2 {
+			keys = append(keys, long, long+"y")
+		}
+	}
+	for i, k := range keys {
+		x.Put(k, i)
+	}
+	if len(x.chunks) < 4 || len(x.blocks) < 3 {
+		t.Fatalf("%d chunks, %d blocks: the test does not fill several", len(x.chunks), len(x.blocks))
+	}
+	for i, k := range keys {
+		if got, ok := x.Get(k); !ok || got != i {
+			t.Fatalf("Get(key %d, %d bytes) = %d, %v", i, len(k), got, ok)
+		}
+	}
+	if _, ok := x.Get(long[1:]); ok {
+		t.Error("a key never added is found")
 	}
 }
