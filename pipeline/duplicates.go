@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stbulk/stbulk/readers"
 )
@@ -46,17 +47,34 @@ type dupIndex struct {
 	// rows is the row that first wrote each record; with DuplicatesLast,
 	// the row that last writes it (from a first reading of the input).
 	rows *rowIndex
+	key  []byte // the name of a record, being folded
 }
 
 func newDupIndex(policy Duplicates, fold bool) *dupIndex {
 	return &dupIndex{policy: policy, fold: fold, rows: newRowIndex()}
 }
 
-func (x *dupIndex) name(id string) string {
-	if x.fold {
-		return strings.ToLower(id)
+// name is how a record is known in the index: id, folded to lower case
+// (as strings.ToLower) when keys compare without regard to case. It is
+// valid until the next call.
+func (x *dupIndex) name(id string) []byte {
+	x.key = x.key[:0]
+	if !x.fold {
+		return append(x.key, id...)
 	}
-	return id
+	for i := 0; i < len(id); i++ {
+		if id[i] >= utf8.RuneSelf {
+			return append(x.key, strings.ToLower(id)...)
+		}
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		x.key = append(x.key, c)
+	}
+	return x.key
 }
 
 // note records, for DuplicatesLast, that row writes the records ids: the
@@ -72,18 +90,19 @@ func (x *dupIndex) note(row int, ids []string) {
 // duplicate is remembered (but for DuplicatesLast, which knows every row
 // from note).
 func (x *dupIndex) check(row int, ids []string) (string, bool) {
+	if len(ids) == 1 && x.policy != DuplicatesLast {
+		// One record, remembered unless another row has it: one look.
+		if other, seen := x.rows.Add(x.name(ids[0]), row); seen && other != row {
+			return x.why(ids[0], other), true
+		}
+		return "", false
+	}
 	for _, id := range ids {
 		other, seen := x.rows.Get(x.name(id))
 		if !seen || other == row {
 			continue
 		}
-		switch x.policy {
-		case DuplicatesFirst:
-			return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: first)", id, other), true
-		case DuplicatesLast:
-			return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: last)", id, other), true
-		}
-		return fmt.Sprintf("duplicate key %s: also row %d", id, other), true
+		return x.why(id, other), true
 	}
 	if x.policy != DuplicatesLast {
 		for _, id := range ids {
@@ -91,6 +110,17 @@ func (x *dupIndex) check(row int, ids []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// why says that row other has record id too.
+func (x *dupIndex) why(id string, other int) string {
+	switch x.policy {
+	case DuplicatesFirst:
+		return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: first)", id, other)
+	case DuplicatesLast:
+		return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: last)", id, other)
+	}
+	return fmt.Sprintf("duplicate key %s: also row %d", id, other)
 }
 
 // identities are the records a row writes, for the duplicate index: p is

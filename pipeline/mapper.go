@@ -93,16 +93,17 @@ func (mp *mapper) read(work chan<- *mappedBatch) {
 		end := false
 		for len(b.rows) < mapBatch && !end {
 			row, err := mp.src.Next()
-			var re *readers.RowError
 			switch {
+			case err == nil:
+				b.rows = append(b.rows, mappedRow{row: row})
 			case err == io.EOF:
 				end = true
-			case errors.As(err, &re):
-				b.rows = append(b.rows, mappedRow{row: rowOf(re), rowErr: re})
-			case err != nil:
-				b.err, end = err, true
 			default:
-				b.rows = append(b.rows, mappedRow{row: row})
+				if re := rowError(err); re != nil {
+					b.rows = append(b.rows, mappedRow{row: rowOf(re), rowErr: re})
+				} else {
+					b.err, end = err, true
+				}
 			}
 		}
 		if len(b.rows) == 0 && b.err == nil {
@@ -123,6 +124,15 @@ func (mp *mapper) read(work chan<- *mappedBatch) {
 			return
 		}
 	}
+}
+
+// rowError is err as a *readers.RowError, or nil.
+func rowError(err error) *readers.RowError {
+	var re *readers.RowError
+	if errors.As(err, &re) {
+		return re
+	}
+	return nil
 }
 
 // mapRow maps one row as produce needs it.

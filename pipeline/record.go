@@ -316,9 +316,8 @@ func inRange(f catalog.Field, s, text string) error {
 	if f.Min == "" && f.Max == "" {
 		return nil
 	}
-	below := func(a, b string) bool { // a < b
-		fa, _ := strconv.ParseFloat(a, 64)
-		fb, _ := strconv.ParseFloat(b, 64)
+	v, _ := strconv.ParseFloat(text, 64)
+	below := func(a string, fa float64, b string, fb float64) bool { // a < b
 		if fa != fb {
 			return fa < fb
 		}
@@ -326,7 +325,11 @@ func inRange(f catalog.Field, s, text string) error {
 		rb, ok2 := new(big.Rat).SetString(b)
 		return ok1 && ok2 && ra.Cmp(rb) < 0
 	}
-	if (f.Min != "" && below(text, f.Min)) || (f.Max != "" && below(f.Max, text)) {
+	bound := func(b string) float64 {
+		f, _ := strconv.ParseFloat(b, 64)
+		return f
+	}
+	if (f.Min != "" && below(text, v, f.Min, bound(f.Min))) || (f.Max != "" && below(f.Max, bound(f.Max), text, v)) {
 		return fmt.Errorf("%q is out of range: %s to %s", s, f.Min, f.Max)
 	}
 	return nil

@@ -18,6 +18,7 @@ type rowIndex struct {
 	blocks [][]rowEntry // entries in the order added, entryBlock a block
 	n      int          // entries
 	slots  []uint32     // 1 + an entry's index; 0 for a free slot
+	tags   []uint8      // the top byte of the hash of each slot's key
 }
 
 // rowEntry is a key, at chunk at>>32, offset at&0xffffffff, and its row.
@@ -32,7 +33,7 @@ const (
 )
 
 func newRowIndex() *rowIndex {
-	return &rowIndex{seed: maphash.MakeSeed(), slots: make([]uint32, 64)}
+	return &rowIndex{seed: maphash.MakeSeed(), slots: make([]uint32, 64), tags: make([]uint8, 64)}
 }
 
 // Len returns the number of keys.
@@ -49,35 +50,52 @@ func (x *rowIndex) key(i int) []byte {
 }
 
 // find returns the slot of key: the slot holding it, or the free slot where
-// it goes.
-func (x *rowIndex) find(key string) int {
+// it goes, and the tag of key. Only a slot of the same tag is compared.
+func (x *rowIndex) find(key []byte) (int, uint8) {
+	h := maphash.Bytes(x.seed, key)
+	tag := uint8(h >> 56)
 	mask := len(x.slots) - 1
-	i := int(maphash.String(x.seed, key)) & mask
+	i := int(h) & mask
 	for {
 		e := x.slots[i]
-		if e == 0 || string(x.key(int(e-1))) == key {
-			return i
+		if e == 0 || x.tags[i] == tag && string(x.key(int(e-1))) == string(key) {
+			return i, tag
 		}
 		i = (i + 1) & mask
 	}
 }
 
 // Get returns the row of key, and whether it is there.
-func (x *rowIndex) Get(key string) (int, bool) {
-	e := x.slots[x.find(key)]
-	if e == 0 {
-		return 0, false
+func (x *rowIndex) Get(key []byte) (int, bool) {
+	s, _ := x.find(key)
+	if e := x.slots[s]; e != 0 {
+		return x.entry(int(e - 1)).row, true
 	}
-	return x.entry(int(e - 1)).row, true
+	return 0, false
 }
 
 // Put sets the row of key, adding key when it is not there.
-func (x *rowIndex) Put(key string, row int) {
-	s := x.find(key)
+func (x *rowIndex) Put(key []byte, row int) {
+	s, tag := x.find(key)
 	if e := x.slots[s]; e != 0 {
 		x.entry(int(e - 1)).row = row
 		return
 	}
+	x.add(s, tag, key, row)
+}
+
+// Add returns the row of key when it is there; else it adds key with row.
+func (x *rowIndex) Add(key []byte, row int) (int, bool) {
+	s, tag := x.find(key)
+	if e := x.slots[s]; e != 0 {
+		return x.entry(int(e - 1)).row, true
+	}
+	x.add(s, tag, key, row)
+	return 0, false
+}
+
+// add puts key, with row, in free slot s.
+func (x *rowIndex) add(s int, tag uint8, key []byte, row int) {
 	need := binary.MaxVarintLen64 + len(key)
 	last := len(x.chunks) - 1
 	if last < 0 || cap(x.chunks[last])-len(x.chunks[last]) < need {
@@ -93,7 +111,7 @@ func (x *rowIndex) Put(key string, row int) {
 	}
 	*x.entry(x.n) = rowEntry{at: at, row: row}
 	x.n++
-	x.slots[s] = uint32(x.n)
+	x.slots[s], x.tags[s] = uint32(x.n), tag
 	if 2*x.n > len(x.slots) {
 		x.grow()
 	}
@@ -102,12 +120,14 @@ func (x *rowIndex) Put(key string, row int) {
 // grow doubles the table, keeping it at most half full.
 func (x *rowIndex) grow() {
 	x.slots = make([]uint32, 2*len(x.slots))
+	x.tags = make([]uint8, len(x.slots))
 	mask := len(x.slots) - 1
 	for n := range x.n {
-		i := int(maphash.Bytes(x.seed, x.key(n))) & mask
+		h := maphash.Bytes(x.seed, x.key(n))
+		i := int(h) & mask
 		for x.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		x.slots[i] = uint32(n + 1)
+		x.slots[i], x.tags[i] = uint32(n+1), uint8(h>>56)
 	}
 }

@@ -31,22 +31,33 @@ func TestRowIndexAsMap(t *testing.T) {
 	}
 	for i := range 100_000 {
 		k := key()
-		if rng.IntN(3) == 0 {
-			got, ok := x.Get(k)
+		switch rng.IntN(4) {
+		case 0:
+			got, ok := x.Get([]byte(k))
 			w, wok := want[k]
 			if got != w || ok != wok {
 				t.Fatalf("Get(%q) = %d, %v; want %d, %v", k, got, ok, w, wok)
 			}
 			continue
+		case 1:
+			got, ok := x.Add([]byte(k), i)
+			w, wok := want[k]
+			if got != w || ok != wok {
+				t.Fatalf("Add(%q) = %d, %v; want %d, %v", k, got, ok, w, wok)
+			}
+			if !wok {
+				want[k] = i
+			}
+			continue
 		}
-		x.Put(k, i)
+		x.Put([]byte(k), i)
 		want[k] = i
 	}
 	if x.Len() != len(want) {
 		t.Fatalf("Len() = %d, want %d", x.Len(), len(want))
 	}
 	for k, w := range want {
-		if got, ok := x.Get(k); !ok || got != w {
+		if got, ok := x.Get([]byte(k)); !ok || got != w {
 			t.Fatalf("Get(%q) = %d, %v; want %d", k, got, ok, w)
 		}
 	}
@@ -69,17 +80,32 @@ func TestRowIndexChunks(t *testing.T) {
 		}
 	}
 	for i, k := range keys {
-		x.Put(k, i)
+		x.Put([]byte(k), i)
 	}
 	if len(x.chunks) < 4 || len(x.blocks) < 3 {
 		t.Fatalf("%d chunks, %d blocks: the test does not fill several", len(x.chunks), len(x.blocks))
 	}
 	for i, k := range keys {
-		if got, ok := x.Get(k); !ok || got != i {
+		if got, ok := x.Get([]byte(k)); !ok || got != i {
 			t.Fatalf("Get(key %d, %d bytes) = %d, %v", i, len(k), got, ok)
 		}
 	}
-	if _, ok := x.Get(long[1:]); ok {
+	if _, ok := x.Get([]byte(long[1:])); ok {
 		t.Error("a key never added is found")
+	}
+}
+
+// The index folds names as strings.ToLower does.
+func TestDupIndexFoldsAsToLower(t *testing.T) {
+	t.Parallel()
+	x := newDupIndex(DuplicatesError, true)
+	for _, id := range []string{"", "myId=CLI-0001", "MYID=ÉCOLE-ß", "reference=İstanbul", "a\xffB", "ǅ", "ABC xyz 09_-"} {
+		if got, want := string(x.name(id)), strings.ToLower(id); got != want {
+			t.Errorf("name(%q) = %q, want %q", id, got, want)
+		}
+	}
+	x = newDupIndex(DuplicatesError, false)
+	if got := string(x.name("Label/A.PDF")); got != "Label/A.PDF" {
+		t.Errorf("name without folding = %q", got)
 	}
 }

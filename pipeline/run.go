@@ -459,8 +459,14 @@ func (r *runner) deliver(ctx context.Context, m *Mapping, j job, results chan<- 
 	}
 	res := r.to.send(ctx, e, j.items)
 	r.ledger.sent(e, j.items, res)
+	// The key is for the success file and the journal: a dry run writes
+	// neither, unless it resumes a run.
+	keyed := !r.opts.DryRun || r.journal != nil
 	for i, rr := range res {
-		out := result{row: j.rows[i], outcome: Sent, key: e.Key(j.items[i].Payload), id: rr.id, payload: j.items[i].Payload, batch: batch}
+		out := result{row: j.rows[i], outcome: Sent, id: rr.id, payload: j.items[i].Payload, batch: batch}
+		if keyed {
+			out.key = e.Key(j.items[i].Payload)
+		}
 		if batch != "" {
 			out.batchLen = len(res)
 		}

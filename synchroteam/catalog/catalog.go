@@ -416,8 +416,11 @@ func (e *Entity) Identities(p Payload) []string {
 		var parts []string
 		for _, k := range e.Keys {
 			v, ok := Value(p, k)
+			if !ok {
+				continue
+			}
 			s := strings.TrimSpace(valueText(v))
-			if !ok || s == "" {
+			if s == "" {
 				continue
 			}
 			parts = append(parts, k+"="+s)
