@@ -52,9 +52,14 @@ type mappedBatch struct {
 	ready chan struct{}
 }
 
-// mapBatch is how many rows a batch holds: enough that the goroutines
-// meet once per batch, not once per row.
-const mapBatch = 128
+// A batch holds mapBatch rows, enough that the goroutines meet once per
+// batch, not once per row, or fewer when their cells reach mapBatchBytes:
+// the rows read ahead (a few batches per goroutine) stay a few MiB whatever
+// the rows' size.
+const (
+	mapBatch      = 128
+	mapBatchBytes = 1 << 20
+)
 
 // newMapper starts reading src and mapping its rows for m.
 func newMapper(m *Mapping, src readers.Source) *mapper {
@@ -90,12 +95,15 @@ func (mp *mapper) read(work chan<- *mappedBatch) {
 	defer close(work)
 	for {
 		b := &mappedBatch{rows: make([]mappedRow, 0, mapBatch), ready: make(chan struct{})}
-		end := false
-		for len(b.rows) < mapBatch && !end {
+		end, size := false, 0
+		for len(b.rows) < mapBatch && size < mapBatchBytes && !end {
 			row, err := mp.src.Next()
 			switch {
 			case err == nil:
 				b.rows = append(b.rows, mappedRow{row: row})
+				for _, c := range row.Cells {
+					size += len(c)
+				}
 			case err == io.EOF:
 				end = true
 			default:

@@ -214,3 +214,40 @@ func TestDryRunManyRowsInOrder(t *testing.T) {
 		t.Errorf("errors.csv rows %v,\nwant %v", got, wantRejected)
 	}
 }
+
+// bigRows gives n rows of one cell of size bytes.
+type bigRows struct{ n, size, next int }
+
+func (s *bigRows) Header() []string { return []string{"ID"} }
+func (s *bigRows) Close() error     { return nil }
+func (s *bigRows) Next() (readers.Row, error) {
+	if s.next == s.n {
+		return readers.Row{}, io.EOF
+	}
+	s.next++
+	return readers.Row{Num: s.next + 1, Cells: []string{strings.Repeat("x", s.size)}}, nil
+}
+
+// Large rows make small batches: what is read ahead stays a few MiB.
+func TestMapperBatchBytes(t *testing.T) {
+	t.Parallel()
+	m, err := Parse("m.yaml", []byte("version: 1\nimport: customer\nfields:\n  myId: ID\n  name: { value: x }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Bind("in.csv", []string{"ID"}); err != nil {
+		t.Fatal(err)
+	}
+	const size = 300 << 10
+	mp := newMapper(m, &bigRows{n: 50, size: size})
+	defer mp.stop()
+	for num := 2; num < 52; num++ {
+		mr, err := mp.Next()
+		if err != nil || mr.row.Num != num {
+			t.Fatalf("row %d: %v, %v", num, mr, err)
+		}
+		if rows := len(mp.cur.rows); rows > mapBatchBytes/size+1 {
+			t.Fatalf("a batch of %d rows of %d KiB", rows, size>>10)
+		}
+	}
+}
