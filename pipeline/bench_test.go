@@ -5,8 +5,9 @@ package pipeline_test
 //
 //   - BenchmarkDryRunCSV: a customers CSV turned into payloads in a dry run
 //     (read, where filter, transforms, checks, expression, payloads.jsonl).
-//     Reports rows/s, peak-heap-MB and peak-rss-MB. Goal: memory flat in the
-//     number of rows, under 150 MB at 1,000,000 rows.
+//     Reports rows/s, ns/row, allocs/row, B/row, peak-heap-MB and
+//     peak-rss-MB. Goal: memory flat in the number of rows, under 150 MB at
+//     1,000,000 rows. scripts/bench.sh compares a dry run with Miller.
 //
 //     STBULK_BENCH_ROWS=1000000 go test -run '^$' -bench DryRunCSV -benchtime 1x ./pipeline/
 //
@@ -294,6 +295,8 @@ func BenchmarkDryRunCSV(b *testing.B) {
 	runtime.GC()
 	rssReset := resetPeakRSS()
 	heap := startHeapSampler()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	iter := 0
 	var sum *pipeline.Summary
 	for b.Loop() {
@@ -319,7 +322,13 @@ func BenchmarkDryRunCSV(b *testing.B) {
 		iter++
 	}
 	peak := heap.Stop()
-	b.ReportMetric(float64(rows)*float64(iter)/b.Elapsed().Seconds(), "rows/s")
+	runtime.ReadMemStats(&after)
+	n := float64(rows) * float64(iter)
+	b.ReportMetric(n/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/row")
+	// The whole process's, iterations and what the sampler does included.
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/row")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n, "B/row")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	if rss, ok := peakRSS(); ok {
 		b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MB")

@@ -1,10 +1,10 @@
 package pipeline
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stbulk/stbulk/readers"
 )
@@ -46,25 +46,42 @@ type dupIndex struct {
 	fold bool
 	// rows is the row that first wrote each record; with DuplicatesLast,
 	// the row that last writes it (from a first reading of the input).
-	rows map[string]int
+	rows *rowIndex
+	key  []byte // the name of a record, being folded
 }
 
 func newDupIndex(policy Duplicates, fold bool) *dupIndex {
-	return &dupIndex{policy: policy, fold: fold, rows: map[string]int{}}
+	return &dupIndex{policy: policy, fold: fold, rows: newRowIndex()}
 }
 
-func (x *dupIndex) name(id string) string {
-	if x.fold {
-		return strings.ToLower(id)
+// name is how a record is known in the index: id, folded to lower case
+// (as strings.ToLower) when keys compare without regard to case. It is
+// valid until the next call.
+func (x *dupIndex) name(id string) []byte {
+	x.key = x.key[:0]
+	if !x.fold {
+		return append(x.key, id...)
 	}
-	return id
+	for i := 0; i < len(id); i++ {
+		if id[i] >= utf8.RuneSelf {
+			return append(x.key, strings.ToLower(id)...)
+		}
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		x.key = append(x.key, c)
+	}
+	return x.key
 }
 
 // note records, for DuplicatesLast, that row writes the records ids: the
 // last row noted for a record is the one kept.
 func (x *dupIndex) note(row int, ids []string) {
 	for _, id := range ids {
-		x.rows[x.name(id)] = row
+		x.rows.Put(x.name(id), row)
 	}
 }
 
@@ -73,25 +90,37 @@ func (x *dupIndex) note(row int, ids []string) {
 // duplicate is remembered (but for DuplicatesLast, which knows every row
 // from note).
 func (x *dupIndex) check(row int, ids []string) (string, bool) {
+	if len(ids) == 1 && x.policy != DuplicatesLast {
+		// One record, remembered unless another row has it: one look.
+		if other, seen := x.rows.Add(x.name(ids[0]), row); seen && other != row {
+			return x.why(ids[0], other), true
+		}
+		return "", false
+	}
 	for _, id := range ids {
-		other, seen := x.rows[x.name(id)]
+		other, seen := x.rows.Get(x.name(id))
 		if !seen || other == row {
 			continue
 		}
-		switch x.policy {
-		case DuplicatesFirst:
-			return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: first)", id, other), true
-		case DuplicatesLast:
-			return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: last)", id, other), true
-		}
-		return fmt.Sprintf("duplicate key %s: also row %d", id, other), true
+		return x.why(id, other), true
 	}
 	if x.policy != DuplicatesLast {
 		for _, id := range ids {
-			x.rows[x.name(id)] = row
+			x.rows.Put(x.name(id), row)
 		}
 	}
 	return "", false
+}
+
+// why says that row other has record id too.
+func (x *dupIndex) why(id string, other int) string {
+	switch x.policy {
+	case DuplicatesFirst:
+		return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: first)", id, other)
+	case DuplicatesLast:
+		return fmt.Sprintf("duplicate key %s: row %d is kept (duplicates: last)", id, other)
+	}
+	return fmt.Sprintf("duplicate key %s: also row %d", id, other)
 }
 
 // identities are the records a row writes, for the duplicate index: p is
@@ -123,26 +152,20 @@ func (r *runner) indexDuplicates(o *opened) (*dupIndex, error) {
 		return nil, err
 	}
 	defer src.Close()
+	mp := newMapper(m, src)
+	defer mp.stop() // before src is closed
 	for ctx.Err() == nil {
-		row, err := src.Next()
+		mr, err := mp.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var re *readers.RowError
-			if errors.As(err, &re) {
-				continue // an unreadable row is rejected: it writes nothing
-			}
 			return nil, err
 		}
-		if ok, err := m.Match(row); err != nil || !ok {
-			continue
+		if mr.rowErr != nil || mr.matchErr != nil || !mr.match {
+			continue // an unreadable or filtered row writes nothing
 		}
-		p, err := m.Build(row)
-		if err == nil && m.Entity.Prepare != nil {
-			err = m.Entity.Prepare(p)
-		}
-		x.note(row.Num, m.identities(p, err == nil))
+		x.note(mr.row.Num, mr.ids)
 	}
 	return x, nil
 }

@@ -16,7 +16,7 @@ import (
 // that every row of the input is in a report.
 func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- result) {
 	m := o.m
-	ctx := r.stop.reading
+	ctx, calls := r.stop.reading, r.stop.calls()
 	b := newBatcher(m.BatchSize, m.Entity.Batch.Grouping())
 	if led := r.ledger; led != nil && b.group != nil {
 		b.unchanged = func(items []catalog.Item) bool {
@@ -38,6 +38,8 @@ func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- resu
 				for i, row := range j.rows {
 					results <- result{row: row, outcome: Unchanged, key: m.Entity.Key(j.items[i].Payload), payload: j.items[i].Payload}
 				}
+			case r.inline:
+				r.deliver(calls, m, j, results)
 			default:
 				select {
 				case jobs <- j:
@@ -56,42 +58,34 @@ func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- resu
 		results <- result{fatalRead: fmt.Errorf("%s cannot be read for duplicates: last: %w", o.input, err)}
 		return
 	}
+	mp := newMapper(m, o.src)
+	defer mp.stop()
 	for ctx.Err() == nil {
-		row, err := o.src.Next()
+		mr, err := mp.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var re *readers.RowError
-			if !errors.As(err, &re) {
-				results <- result{fatalRead: fmt.Errorf("%s cannot be read further: %w", o.input, err)}
-				hand(b.flush()...)
-				return
-			}
-			row := rowOf(re)
-			// What could be read still names the row's keys, so that its
-			// children are skipped rather than sent to fail.
-			var p Payload
-			if row.Cells != nil {
-				p, _ = m.Build(row)
-			}
-			reject(result{row: row, outcome: Rejected, reason: rowErrorReason(re), payload: p})
+			results <- result{fatalRead: fmt.Errorf("%s cannot be read further: %w", o.input, err)}
+			hand(b.flush()...)
+			return
+		}
+		row := mr.row
+		if re := mr.rowErr; re != nil {
+			reject(result{row: row, outcome: Rejected, reason: rowErrorReason(re), payload: mr.p})
 			continue
 		}
-		if ok, err := m.Match(row); err != nil {
-			reject(result{row: row, outcome: Rejected, reason: "where: " + err.Error()})
+		if mr.matchErr != nil {
+			reject(result{row: row, outcome: Rejected, reason: "where: " + mr.matchErr.Error()})
 			continue
-		} else if !ok {
+		} else if !mr.match {
 			results <- result{row: row, outcome: Filtered, reason: "where: " + m.Where.Src}
 			continue
 		}
-		p, err := m.Build(row)
-		if err == nil && m.Entity.Prepare != nil {
-			err = m.Entity.Prepare(p)
-		}
+		p, err := mr.p, mr.err
 		// A duplicate is found before anything else refuses the row: its
 		// record is written by another row, whatever becomes of this one.
-		dup, isDup := dups.check(row.Num, m.identities(p, err == nil))
+		dup, isDup := dups.check(row.Num, mr.ids)
 		switch {
 		case isDup && m.Duplicates != DuplicatesError:
 			results <- result{row: row, outcome: Duplicate, reason: dup, payload: p, dup: true}
@@ -131,15 +125,16 @@ func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- resu
 		hand(b.add(row, it, results)...)
 	}
 	hand(b.flush()...)
-	r.drain(o, results)
+	r.drain(o, mp.stop(), results)
 }
 
-// drain records the rows left in a source after the run stopped as not
-// sent, with what the reader could read of them.
-func (r *runner) drain(o *opened, results chan<- result) {
+// drain records the rows left in a source (src: o's, after what was read
+// ahead) after the run stopped as not sent, with what the reader could read
+// of them.
+func (r *runner) drain(o *opened, src readers.Source, results chan<- result) {
 	why := "not sent: " + r.stopReason()
 	for {
-		row, err := o.src.Next()
+		row, err := src.Next()
 		if err == io.EOF {
 			return
 		}

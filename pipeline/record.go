@@ -135,7 +135,8 @@ type Payload map[string]any
 // did not fail (its keys tell the row's children that it failed). Empty values are left out of the
 // payload, so that an update never blanks a field by accident.
 func (m *Mapping) Build(row readers.Row) (Payload, error) {
-	p := Payload{}
+	// Room for a key per field: nested and custom fields take fewer.
+	p := make(Payload, len(m.Fields))
 	var errs RowErrors
 	for _, r := range m.Fields {
 		v, err := r.value(row)
@@ -145,7 +146,8 @@ func (m *Mapping) Build(row readers.Row) (Payload, error) {
 		if err == nil {
 			err = r.Checks.Check(v)
 		}
-		if err == nil {
+		if err == nil && hasNUL(v) {
+			// A key holding NUL is refused (no other value holds one).
 			err = m.Entity.CheckKey(r.Target.Name, v.String())
 		}
 		if err == nil && !v.IsEmpty() {
@@ -163,6 +165,19 @@ func (m *Mapping) Build(row readers.Row) (Payload, error) {
 		return p, errs
 	}
 	return p, nil
+}
+
+// hasNUL reports whether a text, or an item of a list, holds a NUL.
+func hasNUL(v transforms.Value) bool {
+	if !v.IsList() {
+		return strings.IndexByte(v.String(), 0) >= 0
+	}
+	for _, it := range v.Items() {
+		if strings.IndexByte(it, 0) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *FieldRule) value(row readers.Row) (transforms.Value, error) {
@@ -229,14 +244,18 @@ func convert(f catalog.Field, v transforms.Value) (any, error) {
 	s := strings.TrimSpace(v.String())
 	switch k {
 	case catalog.KindNumber:
-		n, err := synchroteam.ParseNumber(s)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a number (add a number transform for thousands separators)", s)
+		text := s
+		if !canonicalDecimal(s) {
+			n, err := synchroteam.ParseNumber(s)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not a number (add a number transform for thousands separators)", s)
+			}
+			text = n.Text()
 		}
-		if err := inRange(f, s, n); err != nil {
+		if err := inRange(f, s, text); err != nil {
 			return nil, err
 		}
-		return json.Number(n.Text()), nil
+		return json.Number(text), nil
 	case catalog.KindInteger:
 		i, err := strconv.ParseInt(s, 10, 64)
 		if errors.Is(err, strconv.ErrRange) {
@@ -269,15 +288,42 @@ func convert(f catalog.Field, v transforms.Value) (any, error) {
 	return v.String(), nil
 }
 
-// inRange checks a number against its field's bounds. The value read as a
-// float decides, unless it equals a bound, where its exact text does.
-func inRange(f catalog.Field, s string, n synchroteam.Number) error {
+// canonicalDecimal reports whether s is a number as the number transform
+// writes it, short enough to be finite: an optional "-", digits without a
+// leading zero (but for "0" itself), and an optional fraction. Such a text
+// is its own synchroteam.Number Text, so it is not read again.
+func canonicalDecimal(s string) bool {
+	if s != "" && s[0] == '-' {
+		s = s[1:]
+	}
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	ip, fp, dot := strings.Cut(s, ".")
+	if ip == "" || len(ip) > 1 && ip[0] == '0' || dot && fp == "" {
+		return false
+	}
+	return allDigits(ip) && allDigits(fp)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// inRange checks a number (s, written canonically as text) against its
+// field's bounds. The value read as a float decides, unless it equals a
+// bound, where its exact text does.
+func inRange(f catalog.Field, s, text string) error {
 	if f.Min == "" && f.Max == "" {
 		return nil
 	}
-	below := func(a, b string) bool { // a < b
-		fa, _ := strconv.ParseFloat(a, 64)
-		fb, _ := strconv.ParseFloat(b, 64)
+	v, _ := strconv.ParseFloat(text, 64)
+	below := func(a string, fa float64, b string, fb float64) bool { // a < b
 		if fa != fb {
 			return fa < fb
 		}
@@ -285,8 +331,11 @@ func inRange(f catalog.Field, s string, n synchroteam.Number) error {
 		rb, ok2 := new(big.Rat).SetString(b)
 		return ok1 && ok2 && ra.Cmp(rb) < 0
 	}
-	text := n.Text()
-	if (f.Min != "" && below(text, f.Min)) || (f.Max != "" && below(f.Max, text)) {
+	bound := func(b string) float64 {
+		f, _ := strconv.ParseFloat(b, 64)
+		return f
+	}
+	if (f.Min != "" && below(text, v, f.Min, bound(f.Min))) || (f.Max != "" && below(f.Max, bound(f.Max), text, v)) {
 		return fmt.Errorf("%q is out of range: %s to %s", s, f.Min, f.Max)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stbulk/stbulk/readers"
+	"github.com/stbulk/stbulk/synchroteam"
 	"github.com/stbulk/stbulk/synchroteam/catalog"
 	"github.com/stbulk/stbulk/transforms"
 )
@@ -126,4 +127,43 @@ fields:
 			t.Errorf("Build(%q): price = %v, want %s", in, p["price"], want)
 		}
 	}
+}
+
+// A number written as the number transform writes it is not read again:
+// it must be what reading it gives (synchroteam.ParseNumber, then Text).
+func TestCanonicalDecimalIsItsOwnText(t *testing.T) {
+	t.Parallel()
+	taken := 0
+	for _, s := range []string{
+		"0", "-0", "7", "-7", "12", "47.2126", "-6.7887", "0.5", "-0.0000001", "12.50", "90", "123456789012345678901234567890",
+		"1234567890123456789012345678901234", "00", "07", "-", "", ".5", "5.", "+5", "1,5", "1e5", "1.2.3", " 5", "5 ", "-0.0",
+	} {
+		if !canonicalDecimal(s) {
+			continue
+		}
+		taken++
+		checkOwnText(t, s)
+	}
+	if taken == 0 {
+		t.Error("no text was taken as canonical")
+	}
+}
+
+func checkOwnText(t *testing.T, s string) {
+	t.Helper()
+	n, err := synchroteam.ParseNumber(s)
+	if err != nil || n.Text() != s {
+		t.Errorf("canonicalDecimal(%q), but ParseNumber gives %q, %v", s, n.Text(), err)
+	}
+}
+
+func FuzzCanonicalDecimal(f *testing.F) {
+	for _, s := range []string{"0", "-12.5", "00", "1.", "1e3", "99999999999999999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if canonicalDecimal(s) {
+			checkOwnText(t, s)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/stbulk/stbulk/readers"
@@ -53,6 +54,7 @@ type reports struct {
 	payloads *writers.JSONLines
 	planned  map[int]string      // what a plan made just before said of each row sent
 	grouper  *htmlreport.Grouper // the rows not sent, by reason, for report.html
+	line     []byte              // a payload line being encoded, reused
 
 	errorsPath, filteredPath, successPath, payloadsPath string
 }
@@ -122,6 +124,19 @@ type payloadLine struct {
 	Payload map[string]any `json:"payload"`
 }
 
+// appendPayloadLine appends the line of payloads.jsonl of a row, as
+// encoding/json encodes its payloadLine.
+func appendPayloadLine(dst []byte, row int, p map[string]any) ([]byte, error) {
+	dst = append(dst, `{"_row":`...)
+	dst = strconv.AppendInt(dst, int64(row), 10)
+	dst = append(dst, `,"payload":`...)
+	dst, err := writers.AppendJSON(dst, p)
+	if err != nil {
+		return nil, err
+	}
+	return append(dst, '}'), nil
+}
+
 func (rep *reports) files(ms *MappingSummary) {
 	ms.Errors, ms.FilteredFile, ms.Success, ms.Payloads = rep.errorsPath, rep.filteredPath, rep.successPath, rep.payloadsPath
 }
@@ -130,7 +145,13 @@ func (rep *reports) record(res result) error {
 	switch res.outcome {
 	case Sent:
 		if rep.payloads != nil {
-			return rep.payloads.Add(payloadLine{Row: res.row.Num, Payload: res.payload})
+			line, err := appendPayloadLine(rep.line[:0], res.row.Num, res.payload)
+			if err != nil {
+				// Add says what cannot be encoded, naming the line.
+				return rep.payloads.Add(payloadLine{Row: res.row.Num, Payload: res.payload})
+			}
+			rep.line = line
+			return rep.payloads.AddEncoded(line)
 		}
 		return rep.success.Add(res.row.Num, res.row.Cells, rep.sentAs(res.row.Num), res.key, res.id)
 	case Unchanged:

@@ -299,6 +299,9 @@ type runner struct {
 	replay        *replayed             // the journal of the run resumed, if any
 	ledger        *ledger               // the mapping's, with --changed-only
 	ledgers       map[string]*ledger
+	// inline: the producer delivers the mapping's jobs itself (a dry run
+	// without a journal or a ledger); else the senders do.
+	inline bool
 }
 
 // job is one unit of work for the senders: one row, or a batch of rows.
@@ -362,13 +365,19 @@ func (r *runner) runMapping(mi int, o *opened, dir string) (MappingSummary, erro
 	queue := max(r.opts.Concurrency, 16)
 	jobs := make(chan job, queue)
 	results := make(chan result, 4*r.opts.Concurrency)
+	// A dry run's sender does nothing but accept: without a journal or a
+	// ledger to keep, the producer delivers each job itself, in order.
+	senders := r.opts.Concurrency
+	if r.inline = r.opts.DryRun && r.journal == nil && r.ledger == nil; r.inline {
+		senders = 0
+	}
 	var g errgroup.Group
 	g.Go(func() error {
 		defer close(jobs)
 		r.produce(mi, o, jobs, results)
 		return nil
 	})
-	for range r.opts.Concurrency {
+	for range senders {
 		g.Go(func() error {
 			ctx := r.stop.calls()
 			for j := range jobs {
@@ -459,8 +468,14 @@ func (r *runner) deliver(ctx context.Context, m *Mapping, j job, results chan<- 
 	}
 	res := r.to.send(ctx, e, j.items)
 	r.ledger.sent(e, j.items, res)
+	// The key is for the success file and the journal: a dry run writes
+	// neither, unless it resumes a run.
+	keyed := !r.opts.DryRun || r.journal != nil
 	for i, rr := range res {
-		out := result{row: j.rows[i], outcome: Sent, key: e.Key(j.items[i].Payload), id: rr.id, payload: j.items[i].Payload, batch: batch}
+		out := result{row: j.rows[i], outcome: Sent, id: rr.id, payload: j.items[i].Payload, batch: batch}
+		if keyed {
+			out.key = e.Key(j.items[i].Payload)
+		}
 		if batch != "" {
 			out.batchLen = len(res)
 		}

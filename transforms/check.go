@@ -100,6 +100,18 @@ func (c textCheck) Check(v Value) error {
 // checkEmail accepts a bare address (no display name, no angle brackets)
 // whose domain has a dot.
 func checkEmail(s string) error {
+	if at, ok := plainAddress(s); ok {
+		// net/mail reads such an address as it is: no need to ask it.
+		if !strings.Contains(s[at+1:], ".") {
+			return fmt.Errorf("email: %q has no domain name after @", s)
+		}
+		return nil
+	}
+	return checkEmailMail(s)
+}
+
+// checkEmailMail is checkEmail through net/mail, for any text.
+func checkEmailMail(s string) error {
 	a, err := mail.ParseAddress(s)
 	if err != nil {
 		return fmt.Errorf("email: %q is not a valid address", s)
@@ -113,6 +125,52 @@ func checkEmail(s string) error {
 	}
 	return nil
 }
+
+// plainAddress reports whether s is an address that net/mail reads as a
+// bare address equal to s, and where its "@" is: ASCII only, a local part
+// and a domain that are each atoms (RFC 5322 atext) joined by single dots,
+// not starting or ending with a dot. Other texts, valid or not, are left to
+// net/mail.
+func plainAddress(s string) (int, bool) {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return 0, false
+	}
+	if !dotAtom(s[:at]) || !dotAtom(s[at+1:]) {
+		return 0, false
+	}
+	return at, true
+}
+
+// dotAtom reports whether s is ASCII atext characters in runs joined by
+// single dots, without a dot at either end.
+func dotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '.' {
+			if s[i-1] == '.' {
+				return false
+			}
+			continue
+		}
+		if c >= utf8.RuneSelf || !atext[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// atext marks the ASCII characters of RFC 5322's atext, as net/mail reads
+// atoms: the visible characters but the specials ()<>[]:;@\,".
+var atext = func() (t [utf8.RuneSelf]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = !strings.ContainsRune(`()<>[]:;@\,".`, c)
+	}
+	return t
+}()
 
 // newRegexCheck: "pattern" or {pattern: "...", message: "..."}. The
 // pattern must match the whole value.

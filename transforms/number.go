@@ -60,6 +60,12 @@ func isDigit(r rune) bool { return '0' <= r && r <= '9' }
 // "12,500"), which is ambiguous and refused. Spaces (including non-breaking
 // and narrow non-breaking spaces) and apostrophes always group thousands.
 func parseNumber(s string, f numberFormat) (string, error) {
+	return readNumber(s, f, true)
+}
+
+// readNumber is parseNumber; plain says whether plain numbers take the
+// shortcut of plainNumber.
+func readNumber(s string, f numberFormat, plain bool) (string, error) {
 	t := trimSpace(s)
 	if t == "" {
 		return "", nil
@@ -71,6 +77,9 @@ func parseNumber(s string, f numberFormat) (string, error) {
 	if r, n := utf8.DecodeRuneInString(t); r == '-' || r == '+' || r == '\u2212' {
 		neg = r != '+'
 		t = t[n:]
+	}
+	if out, ok := plainNumber(t, neg, f.decimal); ok && plain {
+		return out, nil
 	}
 	mant, exp := t, 0
 	if i := strings.IndexAny(t, "eE"); i >= 0 {
@@ -136,6 +145,30 @@ func parseNumber(s string, f numberFormat) (string, error) {
 		return "", fmt.Errorf("%q is out of range", s)
 	}
 	return out, nil
+}
+
+// plainNumber reads t, a number without its sign, when it is digits, or
+// digits, the decimal separator dec (when given) and digits, short enough
+// to be finite: what parseNumber would give, without its general reading.
+func plainNumber(t string, neg bool, dec byte) (string, bool) {
+	if t == "" || len(t) > 30 {
+		return "", false
+	}
+	point := -1
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case '0' <= c && c <= '9':
+		case c == dec && dec != 0 && point < 0 && i > 0 && i < len(t)-1:
+			point = i
+		default:
+			return "", false
+		}
+	}
+	if point < 0 {
+		return canonical(neg, t, "", 0), true
+	}
+	return canonical(neg, t[:point], t[point+1:], 0), true
 }
 
 // guessDecimal decides the decimal separator of mant when none was given.
@@ -230,6 +263,9 @@ func ungroup(s string, dec, thousands byte) (string, error) {
 
 // canonical writes digits intDigits.frac × 10^exp without leading or trailing zeros.
 func canonical(neg bool, intDigits, frac string, exp int) string {
+	if exp == 0 {
+		return canonicalPoint(neg, intDigits, frac)
+	}
 	digits := intDigits + frac
 	point := len(intDigits) + exp
 	var ip, fp string
@@ -254,6 +290,30 @@ func canonical(neg bool, intDigits, frac string, exp int) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// canonicalPoint is canonical without an exponent, allocating only the
+// result, and not even that when it is a part of intDigits.
+func canonicalPoint(neg bool, intDigits, frac string) string {
+	ip := strings.TrimLeft(intDigits, "0")
+	fp := strings.TrimRight(frac, "0")
+	if ip == "" {
+		ip = "0"
+	}
+	if fp == "" && (!neg || ip == "0") {
+		return ip
+	}
+	var b strings.Builder
+	b.Grow(len(ip) + 1 + len(fp) + 1)
+	if neg {
+		b.WriteByte('-')
+	}
+	b.WriteString(ip)
+	if fp != "" {
+		b.WriteByte('.')
+		b.WriteString(fp)
+	}
+	return b.String()
 }
 
 // roundHalfAway rounds a canonical number to an integer, halves away from zero.

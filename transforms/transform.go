@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
+	"golang.org/x/text/transform"
 )
 
 // Transform changes a value on its way from a cell to a payload field.
@@ -124,6 +126,14 @@ func isBlank(s string) bool { return trimSpace(s) == "" }
 
 // squash trims s and replaces each run of white space inside it by one space.
 func squash(s string) string {
+	if squashed(s) {
+		return s
+	}
+	return squashRuns(s)
+}
+
+// squashRuns is squash for any text.
+func squashRuns(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -141,21 +151,75 @@ func squash(s string) string {
 	return b.String()
 }
 
+// squashed reports whether squash leaves s as it is: valid UTF-8 whose
+// only white space is single U+0020 spaces between other characters.
+func squashed(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	space := false
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b == ' ' {
+				if space {
+					return false
+				}
+				space = true
+			} else if b < ' ' {
+				return false // white space, or a control character squash keeps: no matter
+			} else {
+				space = false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || isSpace(r) {
+			return false
+		}
+		space = false
+		i += size
+	}
+	return true
+}
+
 // titleCaser title-cases text; a cases.Caser is stateful, so each goroutine
-// takes its own from the pool.
+// takes its own from the pool, with a buffer for the result.
 type titleCaser struct{ pool sync.Pool }
+
+type titleState struct {
+	c        cases.Caser
+	src, dst []byte
+}
 
 func newTitleCaser(tag language.Tag) *titleCaser {
 	t := &titleCaser{}
-	t.pool.New = func() any { c := cases.Title(tag); return &c }
+	t.pool.New = func() any {
+		return &titleState{c: cases.Title(tag), src: make([]byte, 0, 128), dst: make([]byte, 0, 256)}
+	}
 	return t
 }
 
+// String returns s title-cased, as cases.Caser.String does, allocating only
+// the result, and only when it differs from s.
 func (t *titleCaser) String(s string) string {
-	c := t.pool.Get().(*cases.Caser)
-	out := c.String(s)
-	t.pool.Put(c)
-	return out
+	st := t.pool.Get().(*titleState)
+	defer t.pool.Put(st)
+	st.src = append(st.src[:0], s...)
+	// transform.Append allocates when dst has no room left: it has.
+	out, _, err := transform.Append(st.c, st.dst[:0:cap(st.dst)], st.src)
+	if err != nil {
+		return st.c.String(s)
+	}
+	st.dst = out[:0]
+	if string(out) == s {
+		return s
+	}
+	return string(out)
 }
 
 func newTitle(arg any) (Transform, error) {
@@ -233,12 +297,18 @@ type splitTransform struct{ sep string }
 
 func (t splitTransform) Apply(v Value) (Value, error) {
 	var out []string
+	if !v.IsList() && v.text != "" {
+		out = make([]string, 0, strings.Count(v.text, t.sep)+1)
+	}
 	for _, s := range v.Items() {
 		for part := range strings.SplitSeq(s, t.sep) {
 			if part = trimSpace(part); part != "" {
 				out = append(out, part)
 			}
 		}
+	}
+	if len(out) == 0 {
+		out = nil // as without the room made above
 	}
 	return List(out), nil
 }

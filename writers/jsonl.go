@@ -2,7 +2,6 @@ package writers
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -17,7 +16,7 @@ type JSONLines struct {
 	path   string
 	f      *os.File
 	buf    *bufio.Writer
-	enc    *json.Encoder
+	line   []byte // the line being encoded, reused
 	n      int
 	closed bool
 }
@@ -28,23 +27,38 @@ func NewJSONLines(path string) (*JSONLines, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &JSONLines{path: path, f: f, buf: bufio.NewWriterSize(f, 64<<10)}
-	j.enc = json.NewEncoder(j.buf)
-	j.enc.SetEscapeHTML(false)
-	return j, nil
+	return &JSONLines{path: path, f: f, buf: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
 // Path returns the file's path.
 func (j *JSONLines) Path() string { return j.path }
 
-// Add writes v, as encoding/json encodes it, on a line of its own. A value
-// that cannot be encoded is an error naming the line, and nothing is
-// written.
+// Add writes v, as encoding/json encodes it (see AppendJSON), on a line of
+// its own. A value that cannot be encoded is an error naming the line, and
+// nothing is written.
 func (j *JSONLines) Add(v any) error {
 	if j.closed {
 		return fmt.Errorf("%s: the file is closed", j.path)
 	}
-	if err := j.enc.Encode(v); err != nil {
+	line, err := AppendJSON(j.line[:0], v)
+	if err != nil {
+		return fmt.Errorf("%s:%d: %w", j.path, j.n+1, err)
+	}
+	j.line = line
+	return j.AddEncoded(line)
+}
+
+// AddEncoded writes line, one JSON value as AppendJSON encodes it, and a
+// newline.
+func (j *JSONLines) AddEncoded(line []byte) error {
+	if j.closed {
+		return fmt.Errorf("%s: the file is closed", j.path)
+	}
+	_, err := j.buf.Write(line)
+	if err == nil {
+		err = j.buf.WriteByte('\n')
+	}
+	if err != nil {
 		return fmt.Errorf("%s:%d: %w", j.path, j.n+1, err)
 	}
 	j.n++

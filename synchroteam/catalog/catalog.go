@@ -392,8 +392,12 @@ func (e *Entity) Key(p Payload) string {
 	}
 	var parts []string
 	for _, k := range e.Keys {
-		if v, ok := Value(p, k); ok && fmt.Sprint(v) != "" {
-			parts = append(parts, k+"="+fmt.Sprint(v))
+		if v, ok := Value(p, k); ok {
+			s := valueText(v)
+			if s == "" {
+				continue
+			}
+			parts = append(parts, k+"="+s)
 			if e.Batch == nil {
 				break
 			}
@@ -419,8 +423,11 @@ func (e *Entity) Identities(p Payload) []string {
 		var parts []string
 		for _, k := range e.Keys {
 			v, ok := Value(p, k)
-			s := strings.TrimSpace(fmt.Sprint(v))
-			if !ok || s == "" {
+			if !ok {
+				continue
+			}
+			s := strings.TrimSpace(valueText(v))
+			if s == "" {
 				continue
 			}
 			parts = append(parts, k+"="+s)
@@ -459,6 +466,15 @@ func Value(p Payload, field string) (any, bool) {
 		return nil, false
 	}
 	return Value(obj, rest)
+}
+
+// valueText is a payload's value as fmt.Sprint writes it, without fmt for
+// a text.
+func valueText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
 }
 
 func isEmptyValue(v any) bool {
