@@ -31,6 +31,15 @@ type Chain []Transform
 func (c Chain) Apply(v Value) (Value, error) {
 	var err error
 	for _, t := range c {
+		if tt, ok := t.(textTransform); ok && !v.list {
+			// What Apply does with a text, without its detour.
+			var s string
+			if s, err = tt.f(v.text); err != nil {
+				return Value{}, err
+			}
+			v = Text(s)
+			continue
+		}
 		if v, err = t.Apply(v); err != nil {
 			return Value{}, err
 		}
