@@ -60,6 +60,7 @@ func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- resu
 	}
 	mp := newMapper(m, o.src)
 	defer mp.stop()
+	single := job{rows: make([]readers.Row, 1), items: make([]catalog.Item, 1), mi: mi}
 	for ctx.Err() == nil {
 		mr, err := mp.Next()
 		if err == io.EOF {
@@ -118,6 +119,13 @@ func (r *runner) produce(mi int, o *opened, jobs chan<- job, results chan<- resu
 			}
 		}
 		it := catalog.Item{Row: row.Num, Payload: p}
+		if m.Entity.Batch == nil && r.inline {
+			// Delivered before hand returns: the job of the row before
+			// serves again.
+			single.rows[0], single.items[0] = row, it
+			hand(single)
+			continue
+		}
 		if m.Entity.Batch == nil {
 			hand(job{rows: []readers.Row{row}, items: []catalog.Item{it}, mi: mi})
 			continue

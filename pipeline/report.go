@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/stbulk/stbulk/readers"
@@ -54,6 +53,7 @@ type reports struct {
 	payloads *writers.JSONLines
 	planned  map[int]string      // what a plan made just before said of each row sent
 	grouper  *htmlreport.Grouper // the rows not sent, by reason, for report.html
+	plan     *payloadPlan        // how payloads.jsonl writes the mapping's payloads
 	line     []byte              // a payload line being encoded, reused
 
 	errorsPath, filteredPath, successPath, payloadsPath string
@@ -103,6 +103,7 @@ func openReports(dir string, o *opened, dry bool) (*reports, error) {
 	if dry {
 		rep.payloadsPath = filepath.Join(dir, "payloads.jsonl")
 		rep.payloads, err = writers.NewJSONLines(rep.payloadsPath)
+		rep.plan = newPayloadPlan(o.m)
 	} else {
 		rep.successPath = filepath.Join(dir, "success.csv")
 		rep.success, err = writers.NewSuccess(rep.successPath, o.header)
@@ -124,19 +125,6 @@ type payloadLine struct {
 	Payload map[string]any `json:"payload"`
 }
 
-// appendPayloadLine appends the line of payloads.jsonl of a row, as
-// encoding/json encodes its payloadLine.
-func appendPayloadLine(dst []byte, row int, p map[string]any) ([]byte, error) {
-	dst = append(dst, `{"_row":`...)
-	dst = strconv.AppendInt(dst, int64(row), 10)
-	dst = append(dst, `,"payload":`...)
-	dst, err := writers.AppendJSON(dst, p)
-	if err != nil {
-		return nil, err
-	}
-	return append(dst, '}'), nil
-}
-
 func (rep *reports) files(ms *MappingSummary) {
 	ms.Errors, ms.FilteredFile, ms.Success, ms.Payloads = rep.errorsPath, rep.filteredPath, rep.successPath, rep.payloadsPath
 }
@@ -145,7 +133,7 @@ func (rep *reports) record(res result) error {
 	switch res.outcome {
 	case Sent:
 		if rep.payloads != nil {
-			line, err := appendPayloadLine(rep.line[:0], res.row.Num, res.payload)
+			line, err := rep.plan.appendLine(rep.line[:0], res.row.Num, res.payload)
 			if err != nil {
 				// Add says what cannot be encoded, naming the line.
 				return rep.payloads.Add(payloadLine{Row: res.row.Num, Payload: res.payload})

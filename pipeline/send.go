@@ -72,8 +72,16 @@ func (a api) count(sum *Summary) {
 type dryRun struct{}
 
 func (dryRun) send(_ context.Context, _ *catalog.Entity, items []catalog.Item) []receipt {
+	if len(items) <= len(noReceipts) {
+		return noReceipts[:len(items)]
+	}
 	return make([]receipt, len(items))
 }
+
+// noReceipts are the receipts of a dry run, all zero: its callers only read
+// them.
+var noReceipts [256]receipt
+
 func (dryRun) account() (string, string)       { return "", "" }
 func (dryRun) timeline() *synchroteam.Timeline { return nil }
 func (dryRun) quota() (int64, bool)            { return 0, false }

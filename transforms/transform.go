@@ -31,6 +31,15 @@ type Chain []Transform
 func (c Chain) Apply(v Value) (Value, error) {
 	var err error
 	for _, t := range c {
+		if tt, ok := t.(textTransform); ok && !v.list {
+			// What Apply does with a text, without its detour.
+			var s string
+			if s, err = tt.f(v.text); err != nil {
+				return Value{}, err
+			}
+			v = Text(s)
+			continue
+		}
 		if v, err = t.Apply(v); err != nil {
 			return Value{}, err
 		}
@@ -132,21 +141,34 @@ func squash(s string) string {
 	return squashRuns(s)
 }
 
-// squashRuns is squash for any text.
+// squashRuns is squash for any text: each character but white space is
+// written as it is (an invalid byte as U+FFFD), each run of white space
+// between them as one space.
 func squashRuns(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if isSpace(r) {
 			space = true
+			i += size
 			continue
 		}
 		if space && b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		space = false
-		b.WriteRune(r)
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(r)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
 	}
 	return b.String()
 }

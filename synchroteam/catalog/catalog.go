@@ -420,7 +420,8 @@ func (e *Entity) Identities(p Payload) []string {
 		}
 		key = strings.TrimSpace(e.Label(p))
 	} else {
-		var parts []string
+		var buf [4]string
+		parts := buf[:0]
 		for _, k := range e.Keys {
 			v, ok := Value(p, k)
 			if !ok {
