@@ -30,17 +30,23 @@ type planKey struct {
 // stores them).
 func newPayloadPlan(m *Mapping) *payloadPlan {
 	top := map[string][]string{}
+	// declare makes name a key of the payload, with the leaves it has.
+	declare := func(name string) {
+		if _, ok := top[name]; !ok {
+			top[name] = nil
+		}
+	}
 	for _, r := range m.Fields {
 		name := r.Target.Name
 		if _, ok := catalog.CustomFieldName(name); ok {
-			top["customFieldValues"] = top["customFieldValues"]
+			declare("customFieldValues")
 			continue
 		}
 		if parent, leaf, nested := strings.Cut(name, "."); nested {
 			top[parent] = append(top[parent], leaf)
 			continue
 		}
-		top[name] = top[name]
+		declare(name)
 	}
 	p := &payloadPlan{}
 	for _, name := range sortedKeys(top) {
