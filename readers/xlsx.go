@@ -83,13 +83,20 @@ func openXLSX(path string, opts XLSXOptions, unzipLimit, sstMemory int64) (Sourc
 	return openXLSXContext(context.Background(), path, opts, unzipLimit, sstMemory)
 }
 
-func openXLSXContext(ctx context.Context, path string, opts XLSXOptions, unzipLimit, sstMemory int64) (Source, error) {
+func openXLSXContext(ctx context.Context, path string, opts XLSXOptions, unzipLimit, sstMemory int64) (src Source, err error) {
 	s, err := openSheet(ctx, path, opts, unzipLimit, sstMemory)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			src, err = nil, fmt.Errorf("%s: sheet %q: unreadable after row %d: %v", path, s.sheet, s.num, p)
+		}
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
 	if err := s.readHeader(max(opts.HeaderRow, 1)); err != nil {
-		_ = s.Close()
 		return nil, err
 	}
 	s.rows.sc.ctx = nil

@@ -24,8 +24,7 @@ type workbook struct {
 	byName map[string]*zip.File // by name ("\" read as "/")
 	byLow  map[string]*zip.File // by lower-case name
 	f      *excelize.File
-	wbPath string   // the workbook part
-	meta   []string // the parts excelize read
+	wbPath string // the workbook part
 	stubs  map[string]bool
 }
 
@@ -122,7 +121,6 @@ func (wb *workbook) openMeta() error {
 		if err != nil {
 			return fmt.Errorf("the workbook is damaged: part %s: %w", zf.Name, err)
 		}
-		wb.meta = append(wb.meta, zf.Name)
 		return nil
 	}
 	for _, zf := range wb.zr.File {
