@@ -3,7 +3,6 @@ package transforms
 import (
 	"fmt"
 	"testing"
-	"time"
 )
 
 func TestExprWorkIsBounded(t *testing.T) {
@@ -20,11 +19,10 @@ func TestExprWorkIsBounded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			start := time.Now()
+			// The budget's error is what shows the work was cut short: an
+			// unbounded evaluation of these runs for hours. (No wall-clock
+			// bound here: the machines running the tests are shared.)
 			_, err = f.Match([]string{"Ada"}, 2)
-			if took := time.Since(start); took > 2*time.Second {
-				t.Errorf("evaluation took %v", took)
-			}
 			if err == nil || err.Error() != want {
 				t.Errorf("error = %v, want %q", err, want)
 			}
