@@ -7,7 +7,7 @@
 #   STBULK=/tmp/stbulk-old scripts/bench.sh       # another stbulk binary
 #
 # It builds stbulk (unless STBULK names one) and writes the customers CSV of
-# scripts/benchcsv (10 columns, about 158 MB at 1,000,000 rows) unless the
+# scripts/benchcsv (10 columns, 165 MB (157 MiB) at 1,000,000 rows) unless the
 # cache folder (BENCH_DIR, default ~/.cache/stbulk-bench) has it, then runs
 # each RUNS times, interleaved, alternating which goes first:
 #
@@ -87,11 +87,11 @@ run_mlr() {
   measure sh -c 'exec "$1" --icsv --ojsonl cat "$2" >"$3"' sh "$mlr" "$csv" "$dir/mlr.jsonl"
 }
 
-echo "$rows rows, $(du -m "$csv" | cut -f1) MB, $runs runs, $(nproc) CPUs"
+echo "$rows rows, $(du -m "$csv" | cut -f1) MiB, $runs runs, $(nproc) CPUs"
 if [ "$have_mlr" = 0 ]; then
   echo "$mlr (Miller) is not installed: stbulk runs alone"
 fi
-printf '%-4s %26s %26s %8s\n' run "stbulk wall/CPU s, RSS MB" "Miller wall/CPU s, RSS MB" ratio
+printf '%-4s %26s %26s %8s\n' run "stbulk wall/CPU s, RSS MiB" "Miller wall/CPU s, RSS MiB" ratio
 results="$dir/results.txt"
 : >"$results"
 for i in $(seq "$runs"); do
@@ -118,10 +118,10 @@ function median(a, n,   i, j, t) {
 { n++; sw[n] = $2; sc[n] = $3; sr[n] = $4; mw[n] = $5; mc[n] = $6; mr[n] = $7; if (have_mlr) r[n] = $5 / $2 }
 END {
   w = median(sw, n); c = median(sc, n)
-  printf "stbulk: median %.2f s wall (%.0f rows/s), %.2f CPU-s (%.2f µs/row), peak RSS %s MB\n", w, rows / w, c, c / rows * 1e6, sr[1] ~ /^[0-9]+$/ ? sprintf("%.0f", median(sr, n) / 1024) : "n/a"
+  printf "stbulk: median %.2f s wall (%.0f rows/s), %.2f CPU-s (%.2f µs/row), peak RSS %s MiB\n", w, rows / w, c, c / rows * 1e6, sr[1] ~ /^[0-9]+$/ ? sprintf("%.0f", median(sr, n) / 1024) : "n/a"
   if (!have_mlr) exit
   mwm = median(mw, n); mcm = median(mc, n)
-  printf "Miller: median %.2f s wall (%.0f rows/s), %.2f CPU-s (%.2f µs/row), peak RSS %s MB\n", mwm, rows / mwm, mcm, mcm / rows * 1e6, mr[1] ~ /^[0-9]+$/ ? sprintf("%.0f", median(mr, n) / 1024) : "n/a"
+  printf "Miller: median %.2f s wall (%.0f rows/s), %.2f CPU-s (%.2f µs/row), peak RSS %s MiB\n", mwm, rows / mwm, mcm, mcm / rows * 1e6, mr[1] ~ /^[0-9]+$/ ? sprintf("%.0f", median(mr, n) / 1024) : "n/a"
   printf "stbulk rows/s ÷ Miller rows/s: median of the runs %.2f, of the medians %.2f\n", median(r, n), mwm / w
 }' "$results"
 if [ "$have_mlr" = 0 ]; then
