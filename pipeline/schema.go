@@ -48,11 +48,11 @@ func Schema() ([]byte, error) {
 					"column":    map[string]any{"type": "string", "minLength": 1, "description": "the source column"},
 					"value":     map[string]any{"type": []string{"string", "number", "boolean"}, "description": "a constant"},
 					"expr":      map[string]any{"type": "string", "description": "an expression over the row's columns"},
-					"required":  map[string]any{"type": "boolean"},
+					"required":  map[string]any{"type": "boolean", "description": "an empty value is a row error (the required check)"},
 					"default":   map[string]any{"type": []string{"string", "number", "boolean"}, "description": "value when empty"},
 					"lookup":    map[string]any{"$ref": "#/$defs/lookup"},
-					"transform": listOf("#/$defs/transform"),
-					"check":     listOf("#/$defs/check"),
+					"transform": describe(listOf("#/$defs/transform"), "how the cell's text is cleaned, in order"),
+					"check":     describe(listOf("#/$defs/check"), "what the cleaned value must satisfy, or the row is rejected"),
 				},
 				"oneOf": []any{
 					map[string]any{"required": []string{"column"}},
@@ -80,9 +80,9 @@ func Schema() ([]byte, error) {
 					map[string]any{"type": "object", "additionalProperties": false, "required": []string{"expr"}, "properties": map[string]any{"expr": str}},
 				},
 			},
-			"ignore_case": map[string]any{"type": "boolean"},
-			"csv":         map[string]any{"$ref": "#/properties/csv"},
-			"xlsx":        map[string]any{"$ref": "#/properties/xlsx"},
+			"ignore_case": map[string]any{"type": "boolean", "default": false, "description": "keys match whatever their case"},
+			"csv":         map[string]any{"$ref": "#/properties/csv", "description": "how the lookup file is read, as the input's csv:"},
+			"xlsx":        map[string]any{"$ref": "#/properties/xlsx", "description": "which sheet of the lookup workbook, as the input's xlsx:"},
 		},
 	}
 	var perEntity []any
@@ -107,46 +107,46 @@ func Schema() ([]byte, error) {
 		"required":             []string{"version", "import", "fields"},
 		"additionalProperties": false,
 		"properties": map[string]any{
-			"version":     map[string]any{"const": 1},
-			"description": str,
-			"import":      map[string]any{"enum": catalog.Names()},
+			"version":     map[string]any{"const": 1, "description": "the mapping file format"},
+			"description": map[string]any{"type": "string", "description": "what the mapping is for, in words"},
+			"import":      map[string]any{"enum": catalog.Names(), "description": "the entity the rows become (docs/entities.md)"},
 			"source":      map[string]any{"type": "string", "description": "input file, relative to the mapping file"},
 			"csv": map[string]any{
-				"type": "object", "additionalProperties": false,
+				"type": "object", "additionalProperties": false, "description": "how a CSV input is read; ignored for a workbook",
 				"properties": map[string]any{
-					"delimiter":   map[string]any{"enum": []string{"auto", ",", ";", "|", "\t", "tab", `\t`}},
-					"encoding":    map[string]any{"enum": csvEncodings},
-					"quote":       map[string]any{"const": `"`},
-					"lazy_quotes": map[string]any{"type": "boolean"},
-					"header_row":  map[string]any{"type": "integer", "minimum": 1},
+					"delimiter":   map[string]any{"enum": []string{"auto", ",", ";", "|", "\t", "tab", `\t`}, "default": "auto", "description": "the field separator; auto guesses it from the header"},
+					"encoding":    map[string]any{"enum": csvEncodings, "default": "auto", "description": "the text encoding; a byte order mark wins"},
+					"quote":       map[string]any{"const": `"`, "description": "the quote character"},
+					"lazy_quotes": map[string]any{"type": "boolean", "default": false, "description": "accept a stray quote inside a field"},
+					"header_row":  map[string]any{"type": "integer", "minimum": 1, "default": 1, "description": "the row of the header, as a spreadsheet numbers rows; rows before it are skipped"},
 				},
 			},
 			"xlsx": map[string]any{
-				"type": "object", "additionalProperties": false,
+				"type": "object", "additionalProperties": false, "description": "how a workbook is read; ignored for a CSV file",
 				"properties": map[string]any{
-					"sheet":      map[string]any{"oneOf": []any{str, map[string]any{"type": "integer", "minimum": 1}}},
-					"header_row": map[string]any{"type": "integer", "minimum": 1},
+					"sheet":      map[string]any{"oneOf": []any{str, map[string]any{"type": "integer", "minimum": 1}}, "description": "the sheet, by name or number from 1 (default: the first)"},
+					"header_row": map[string]any{"type": "integer", "minimum": 1, "default": 1, "description": "the row of the header; rows before it are skipped"},
 				},
 			},
 			"limits": map[string]any{
 				"type": "object", "additionalProperties": false,
 				"description": "bounds on what a row of the input (and of lookup tables) may hold",
 				"properties": map[string]any{
-					"fields_per_row":      map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.FieldsPerRow},
+					"fields_per_row":      map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.FieldsPerRow, "description": "cells in a row; a longer row is a row error"},
 					"field_bytes":         sizeSchema(int64(readers.DefaultLimits.FieldBytes)),
 					"row_bytes":           sizeSchema(int64(readers.DefaultLimits.RowBytes)),
-					"shared_strings":      map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.SharedStrings},
+					"shared_strings":      map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.SharedStrings, "description": "entries in a workbook's shared strings table"},
 					"shared_string_bytes": sizeSchema(readers.DefaultLimits.SharedStringBytes),
-					"xml_depth":           map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.XMLDepth},
+					"xml_depth":           map[string]any{"type": "integer", "minimum": 1, "default": readers.DefaultLimits.XMLDepth, "description": "nesting of a workbook's XML elements"},
 				},
 			},
 			"where":      map[string]any{"type": "string", "description": "a condition over the row's columns and its number _row; rows where it is false are filtered"},
 			"duplicates": map[string]any{"enum": duplicatesNames, "default": "error", "description": "rows of one input with the same key: error rejects the later ones, first or last keeps one and counts the others as duplicates"},
-			"batch_size": map[string]any{"type": "integer", "minimum": 1},
+			"batch_size": map[string]any{"type": "integer", "minimum": 1, "default": 100, "description": "rows per request, for part_price and inventory only"},
 			"files":      map[string]any{"type": "string", "description": "folder of the files a field of kind file names, relative to the mapping file (default: the input's folder)"},
 			"file_types": map[string]any{"type": "array", "items": str, "description": "extensions of files sent besides images and PDFs"},
 			"fields": map[string]any{
-				"type": "object", "minProperties": 1,
+				"type": "object", "minProperties": 1, "description": "each API field sent, by name, and how it is made from a row",
 				"additionalProperties": map[string]any{"$ref": "#/$defs/field"},
 			},
 		},
@@ -242,28 +242,28 @@ func ExportSchema() ([]byte, error) {
 		"anyOf":                []any{map[string]any{"required": []string{"spreadsheet"}}, map[string]any{"required": []string{"photos"}}, map[string]any{"required": []string{"pdf"}}},
 		"additionalProperties": false,
 		"properties": map[string]any{
-			"version":     map[string]any{"const": 1},
-			"description": str,
-			"export":      map[string]any{"enum": exportKindNames()},
-			"filters":     map[string]any{"type": "object"},
-			"spreadsheet": map[string]any{"type": "string", "pattern": "(?i)\\.(xlsx|csv)$"},
+			"version":     map[string]any{"const": 1, "description": "the mapping file format"},
+			"description": map[string]any{"type": "string", "description": "what the export is for, in words"},
+			"export":      map[string]any{"enum": exportKindNames(), "description": "what is exported (the kinds below)"},
+			"filters":     map[string]any{"type": "object", "description": "the kind's search filters (the kinds below)"},
+			"spreadsheet": map[string]any{"type": "string", "pattern": "(?i)\\.(xlsx|csv)$", "description": "the file to write, relative to the output folder: .xlsx (one sheet per sheet) or .csv (one file per sheet)"},
 			"csv": map[string]any{
-				"type": "object", "additionalProperties": false,
+				"type": "object", "additionalProperties": false, "description": "how a .csv spreadsheet is written",
 				"properties": map[string]any{
-					"delimiter": map[string]any{"enum": []string{",", ";", "|", "\t", "tab", `\t`}},
-					"decimal":   map[string]any{"enum": []string{".", ","}},
-					"bom":       map[string]any{"type": "boolean"},
-					"date":      str,
-					"datetime":  str,
+					"delimiter": map[string]any{"enum": []string{",", ";", "|", "\t", "tab", `\t`}, "default": ",", "description": "the field separator"},
+					"decimal":   map[string]any{"enum": []string{".", ","}, "default": ".", "description": "the decimal separator of numbers"},
+					"bom":       map[string]any{"type": "boolean", "default": false, "description": "start with a UTF-8 byte order mark (for Excel)"},
+					"date":      map[string]any{"type": "string", "default": "yyyy-MM-dd", "description": "the layout of dates, as the date transform writes them (dd/MM/yyyy)"},
+					"datetime":  map[string]any{"type": "string", "default": "yyyy-MM-dd HH:mm:ss", "description": "the layout of dates with a time (dd/MM/yyyy HH:mm)"},
 				},
 			},
-			"sheets":   map[string]any{"type": "object"},
+			"sheets":   map[string]any{"type": "object", "description": "per sheet: its columns, or false to leave it out; a sheet not named gets every field"},
 			"photos":   template,
 			"pdf":      template,
-			"timezone": str,
+			"timezone": map[string]any{"type": "string", "description": "the account's time zone (Europe/Paris, UTC…), used by --since last"},
 			"accounts": map[string]any{"type": "object", "description": "invoice_journal: receivable, revenue and vat (an account per rate) account numbers"},
 			"currency": map[string]any{"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code of the amounts: EUR, USD…"},
-			"overlap":  map[string]any{"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))*$"},
+			"overlap":  map[string]any{"type": "string", "default": "5m", "description": "how far before the last clean run --since last reads again, to catch late edits", "pattern": "^[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))*$"},
 		},
 		"allOf": perKind,
 	}
@@ -272,6 +272,12 @@ func ExportSchema() ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// describe adds a description to a schema.
+func describe(s map[string]any, d string) map[string]any {
+	s["description"] = d
+	return s
 }
 
 // sizeSchema describes a byte count: a number, or text with a unit.
