@@ -144,7 +144,10 @@ func printPlan(w io.Writer, s *pipeline.PlanSummary) {
 			fmt.Fprintf(w, "  %s (%s): %s\n", m.Mapping, m.Entity, planCounts(m.Outcomes))
 		}
 	}
-	fmt.Fprintf(w, "reads %d, retries %d; nothing was changed\n", s.Requests, s.Retries)
+	fmt.Fprintf(w, "reads %d, retries %d, rate limited %d; nothing was changed\n", s.Requests, s.Retries, s.RateLimited)
+	if s.RateCuts > 0 {
+		fmt.Fprintf(w, "the API limited the rate: lowered %d time(s), down to %.1f requests/s\n", s.RateCuts, s.LowestRate)
+	}
 	fmt.Fprintf(w, "plan: %s\n", strings.Join(s.Files, ", "))
 }
 

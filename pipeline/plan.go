@@ -48,6 +48,11 @@ type PlanSummary struct {
 	DryRun   *Summary       `json:"dry_run"` // the dry run the payloads come from
 	Requests int64          `json:"requests"`
 	Retries  int64          `json:"retries"`
+	// RateLimited counts the 429 answers; RateCuts the times they lowered
+	// the rate, down to LowestRate requests/s.
+	RateLimited int64   `json:"rate_limited"`
+	RateCuts    int64   `json:"rate_cuts"`
+	LowestRate  float64 `json:"lowest_rate,omitempty"`
 }
 
 // PlanFile is the plan's summary in its folder.
@@ -145,12 +150,16 @@ func Plan(ctx context.Context, maps []*Mapping, opts PlanOptions) (*PlanSummary,
 		return nil, err
 	}
 	cs := opts.Client.Counters()
-	sum.Requests, sum.Retries = cs.Requests, cs.Retries
+	sum.Requests, sum.Retries, sum.RateLimited = cs.Requests, cs.Retries, cs.RateLimited
+	if ps := opts.Client.Pace(); ps.Cuts > 0 {
+		sum.RateCuts, sum.LowestRate = ps.Cuts, ps.Lowest
+	}
 	if err := files.WriteJSON(filepath.Join(opts.OutDir, PlanFile), sum); err != nil {
 		return nil, err
 	}
 	tl := opts.Client.Timeline()
 	page.Duration, page.Requests, page.Retries, page.RateLimited, page.Timeline = time.Since(page.Started), cs.Requests, cs.Retries, cs.RateLimited, timeline(&tl)
+	page.RateCuts, page.LowestRate = sum.RateCuts, sum.LowestRate
 	if q, ok := opts.Client.QuotaRemaining(); ok {
 		page.Quota = &q
 	}
