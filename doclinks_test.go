@@ -122,3 +122,15 @@ func headingAnchor(h string) string {
 	}
 	return b.String()
 }
+
+// The README says what stbulk is, how to install it and start, and links
+// to the rest: the reference lives in docs/.
+func TestReadmeIsShort(t *testing.T) {
+	st, err := os.Stat("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > 15*1024 {
+		t.Errorf("README.md is %d bytes: keep it under 15 KiB, move reference text to docs/", st.Size())
+	}
+}
