@@ -36,8 +36,13 @@ func newExportCmd(std streams) *cobra.Command {
 		Long: `Export from Synchroteam what an export mapping file says: jobs (a spreadsheet
 with their report items, parts and custom fields; their photos and PDF
 reports as files), invoices and quotations (a spreadsheet an accountant can
-use: numbers are numbers, dates are dates), customers, sites, activities or
-stock requests.
+use: numbers are numbers, dates are dates), customers, sites, activities,
+stock requests or parts.
+
+The API has no list of parts: a parts export reads Part/Details of each
+reference its mapping names (references: a column of a CSV or XLSX file,
+and/or the parts jobs used); a reference the API does not know is a line of
+errors.csv. docs/exports.md describes each kind.
 
 The output folder (--out, default stbulk-exports/<mapping name>) holds the
 spreadsheet, the files, manifest.json (every file with its size and
