@@ -36,8 +36,16 @@ func newExportCmd(std streams) *cobra.Command {
 		Long: `Export from Synchroteam what an export mapping file says: jobs (a spreadsheet
 with their report items, parts and custom fields; their photos and PDF
 reports as files), invoices and quotations (a spreadsheet an accountant can
-use: numbers are numbers, dates are dates), customers, sites, activities or
-stock requests.
+use: numbers are numbers, dates are dates), customers, sites, activities,
+stock requests, parts or the job types jobs use.
+
+The API has no list of parts: a parts export reads Part/Details of each
+reference its mapping names (references: a column of a CSV or XLSX file,
+and/or the parts jobs used); a reference the API does not know is a line of
+errors.csv. Nor has it a list of job types: a jobtypes export reads the
+jobs and lists the types they use (with their number of jobs and the first
+and last job's date), so a type no job uses is not listed. docs/exports.md
+describes each kind.
 
 The output folder (--out, default stbulk-exports/<mapping name>) holds the
 spreadsheet, the files, manifest.json (every file with its size and

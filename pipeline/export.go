@@ -33,6 +33,8 @@ type ExportMapping struct {
 	Overlap     time.Duration // re-read window of incremental runs
 	// Accounts are the account numbers of an invoice journal.
 	Accounts *JournalAccounts
+	// References are where a parts export finds the parts to read.
+	References *PartReferences
 	// Location is the account's time zone, in which the API reads the
 	// dates of filters; nil when the mapping does not say.
 	Location *time.Location
@@ -75,7 +77,7 @@ func LoadExport(p string) (*ExportMapping, error) {
 	return ParseExport(p, data)
 }
 
-var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap", "timezone", "currency", "accounts"}
+var exportTopKeys = []string{"version", "description", "export", "filters", "spreadsheet", "csv", "sheets", "photos", "pdf", "overlap", "timezone", "currency", "accounts", "references"}
 
 // ParseExport checks an export mapping file's content.
 func ParseExport(p string, data []byte) (*ExportMapping, error) {
@@ -185,6 +187,20 @@ func (l *exportLoader) top(root *yaml.Node) {
 		l.accounts(p[0], p[1])
 	} else if k == &invoiceJournalExport {
 		l.Add(root, `an invoice journal needs accounts: { receivable: "411000", revenue: "706000", vat: { "20": "445711" } }`)
+	}
+	if p, ok := kv["references"]; ok {
+		if k != &partsExport {
+			l.Add(p[0], "references: apply to parts only")
+		} else {
+			l.references(p[0], p[1])
+		}
+	} else if k == &partsExport {
+		l.Add(root, "the API cannot list parts: a parts export reads those references: names, e.g. references: { file: parts.csv, column: reference }, or { jobs: true } for the parts jobs used")
+	}
+	if k == &partsExport && l.m.References != nil && !l.m.References.Jobs {
+		if p, ok := kv["filters"]; ok {
+			l.Add(p[0], "filters of parts choose the jobs of references: { jobs: true }")
+		}
 	}
 	_, hasSheet := kv["spreadsheet"]
 	_, hasPhotos := kv["photos"]

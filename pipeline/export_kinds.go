@@ -164,7 +164,7 @@ func (k *exportKind) templateFields(key string) []string {
 
 // exportKinds are what export mappings can export, in the order they are
 // listed.
-var exportKinds = []*exportKind{&jobsExport, &invoicesExport, &invoiceJournalExport, &customersExport, &sitesExport, &equipmentExport, &usersExport, &activitiesExport, &stockRequestsExport}
+var exportKinds = []*exportKind{&jobsExport, &invoicesExport, &invoiceJournalExport, &customersExport, &sitesExport, &equipmentExport, &usersExport, &activitiesExport, &stockRequestsExport, &partsExport, &jobTypesExport}
 
 func lookupExportKind(name string) *exportKind {
 	for _, k := range exportKinds {

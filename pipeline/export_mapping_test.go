@@ -20,7 +20,7 @@ var brokenExportMappings = []struct {
 		[]string{"m.yaml:2:1: this is an import mapping file: run it with stbulk import"}},
 	{"no export", "version: 1\nspreadsheet: x.xlsx\n", []string{`m.yaml:1:1: missing "export:"`}},
 	{"unknown kind", "version: 1\nexport: invoice\nspreadsheet: x.xlsx\n",
-		[]string{`m.yaml:2:9: unknown export "invoice": export one of jobs, invoices, invoice_journal, customers, sites, equipment, users, activities, stock_requests (did you mean "invoices"?)`}},
+		[]string{`m.yaml:2:9: unknown export "invoice": export one of jobs, invoices, invoice_journal, customers, sites, equipment, users, activities, stock_requests, parts, jobtypes (did you mean "invoices"?)`}},
 	{"nothing to write", "version: 1\nexport: jobs\n",
 		[]string{"m.yaml:1:1: nothing to write: add spreadsheet: jobs.xlsx, photos: or pdf:"}},
 	{"bad extension", "version: 1\nexport: invoices\nspreadsheet: invoices.pdf\n",

@@ -171,5 +171,5 @@ func rowErrorReason(re *readers.RowError) string {
 
 // rowOf is the row a reader could not read, with what it could read of it.
 func rowOf(re *readers.RowError) readers.Row {
-	return readers.Row{Num: re.Row, Cells: re.Cells}
+	return readers.Row{Num: re.Row, Cells: re.Cells, Kinds: re.Kinds}
 }

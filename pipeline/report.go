@@ -148,10 +148,10 @@ func (rep *reports) record(res result) error {
 		}
 	case Rejected, Failed, Skipped:
 		rep.grouper.Add(res.row.Num, res.key, res.reason)
-		return rep.errors.Add(res.row.Num, res.row.Cells, res.reason)
+		return rep.errors.AddTyped(res.row.Num, res.row.Cells, cellTypes(res.row.Kinds), res.reason)
 	case Filtered, Duplicate:
 		if rep.filtered != nil {
-			return rep.filtered.Add(res.row.Num, res.row.Cells, res.reason)
+			return rep.filtered.AddTyped(res.row.Num, res.row.Cells, cellTypes(res.row.Kinds), res.reason)
 		}
 	}
 	return nil
@@ -190,4 +190,30 @@ func (rep *reports) close() error {
 		}
 	}
 	return first
+}
+
+// cellTypes are the types an errors file gives cells of the kinds a
+// workbook gave them (nil for a CSV input: every cell is text).
+func cellTypes(kinds []readers.CellKind) []writers.CellType {
+	if kinds == nil {
+		return nil
+	}
+	out := make([]writers.CellType, len(kinds))
+	for i, k := range kinds {
+		switch k {
+		case readers.CellNumber:
+			out[i] = writers.CellNumber
+		case readers.CellBool:
+			out[i] = writers.CellBool
+		case readers.CellDate:
+			out[i] = writers.CellDate
+		case readers.CellDateTime:
+			out[i] = writers.CellDateTime
+		case readers.CellTime:
+			out[i] = writers.CellTime
+		default:
+			out[i] = writers.CellText
+		}
+	}
+	return out
 }

@@ -228,7 +228,11 @@ func openAll(ctx context.Context, maps []*Mapping, input string) ([]*opened, err
 			ps = append(ps, Problem{File: m.File, Msg: "no source: add \"source:\" to the mapping file or pass --input"})
 			continue
 		}
-		src, err := readers.OpenContext(ctx, in, m.CSV, m.XLSX)
+		// The kinds of a workbook's cells, for errors.xlsx to type the
+		// cells of the rows not sent as the input typed them.
+		xo := m.XLSX
+		xo.CellKinds = true
+		src, err := readers.OpenContext(ctx, in, m.CSV, xo)
 		if err != nil {
 			ps = append(ps, Problem{File: m.File, Msg: "source: " + err.Error()})
 			continue

@@ -262,6 +262,14 @@ func ExportSchema() ([]byte, error) {
 			"pdf":      template,
 			"timezone": map[string]any{"type": "string", "description": "the account's time zone (Europe/Paris, UTC…), used by --since last"},
 			"accounts": map[string]any{"type": "object", "description": "invoice_journal: receivable, revenue and vat (an account per rate) account numbers"},
+			"references": map[string]any{
+				"type": "object", "additionalProperties": false, "minProperties": 1,
+				"description": "parts: the references to read (the API has no list of parts): a column of a CSV or XLSX file, and/or the parts jobs used",
+				"properties": map[string]any{
+					"file": str, "column": str, "sheet": str, "jobs": map[string]any{"type": "boolean"},
+				},
+				"dependentRequired": map[string]any{"file": []string{"column"}, "column": []string{"file"}, "sheet": []string{"file"}},
+			},
 			"currency": map[string]any{"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code of the amounts: EUR, USD…"},
 			"overlap":  map[string]any{"type": "string", "default": "5m", "description": "how far before the last clean run --since last reads again, to catch late edits", "pattern": "^[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))*$"},
 		},

@@ -141,14 +141,20 @@ func writeBigXLSX(tb testing.TB, path string, rows int) {
 	must(tb, f.SaveAs(path))
 }
 
-func BenchmarkXLSX(b *testing.B) {
+func BenchmarkXLSX(b *testing.B) { benchXLSX(b, XLSXOptions{}) }
+
+// BenchmarkXLSXCellKinds reads the kinds of the cells too, as an import
+// of a workbook does for its errors.xlsx.
+func BenchmarkXLSXCellKinds(b *testing.B) { benchXLSX(b, XLSXOptions{CellKinds: true}) }
+
+func benchXLSX(b *testing.B, opts XLSXOptions) {
 	const rows = 50_000
 	path := filepath.Join(b.TempDir(), "big.xlsx")
 	writeBigXLSX(b, path, rows)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		src, err := OpenXLSX(path, XLSXOptions{})
+		src, err := OpenXLSX(path, opts)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -137,4 +137,13 @@
 // Excel's days before March 1900), which costs more per cell. A shared
 // string's number that is not one, or past the table, is a *RowError
 // naming the cell.
+//
+// With XLSXOptions.CellKinds, each Row (and RowError) also gives Kinds,
+// the CellKind of each cell, so that a writer can type the text again and
+// a reader read it back the same: CellNumber for a number whose text is
+// its shortest plain decimal, CellBool, CellDate, CellDateTime and CellTime
+// for dates from 1900-03-01 and times of day, CellText for the rest (text,
+// numbers shown zero-padded or in a format left to excelize, durations,
+// error values). Without it Kinds is nil and reading costs nothing more;
+// CSV sources never give kinds.
 package readers

@@ -18,6 +18,10 @@ type Row struct {
 	Num int
 	// Cells holds one value per header column; missing trailing cells are "".
 	Cells []string
+	// Kinds holds the kind of each of Cells as the workbook typed it, when
+	// the source was asked for them (XLSXOptions.CellKinds); nil otherwise,
+	// and always for CSV, whose cells are all text.
+	Kinds []CellKind
 }
 
 // Source streams the data rows of a file; memory stays flat whatever the
@@ -46,6 +50,8 @@ type RowError struct {
 	// that a report can show the row as it was (nil when nothing could be
 	// read, as for an unclosed quote).
 	Cells []string
+	// Kinds holds the kinds of Cells, as Row.Kinds does.
+	Kinds []CellKind
 }
 
 func (e *RowError) Error() string {

@@ -31,6 +31,10 @@ type XLSXOptions struct {
 	// Limits bound a row's cells and bytes and the shared strings; zero
 	// fields take the defaults.
 	Limits Limits
+	// CellKinds asks for the kind of each cell (Row.Kinds, RowError.Kinds):
+	// what a writer needs to give the cells their types again. Rows cost a
+	// little more to read with it.
+	CellKinds bool
 }
 
 // xlsxUnzipLimit is the most a workbook's parts may unpack to together, as
@@ -52,6 +56,9 @@ type xlsxSource struct {
 	cols  columns
 	rec   []string
 	num   int // sheet row number of the last row read
+	// typed: CellKinds was asked; recKinds are then the kinds of rec.
+	typed    bool
+	recKinds []CellKind
 }
 
 // OpenXLSX opens an Excel workbook and streams one sheet's rows. Values are
@@ -112,7 +119,7 @@ func openSheet(ctx context.Context, path string, opts XLSXOptions, unzipLimit, s
 	if opts.Sheet != "" && opts.SheetIndex != 0 {
 		return nil, fmt.Errorf("%s: give a sheet name or a sheet index, not both", path)
 	}
-	s := &xlsxSource{name: path}
+	s := &xlsxSource{name: path, typed: opts.CellKinds}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s: not a readable workbook: %v", path, p)
@@ -346,7 +353,7 @@ func (s *xlsxSource) fatal(err error) error {
 // column is taken; cells without text (and without formula) take no place.
 // A cell that cannot be read is a problem; its text is "".
 func (s *xlsxSource) record(num int) ([]string, *rowProblem) {
-	rec := s.rec[:0]
+	rec, kinds := s.rec[:0], s.recKinds[:0]
 	var prob *rowProblem
 	for i := range s.rows.cells {
 		c := &s.rows.cells[i]
@@ -361,8 +368,14 @@ func (s *xlsxSource) record(num int) ([]string, *rowProblem) {
 			rec = append(rec, "")
 		}
 		rec = append(rec, val)
+		if s.typed {
+			for len(kinds)+1 < len(rec) {
+				kinds = append(kinds, CellText)
+			}
+			kinds = append(kinds, s.kindOf(c, val))
+		}
 	}
-	s.rec = rec
+	s.rec, s.recKinds = rec, kinds
 	return rec, prob
 }
 
@@ -429,6 +442,15 @@ func columnName(i int) string {
 	return col
 }
 
+// kinds are the kinds of the exposed cells of the row just read, or nil
+// when they were not asked for.
+func (s *xlsxSource) kinds() []CellKind {
+	if !s.typed {
+		return nil
+	}
+	return s.cols.kinds(s.recKinds)
+}
+
 func (s *xlsxSource) Header() []string { return s.cols.names }
 
 func (s *xlsxSource) Next() (row Row, err error) {
@@ -454,7 +476,7 @@ func (s *xlsxSource) Next() (row Row, err error) {
 			prob = cprob
 		}
 		if prob != nil {
-			re := &RowError{File: s.name, Row: num, Err: prob.err, Cells: s.cols.cells(cells)}
+			re := &RowError{File: s.name, Row: num, Err: prob.err, Cells: s.cols.cells(cells), Kinds: s.kinds()}
 			if prob.col > 0 {
 				re.Column = columnName(prob.col - 1)
 			}
@@ -465,10 +487,10 @@ func (s *xlsxSource) Next() (row Row, err error) {
 		}
 		if i := s.cols.unnamed(cells); i >= 0 {
 			col := columnName(i)
-			return Row{}, &RowError{File: s.name, Row: s.num, Column: col, Cells: s.cols.cells(cells),
+			return Row{}, &RowError{File: s.name, Row: s.num, Column: col, Cells: s.cols.cells(cells), Kinds: s.kinds(),
 				Err: fmt.Errorf("cell %s%d holds %q but column %s has no name in the header", col, s.num, cells[i], col)}
 		}
-		return Row{Num: s.num, Cells: s.cols.cells(cells)}, nil
+		return Row{Num: s.num, Cells: s.cols.cells(cells), Kinds: s.kinds()}, nil
 	}
 }
 

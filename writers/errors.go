@@ -39,7 +39,8 @@ type ErrorsFile struct {
 	keep   []int // keep[k] is the input column of the file's column k
 	width  int   // columns of the input header
 	out    errorsSink
-	cells  []string // the record being written
+	cells  []string   // the record being written
+	types  []CellType // the types of its cells, nil when all are text
 	n      int
 	closed bool
 }
@@ -48,7 +49,8 @@ type ErrorsFile struct {
 type errorsSink interface {
 	// write adds one record: the kept cells, then the row number and the
 	// reason (the header record has a name in their place: num < 0).
-	write(cells []string, num int, reason string) error
+	// types, nil or as long as cells, are the cells' types.
+	write(cells []string, types []CellType, num int, reason string) error
 	close() error
 	abort()
 }
@@ -108,9 +110,10 @@ func ReadableWith(l Layout) ErrorsOption {
 // CSV: UTF-8 with a byte order mark, records ending in LF, fields quoted
 // only when needed. XLSX: one sheet (see ReadableWith); every cell of the
 // input's columns and of _error is a text cell formatted as Text (@), so
-// "00123" or "1,50" stay as typed, even once edited in Excel; _row is a
-// number. (XML cannot hold control characters other than TAB, LF and CR:
-// excelize writes them as U+FFFD. Excel does not let one type them.)
+// "00123" or "1,50" stay as typed, even once edited in Excel, unless
+// AddTyped gives it another type; _row is a number. (XML cannot hold
+// control characters other than TAB, LF and CR: excelize writes them as
+// U+FFFD. Excel does not let one type them.)
 func NewErrors(path string, header []string, opts ...ErrorsOption) (*ErrorsFile, error) {
 	var l Layout
 	for _, o := range opts {
@@ -141,7 +144,7 @@ func NewErrors(path string, header []string, opts ...ErrorsOption) (*ErrorsFile,
 	if err != nil {
 		return nil, err
 	}
-	if err := e.out.write(names, -1, ""); err != nil {
+	if err := e.out.write(names, nil, -1, ""); err != nil {
 		e.out.abort()
 		return nil, files.Wrap(path, err)
 	}
@@ -154,8 +157,21 @@ func (e *ErrorsFile) Path() string { return e.path }
 // Add writes a row that was not sent: its cells, aligned with the header
 // given to NewErrors (missing trailing cells are empty), without those of
 // the _row and _error columns, then num and reason. num must be the source
-// row number (1 or more): it is what _row tells a reader.
+// row number (1 or more): it is what _row tells a reader. Every cell is
+// text.
 func (e *ErrorsFile) Add(num int, cells []string, reason string) error {
+	return e.AddTyped(num, cells, nil, reason)
+}
+
+// AddTyped is Add with the type of each cell, aligned with cells (nil, or
+// missing ones, are text), as the input workbook typed them. An XLSX
+// errors file writes each cell with its type, so that the same mapping
+// reads the row back as it read it from the input: a number as a number,
+// a boolean as a boolean, a date or time as its serial number with a date
+// or time format, text as text. A cell whose text is not of its type
+// (a number that does not parse) is written as text. A CSV errors file
+// ignores types.
+func (e *ErrorsFile) AddTyped(num int, cells []string, types []CellType, reason string) error {
 	if e.closed {
 		return fmt.Errorf("%s: row %d: the errors file is closed", e.path, num)
 	}
@@ -165,15 +181,26 @@ func (e *ErrorsFile) Add(num int, cells []string, reason string) error {
 	if len(cells) > e.width {
 		return fmt.Errorf("%s: row %d has %d cells, but the header has %d columns", e.path, num, len(cells), e.width)
 	}
-	e.cells = e.cells[:0]
+	e.cells, e.types = e.cells[:0], e.types[:0]
 	for _, i := range e.keep {
 		c := ""
 		if i < len(cells) {
 			c = cells[i]
 		}
 		e.cells = append(e.cells, c)
+		if types != nil {
+			t := CellText
+			if i < len(types) {
+				t = types[i]
+			}
+			e.types = append(e.types, t)
+		}
 	}
-	if err := e.out.write(e.cells, num, reason); err != nil {
+	var ts []CellType
+	if types != nil {
+		ts = e.types
+	}
+	if err := e.out.write(e.cells, ts, num, reason); err != nil {
 		return fmt.Errorf("%s: row %d: %w", e.path, num, err)
 	}
 	e.n++
@@ -229,7 +256,7 @@ func newCSVErrors(path string, o Layout) (*csvErrors, error) {
 	return c, nil
 }
 
-func (c *csvErrors) write(cells []string, num int, reason string) error {
+func (c *csvErrors) write(cells []string, _ []CellType, num int, reason string) error {
 	c.rec = append(append(c.rec[:0], cells...), RowColumn, ErrorColumn)
 	if num >= 0 {
 		c.rec[len(cells)] = strconv.Itoa(num)
@@ -263,6 +290,7 @@ type xlsxErrors struct {
 	text   int // the style id of text cells
 	header int // the style id of the header's cells: bold text
 	reason int // the style id of the _error column: text, wrapped
+	typed  typedStyles
 	first  int // the sheet row of the header
 	row    int // the sheet row of the next record
 	width  int // columns, _row and _error included
@@ -316,6 +344,9 @@ func newXLSXErrors(path string, o Layout, width int) (_ *xlsxErrors, err error) 
 		return nil, files.Wrap(path, err)
 	}
 	if x.reason, err = x.book.NewStyle(&excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
+		return nil, files.Wrap(path, err)
+	}
+	if x.typed, err = newTypedStyles(x.book); err != nil {
 		return nil, files.Wrap(path, err)
 	}
 	if width > 0 {
@@ -376,7 +407,7 @@ func (x *xlsxErrors) layout(name string, index int) error {
 	return nil
 }
 
-func (x *xlsxErrors) write(cells []string, num int, reason string) error {
+func (x *xlsxErrors) write(cells []string, types []CellType, num int, reason string) error {
 	x.rec = x.rec[:0]
 	if num < 0 {
 		// The header: bold, and the column widths from it, which the
@@ -396,7 +427,11 @@ func (x *xlsxErrors) write(cells []string, num int, reason string) error {
 		}
 		x.rec = append(x.rec, excelize.Cell{StyleID: x.header, Value: RowColumn}, excelize.Cell{StyleID: x.header, Value: ErrorColumn})
 	} else {
-		for _, c := range cells {
+		for i, c := range cells {
+			if i < len(types) && types[i] != CellText {
+				x.rec = append(x.rec, x.typed.cell(c, types[i]))
+				continue
+			}
 			x.rec = append(x.rec, c)
 		}
 		x.rec = append(x.rec, num, excelize.Cell{StyleID: x.reason, Value: reason})
