@@ -103,7 +103,7 @@ Credentials come from the environment only:
 Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupted.`,
 		SilenceUsage:               true,
 		SilenceErrors:              true,
-		Version:                    buildVersion(),
+		Version:                    currentBuild().line(),
 		SuggestionsMinimumDistance: 2,
 		// A word that is no command is a usage error (exit 2), with the
 		// command it is closest to.
@@ -119,7 +119,7 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	root.SetVersionTemplate("stbulk {{.Version}}\n")
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(std.out)
 	root.SetErr(std.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

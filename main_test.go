@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -930,7 +931,8 @@ func cmdAttached(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// TestVersionFlag: --version prints what stbulk version prints.
+// TestVersionFlag: --version prints one line, the first line stbulk
+// version prints (which goes on with the commit, date, Go and platform).
 func TestVersionFlag(t *testing.T) {
 	t.Parallel()
 	var flag, cmd bytes.Buffer
@@ -940,8 +942,14 @@ func TestVersionFlag(t *testing.T) {
 	if code := execute(context.Background(), []string{"version"}, streams{out: &cmd, err: io.Discard}); code != exitOK {
 		t.Fatalf("version: exit code %d", code)
 	}
-	if flag.String() != cmd.String() || !strings.HasPrefix(flag.String(), "stbulk ") {
+	first, _, _ := strings.Cut(cmd.String(), "\n")
+	if flag.String() != first+"\n" || !strings.HasPrefix(flag.String(), "stbulk ") {
 		t.Errorf("--version %q, version %q", flag.String(), cmd.String())
+	}
+	for _, want := range []string{"  version:  ", "  commit:   ", "  built:    ", "  go:       " + runtime.Version(), "  platform: " + runtime.GOOS + "/" + runtime.GOARCH} {
+		if !strings.Contains(cmd.String(), want) {
+			t.Errorf("version %q: no %q", cmd.String(), want)
+		}
 	}
 }
 
