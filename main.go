@@ -95,10 +95,13 @@ func newRootCmd(std streams) *cobra.Command {
 		Long: `stbulk moves data in and out of Synchroteam, the field-service platform,
 through its REST API v2.
 
-Credentials come from the environment only:
-  SYNCHROTEAM_DOMAIN    your domain identifier (mycompany for mycompany.synchroteam.com)
-  SYNCHROTEAM_API_KEY   the API key (Configuration, Authentication Key)
-  SYNCHROTEAM_URL       optional, default ` + synchroteam.DefaultURL + `
+Credentials come from the flags of the commands that talk to the API, then
+the environment, then a profile of the configuration file (docs/credentials.md):
+  SYNCHROTEAM_DOMAIN        your domain identifier (mycompany for mycompany.synchroteam.com)
+  SYNCHROTEAM_API_KEY       the API key (Configuration, Authentication Key)
+  SYNCHROTEAM_API_KEY_FILE  or a file holding it, readable by its owner only
+  SYNCHROTEAM_URL           optional, default ` + synchroteam.DefaultURL + `
+  STBULK_PROFILE, STBULK_CONFIG  the profile, and the file (default ~/.config/stbulk/config.yaml)
 
 Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupted.`,
 		SilenceUsage:               true,
