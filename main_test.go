@@ -97,6 +97,7 @@ func TestScripts(t *testing.T) {
 			"xlsxrows":      cmdXLSXRows,
 			"manifestcheck": cmdManifestCheck,
 			"attached":      cmdAttached,
+			"expandenv":     cmdExpandEnv,
 		},
 	})
 }
@@ -960,5 +961,21 @@ func TestUnknownCommandSuggests(t *testing.T) {
 	code := execute(context.Background(), []string{"imprt", "m.yaml"}, streams{out: io.Discard, err: &errOut})
 	if code != exitUsage || !strings.Contains(errOut.String(), `unknown command "imprt"`) || !strings.Contains(errOut.String(), `did you mean "import"?`) {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// cmdExpandEnv replaces ${VAR} and $VAR in each file by the script's
+// variables (a configuration file that names the sandbox's $PORT):
+//
+//	expandenv FILE...
+func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: expandenv FILE...")
+	}
+	for _, a := range args {
+		p := ts.MkAbs(a)
+		fi, err := os.Stat(p)
+		ts.Check(err)
+		ts.Check(os.WriteFile(p, []byte(os.Expand(ts.ReadFile(a), ts.Getenv)), fi.Mode().Perm()))
 	}
 }
