@@ -45,6 +45,21 @@ func addCredentialFlags(cmd *cobra.Command, o *credOptions) {
 	f.StringVar(&o.url, "url", "", "API base URL (default $"+synchroteam.EnvURL+", else the profile's url, else "+synchroteam.DefaultURL+")")
 	f.StringVar(&o.domain, "domain", "", "Synchroteam domain (default $"+synchroteam.EnvDomain+", else the profile's domain)")
 	f.StringVar(&o.apiKeyFile, "api-key-file", "", "file holding the API key, readable by its owner only (default $"+synchroteam.EnvAPIKey+" or $"+synchroteam.EnvAPIKeyFile+", else the profile's key)")
+	// Shell completion of --profile: the profiles of the configuration file.
+	_ = cmd.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		path := o.config
+		if path == "" {
+			path = os.Getenv(envConfig)
+		}
+		if path == "" {
+			path = defaultConfigPath(os.Getenv)
+		}
+		cfg, err := loadConfig(path)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveError
+		}
+		return cfg.profileNames(), cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
 // set names the credential flags given, for --sandbox to refuse them.
