@@ -4,7 +4,7 @@
 #
 #   scripts/release.sh --snapshot            # any commit: version X.Y.Z-SNAPSHOT-<commit>, into dist/
 #   scripts/release.sh                       # a tagged, clean checkout: version of the tag
-#   scripts/release.sh --snapshot /tmp/out   # another folder (emptied first)
+#   scripts/release.sh --snapshot /tmp/out   # another folder (its earlier archives removed first)
 #   RELEASE_TARGETS="linux/amd64 windows/arm64" scripts/release.sh --snapshot /tmp/out
 #
 # For each target (default: linux, darwin and windows, each amd64 and
@@ -67,9 +67,10 @@ ldflags="-s -w -X main.version=$version -X main.commit=$commit -X main.date=$dat
 extra=(README.md docs)
 for f in LICENSE*; do [ -e "$f" ] && extra+=("$f"); done
 
-rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# Only what an earlier run wrote there is removed: OUTDIR may hold more.
+rm -f "$out"/stbulk_*.tar.gz "$out"/stbulk_*.zip "$out"/checksums.txt
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
