@@ -97,5 +97,5 @@ for target in $targets; do
   echo "  $archive  $(du -k "$out/$archive" | cut -f1) KiB, built in $(($(date +%s) - start)) s"
 done
 shopt -s nullglob
-(cd "$out" && archives=(*.tar.gz *.zip) && [ ${#archives[@]} -gt 0 ] && sha256sum -- "${archives[@]}" | LC_ALL=C sort -k2 > checksums.txt)
+(cd "$out" && archives=(stbulk_*.tar.gz stbulk_*.zip) && [ ${#archives[@]} -gt 0 ] && sha256sum -- "${archives[@]}" | LC_ALL=C sort -k2 > checksums.txt)
 echo "  checksums.txt"
