@@ -4,6 +4,8 @@ import (
 	cryptorand "crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/stbulk/stbulk/sandbox"
 	"github.com/stbulk/stbulk/synchroteam"
@@ -14,20 +16,32 @@ import (
 const maxConcurrency = 256
 
 // newClient returns the client of a command that talks to the API: the
-// real API from the environment (SYNCHROTEAM_DOMAIN, SYNCHROTEAM_API_KEY,
-// SYNCHROTEAM_URL), or with useSandbox an in-process sandbox with demo data
-// on a loopback port, said loudly (doing: "importing into"). Requests are
-// paced evenly at rate per second: a burst as large as the server's would
-// empty both buckets at the same moment and meet a 429. close stops the
-// sandbox, if any.
-func newClient(useSandbox bool, rate float64, std streams, doing string) (c *synchroteam.Client, close func(), err error) {
+// real API with the credentials of cred's flags, the environment
+// (SYNCHROTEAM_DOMAIN, SYNCHROTEAM_API_KEY or SYNCHROTEAM_API_KEY_FILE,
+// SYNCHROTEAM_URL) and the selected profile, in that order (see
+// resolveCredentials); or with useSandbox an in-process sandbox with demo
+// data on a loopback port, said loudly (doing: "importing into"). Requests
+// are paced evenly at rate per second: a burst as large as the server's
+// would empty both buckets at the same moment and meet a 429. close stops
+// the sandbox, if any.
+func newClient(useSandbox bool, cred credOptions, rate float64, std streams, doing string) (c *synchroteam.Client, close func(), err error) {
 	pace := synchroteam.WithRate(rate)
 	if !useSandbox {
-		c, err := synchroteam.NewClient(append(synchroteam.FromEnv(), pace)...)
+		r, err := resolveCredentials(cred, os.Getenv)
+		if err != nil {
+			return nil, nil, err
+		}
+		if line := r.describeProfile(); line != "" {
+			fmt.Fprintln(std.err, line)
+		}
+		c, err := synchroteam.NewClient(synchroteam.WithBaseURL(r.url), synchroteam.WithCredentials(r.domain, r.key), pace)
 		if err != nil {
 			return nil, nil, usageError{err}
 		}
 		return c, func() {}, nil
+	}
+	if set := cred.set(); len(set) > 0 {
+		return nil, nil, usagef("--sandbox uses a local sandbox and its own credentials: drop %s", strings.Join(set, ", "))
 	}
 	key := make([]byte, 16)
 	if _, err := cryptorand.Read(key); err != nil {

@@ -20,6 +20,7 @@ import (
 
 // exportOptions are the inputs of `stbulk export`.
 type exportOptions struct {
+	cred        credOptions
 	out         string
 	since       string
 	sandbox     bool
@@ -57,8 +58,10 @@ same folder replaces them instead of adding duplicates.
 (less a few minutes of overlap, to catch late edits); the first run exports
 everything. --since 2026-01-01 reads what changed since that day.
 
-Credentials come from SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY (and
-SYNCHROTEAM_URL), or use --sandbox to try it on a local sandbox's demo data.
+Credentials come from --domain, --api-key-file and --url, then
+SYNCHROTEAM_DOMAIN, SYNCHROTEAM_API_KEY or SYNCHROTEAM_API_KEY_FILE and
+SYNCHROTEAM_URL, then the profile chosen with --profile (docs/credentials.md);
+or use --sandbox to try it on a local sandbox's demo data.
 
 Exit codes: 0 everything exported, 1 some items could not be read, 2 usage
 or mapping error, 3 fatal (authentication refused, API unreachable), 130
@@ -86,6 +89,7 @@ interrupted.`,
 	f.IntVar(&opts.concurrency, "concurrency", 8, "requests in flight at once")
 	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	addCredentialFlags(cmd, &opts.cred)
 	return cmd
 }
 
@@ -108,7 +112,7 @@ func runExport(ctx context.Context, file string, opts *exportOptions, std stream
 	if opts.since != "" && m.SinceFilter() == "" {
 		return usagef("--since: the API cannot tell which %s changed: export them all, without --since", m.KindName())
 	}
-	client, closeClient, err := newClient(opts.sandbox, opts.rate, std, "exporting from")
+	client, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "exporting from")
 	if err != nil {
 		return err
 	}

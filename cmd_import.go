@@ -20,6 +20,7 @@ import (
 
 // importOptions are the inputs of `stbulk import`.
 type importOptions struct {
+	cred        credOptions
 	input       string
 	out         string
 	dryRun      bool
@@ -63,8 +64,10 @@ _outcome, _key, _id), summary.json and
 journal.jsonl, every row's outcome as it happens: after a crash, a kill or
 an interrupt, --resume sends only the rows left.
 
-Credentials come from SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY (and
-SYNCHROTEAM_URL), or use --sandbox to rehearse against a local sandbox.
+Credentials come from --domain, --api-key-file and --url, then
+SYNCHROTEAM_DOMAIN, SYNCHROTEAM_API_KEY or SYNCHROTEAM_API_KEY_FILE and
+SYNCHROTEAM_URL, then the profile chosen with --profile (docs/credentials.md);
+or use --sandbox to rehearse against a local sandbox.
 
 Exit codes: 0 every row sent, 1 some rows not sent, 2 usage or mapping error
 (nothing sent), 3 fatal (authentication refused, API unreachable), 130
@@ -113,6 +116,7 @@ interrupted.`,
 	f.BoolVar(&opts.plan, "plan", false, "first make the plan of the import (as stbulk plan, in the run folder's plan/), show it and ask before sending")
 	f.BoolVar(&opts.yes, "yes", false, "with --plan: send once the plan is made, without asking (for scripts)")
 	f.Int64Var(&opts.minQuota, "min-quota", 0, "stop cleanly (exit 3, resumable with --resume) once the API's daily quota left falls below N requests (0: never)")
+	addCredentialFlags(cmd, &opts.cred)
 	return cmd
 }
 
@@ -169,7 +173,7 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 	}
 	var client *synchroteam.Client
 	if !opts.dryRun {
-		c, closeClient, err := newClient(opts.sandbox, opts.rate, std, "importing into")
+		c, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "importing into")
 		if err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ import (
 
 // planOptions are the inputs of `stbulk plan`.
 type planOptions struct {
+	cred        credOptions
 	input       string
 	out         string
 	xlsx        bool
@@ -83,6 +84,7 @@ Exit codes: 0 the plan is made, 2 usage or mapping error, 3 fatal
 	f.IntVar(&opts.concurrency, "concurrency", 8, "reads in flight at once")
 	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	addCredentialFlags(cmd, &opts.cred)
 	return cmd
 }
 
@@ -99,7 +101,7 @@ func runPlan(ctx context.Context, args []string, opts *planOptions, std streams)
 	if err != nil {
 		return err
 	}
-	c, closeClient, err := newClient(opts.sandbox, opts.rate, std, "planning against")
+	c, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "planning against")
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,8 @@ func newSandboxCmd(std streams) *cobra.Command {
 every endpoint of the reference, its authentication, its quirks, a rate limit
 and fault injection. Point stbulk (or any client) at it with SYNCHROTEAM_URL.
 
-The domain and key default to SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY.
+The domain and key default to SYNCHROTEAM_DOMAIN and SYNCHROTEAM_API_KEY
+(or the key file SYNCHROTEAM_API_KEY_FILE names).
 The server runs until interrupted (Ctrl-C or SIGTERM); with --state it then
 writes its state to that file, and loads it on the next start.`,
 		Example: `  # a sandbox with demo data, as the acme domain
@@ -69,7 +70,7 @@ writes its state to that file, and loads it on the next start.`,
 	f := cmd.Flags()
 	f.StringVar(&opts.addr, "addr", "127.0.0.1:8765", "address to listen on (host:port; port 0 picks a free one)")
 	f.StringVar(&opts.domain, "domain", "", "domain the server accepts (default $"+synchroteam.EnvDomain+")")
-	f.StringVar(&opts.apiKey, "api-key", "", "API key the server accepts (default $"+synchroteam.EnvAPIKey+")")
+	f.StringVar(&opts.apiKey, "api-key", "", "API key the server accepts (default $"+synchroteam.EnvAPIKey+", or the file $"+synchroteam.EnvAPIKeyFile+" names)")
 	f.Float64Var(&opts.rate, "rate", 0, "requests per second before answering 429 (0: no limit)")
 	f.IntVar(&opts.burst, "burst", 0, "requests allowed at once above the rate (0: the rate, rounded up)")
 	f.Float64Var(&opts.failRate, "fail-rate", 0, "fraction of requests (0 to 1) that fail with 500 or 503 (Retry-After 1), before any change")
@@ -91,7 +92,11 @@ func runSandbox(ctx context.Context, opts *sandboxOptions, std streams) error {
 		opts.domain = os.Getenv(synchroteam.EnvDomain)
 	}
 	if opts.apiKey == "" {
-		opts.apiKey = os.Getenv(synchroteam.EnvAPIKey)
+		key, err := synchroteam.KeyFromEnv(os.Getenv)
+		if err != nil {
+			return usagef("sandbox: %w", err)
+		}
+		opts.apiKey = key
 	}
 	loopback, err := loopbackAddr(opts.addr)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 // verifyOptions are the inputs of `stbulk verify`.
 type verifyOptions struct {
+	cred        credOptions
 	concurrency int
 	rate        float64
 }
@@ -59,6 +60,7 @@ unreachable), 130 interrupted.`,
 	f := cmd.Flags()
 	f.IntVar(&opts.concurrency, "concurrency", 8, "reads in flight at once")
 	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
+	addCredentialFlags(cmd, &opts.cred)
 	return cmd
 }
 
@@ -77,7 +79,7 @@ func runVerify(ctx context.Context, dir string, opts *verifyOptions, std streams
 	case !(opts.rate > 0) || math.IsInf(opts.rate, 0):
 		return usagef("--rate %v: must be a number more than 0", opts.rate)
 	}
-	c, closeClient, err := newClient(false, opts.rate, std, "verifying against")
+	c, closeClient, err := newClient(false, opts.cred, opts.rate, std, "verifying against")
 	if err != nil {
 		return err
 	}

@@ -95,15 +95,18 @@ func newRootCmd(std streams) *cobra.Command {
 		Long: `stbulk moves data in and out of Synchroteam, the field-service platform,
 through its REST API v2.
 
-Credentials come from the environment only:
-  SYNCHROTEAM_DOMAIN    your domain identifier (mycompany for mycompany.synchroteam.com)
-  SYNCHROTEAM_API_KEY   the API key (Configuration, Authentication Key)
-  SYNCHROTEAM_URL       optional, default ` + synchroteam.DefaultURL + `
+Credentials come from the flags of the commands that talk to the API, then
+the environment, then a profile of the configuration file (docs/credentials.md):
+  SYNCHROTEAM_DOMAIN        your domain identifier (mycompany for mycompany.synchroteam.com)
+  SYNCHROTEAM_API_KEY       the API key (Configuration, Authentication Key)
+  SYNCHROTEAM_API_KEY_FILE  or a file holding it, readable by its owner only
+  SYNCHROTEAM_URL           optional, default ` + synchroteam.DefaultURL + `
+  STBULK_PROFILE, STBULK_CONFIG  the profile, and the file (default ~/.config/stbulk/config.yaml)
 
 Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupted.`,
 		SilenceUsage:               true,
 		SilenceErrors:              true,
-		Version:                    buildVersion(),
+		Version:                    currentBuild().line(),
 		SuggestionsMinimumDistance: 2,
 		// A word that is no command is a usage error (exit 2), with the
 		// command it is closest to.
@@ -119,7 +122,7 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	root.SetVersionTemplate("stbulk {{.Version}}\n")
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(std.out)
 	root.SetErr(std.err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

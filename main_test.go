@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,6 +97,7 @@ func TestScripts(t *testing.T) {
 			"xlsxrows":      cmdXLSXRows,
 			"manifestcheck": cmdManifestCheck,
 			"attached":      cmdAttached,
+			"expandenv":     cmdExpandEnv,
 		},
 	})
 }
@@ -930,7 +932,8 @@ func cmdAttached(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// TestVersionFlag: --version prints what stbulk version prints.
+// TestVersionFlag: --version prints one line, the first line stbulk
+// version prints (which goes on with the commit, date, Go and platform).
 func TestVersionFlag(t *testing.T) {
 	t.Parallel()
 	var flag, cmd bytes.Buffer
@@ -940,8 +943,14 @@ func TestVersionFlag(t *testing.T) {
 	if code := execute(context.Background(), []string{"version"}, streams{out: &cmd, err: io.Discard}); code != exitOK {
 		t.Fatalf("version: exit code %d", code)
 	}
-	if flag.String() != cmd.String() || !strings.HasPrefix(flag.String(), "stbulk ") {
+	first, _, _ := strings.Cut(cmd.String(), "\n")
+	if flag.String() != first+"\n" || !strings.HasPrefix(flag.String(), "stbulk ") {
 		t.Errorf("--version %q, version %q", flag.String(), cmd.String())
+	}
+	for _, want := range []string{"  version:  ", "  commit:   ", "  built:    ", "  go:       " + runtime.Version(), "  platform: " + runtime.GOOS + "/" + runtime.GOARCH} {
+		if !strings.Contains(cmd.String(), want) {
+			t.Errorf("version %q: no %q", cmd.String(), want)
+		}
 	}
 }
 
@@ -952,5 +961,21 @@ func TestUnknownCommandSuggests(t *testing.T) {
 	code := execute(context.Background(), []string{"imprt", "m.yaml"}, streams{out: io.Discard, err: &errOut})
 	if code != exitUsage || !strings.Contains(errOut.String(), `unknown command "imprt"`) || !strings.Contains(errOut.String(), `did you mean "import"?`) {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// cmdExpandEnv replaces ${VAR} and $VAR in each file by the script's
+// variables (a configuration file that names the sandbox's $PORT):
+//
+//	expandenv FILE...
+func cmdExpandEnv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: expandenv FILE...")
+	}
+	for _, a := range args {
+		p := ts.MkAbs(a)
+		fi, err := os.Stat(p)
+		ts.Check(err)
+		ts.Check(os.WriteFile(p, []byte(os.Expand(ts.ReadFile(a), ts.Getenv)), fi.Mode().Perm()))
 	}
 }

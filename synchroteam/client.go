@@ -255,12 +255,16 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // FromEnv returns the options that read SYNCHROTEAM_DOMAIN,
-// SYNCHROTEAM_API_KEY and SYNCHROTEAM_URL (optional).
+// SYNCHROTEAM_API_KEY or SYNCHROTEAM_API_KEY_FILE (see ReadKeyFile; both
+// set is an error) and SYNCHROTEAM_URL (optional).
 func FromEnv() []Option {
-	creds := WithCredentials(os.Getenv(EnvDomain), os.Getenv(EnvAPIKey))
 	opts := []Option{func(c *Client) error {
-		if err := creds(c); err != nil {
-			return fmt.Errorf("%w: set %s and %s", err, EnvDomain, EnvAPIKey)
+		key, err := KeyFromEnv(os.Getenv)
+		if err != nil {
+			return err
+		}
+		if err := WithCredentials(os.Getenv(EnvDomain), key)(c); err != nil {
+			return fmt.Errorf("%w: set %s and %s (or %s)", err, EnvDomain, EnvAPIKey, EnvAPIKeyFile)
 		}
 		return nil
 	}}
