@@ -25,7 +25,8 @@ func newDefaultClient(t *testing.T, url string, opts ...Option) *Client {
 }
 
 // A TLS failure is never repeated: every other request would fail the
-// same. The call fails at once, *UnreachableError saying why.
+// same. The call fails after one request (the counters, not a clock, say
+// so on a busy machine), *UnreachableError saying why.
 func TestTLSFailureNotRetried(t *testing.T) {
 	t.Parallel()
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { answer(w, 200, customerJSON) })
@@ -52,9 +53,7 @@ func TestTLSFailureNotRetried(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := newDefaultClient(t, tt.url, tt.opts...)
-			start := time.Now()
 			err := getCustomer(context.Background(), c)
-			took := time.Since(start)
 			var ue *UnreachableError
 			var te *TransportError
 			if !errors.As(err, &ue) || !errors.As(err, &te) || ue.Host != c.Host() {
@@ -62,9 +61,6 @@ func TestTLSFailureNotRetried(t *testing.T) {
 			}
 			if !strings.HasPrefix(err.Error(), "the API is unreachable at "+c.Host()+": the TLS handshake failed") {
 				t.Errorf("error %q does not say the TLS handshake failed", err)
-			}
-			if took > time.Second {
-				t.Errorf("failed after %v, want less than 1s", took)
 			}
 			if n := c.Counters(); n.Requests != 1 || n.Retries != 0 {
 				t.Errorf("Counters = %+v, want one request, no retry", n)
