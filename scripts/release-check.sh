@@ -3,7 +3,8 @@
 # checksums.txt verifies (sha256sum -c), each archive holds the binary,
 # README.md and docs/, and the linux/amd64 binary from its archive is
 # static and prints the version, commit and date injected, with
-# `stbulk --version` and `stbulk version`.
+# `stbulk --version` and `stbulk version`, then runs the README's quick
+# start from the extracted archive.
 #
 #   scripts/release-check.sh            # linux/amd64 and windows/arm64 (CI)
 #   RELEASE_TARGETS=all scripts/release-check.sh   # the six targets
@@ -42,7 +43,7 @@ for target in $targets; do
     *) archive=$name.tar.gz; list=$(tar -tzf "$archive"); bin=stbulk ;;
   esac
   [ -f "$archive" ] || fail "no $archive"
-  for want in "$bin" README.md docs/install.md docs/credentials.md; do
+  for want in "$bin" README.md docs/install.md docs/credentials.md mappings/customers.yaml samples/customers.csv; do
     grep -qx "$want" <<<"$list" || fail "$archive holds no $want"
   done
   grep -q "  $archive\$" checksums.txt || fail "checksums.txt does not list $archive"
@@ -64,4 +65,16 @@ for want in "  version:  $version" "  commit:   $commit" "  built:    $date" "  
   grep -qxF -- "$want" <<<"$full" || fail "stbulk version has no line \"$want\":
 $full"
 done
+# The README's quick start, with the binary from the archive and the
+# examples beside it, in an environment without Go (no go on PATH, no
+# GOROOT or module cache): the sample's three bad rows make it exit 1.
+set +e
+quick=$(cd linux && env -i PATH=/usr/bin:/bin HOME="$out" ./stbulk import mappings/customers.yaml --sandbox 2>&1)
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "the quick start exited $rc, want 1:
+$quick"
+grep -q "sent 21, filtered 0, rejected 3" <<<"$quick" || fail "the quick start did not send the sample:
+$quick"
+echo "release-check: the quick start ran from the archive: $(grep -m1 '^read ' <<<"$quick")"
 echo "release-check: $n archive(s) and checksums.txt verified; $line"

@@ -10,7 +10,8 @@
 # For each target (default: linux, darwin and windows, each amd64 and
 # arm64) it cross-compiles with CGO_ENABLED=0, -trimpath and
 #   -ldflags "-s -w -X main.version=V -X main.commit=C -X main.date=D"
-# and archives the binary with README.md, LICENSE* (if any) and docs/ as
+# and archives the binary with README.md, LICENSE* (if any), docs/, and the
+# example mappings/ and samples/ the quick start runs, as
 #   stbulk_<version>_<os>_<arch>.tar.gz    (.zip for windows)
 # the names of GoReleaser's default name_template; then writes checksums.txt
 # (sha256sum format: sha256sum -c checksums.txt verifies them).
@@ -64,7 +65,7 @@ fi
 mtime=$(git log -1 --format=%ct HEAD)
 
 ldflags="-s -w -X main.version=$version -X main.commit=$commit -X main.date=$date"
-extra=(README.md docs)
+extra=(README.md docs mappings samples)
 for f in LICENSE*; do [ -e "$f" ] && extra+=("$f"); done
 
 mkdir -p "$out"
