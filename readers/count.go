@@ -32,9 +32,11 @@ func CountCSVRows(ctx context.Context, path string, headerRow int) (int, error) 
 	buf := make([]byte, 256<<10)
 	records := 0
 	quoted := false
-	blank := true // the current record holds nothing but spaces so far
-	first := true // in the file's first line
-	sep := false  // the first line is an Excel "sep=" line
+	closed := false // a quote just closed a quoted field: a quote next is an escaped one
+	start := true   // at the start of a field: a quote here opens a quoted field
+	blank := true   // the current record holds nothing but spaces so far
+	first := true   // in the file's first line
+	sep := false    // the first line is an Excel "sep=" line
 	line := make([]byte, 0, 8)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -42,24 +44,29 @@ func CountCSVRows(ctx context.Context, path string, headerRow int) (int, error) 
 		}
 		n, rerr := r.Read(buf)
 		chunk := buf[:n]
-		if first && n > 0 {
+		if first && n > 0 && len(line) < 8 {
 			line = append(line, chunk[:min(len(chunk), 8-len(line))]...)
-			chunk2 := bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
-			if len(chunk2) >= 4 {
-				sep = bytes.EqualFold(chunk2[:4], []byte("sep="))
+			if l := bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")); len(l) >= 4 {
+				sep = bytes.EqualFold(l[:4], []byte("sep="))
 			}
 		}
 		for _, b := range chunk {
+			if quoted {
+				if b == '"' {
+					quoted, closed = false, true
+				}
+				continue
+			}
 			switch {
-			case b == '"':
-				quoted = !quoted
-				blank = false
-			case quoted:
+			case b == '"' && (start || closed):
+				// A field's opening quote, or the second of a doubled one.
+				quoted, closed, start, blank = true, false, false, false
+				continue
 			case b == '\n':
 				if first {
 					first = false
 					if sep {
-						blank = true
+						blank, start, closed = true, true, false
 						continue
 					}
 				}
@@ -67,9 +74,18 @@ func CountCSVRows(ctx context.Context, path string, headerRow int) (int, error) 
 					records++
 				}
 				blank = true
-			case b != '\r' && b != ' ' && b != '\t':
+			case b == ',' || b == ';' || b == '\t' || b == '|':
+				// A delimiter (the file's is one of these, or a character in
+				// an unquoted field, which opens no quoted field after it as
+				// a rule).
+				blank = false
+				start, closed = true, false
+				continue
+			case b != '\r' && b != ' ':
 				blank = false
 			}
+			start = b == '\n'
+			closed = false
 		}
 		if rerr == io.EOF {
 			break

@@ -39,14 +39,16 @@ func countRows(t *testing.T, path string) int {
 func TestCountCSVRows(t *testing.T) {
 	dir := t.TempDir()
 	for name, text := range map[string]string{
-		"plain":         "a,b\n1,2\n3,4\n",
-		"no final EOL":  "a,b\n1,2\n3,4",
-		"CRLF, blanks":  "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n",
-		"quoted EOL":    "a,b\n\"x\ny\",2\n3,\"4\n\n5\"\n",
-		"sep line":      "sep=;\na;b\n1;2\n",
-		"BOM, sep line": "\xef\xbb\xbfsep=;\na;b\n1;2\n3;4\n",
-		"header only":   "a,b\n",
-		"empty":         "",
+		"plain":              "a,b\n1,2\n3,4\n",
+		"no final EOL":       "a,b\n1,2\n3,4",
+		"CRLF, blanks":       "a,b\r\n1,2\r\n\r\n3,4\r\n\r\n",
+		"quoted EOL":         "a,b\n\"x\ny\",2\n3,\"4\n\n5\"\n",
+		"sep line":           "sep=;\na;b\n1;2\n",
+		"BOM, sep line":      "\xef\xbb\xbfsep=;\na;b\n1;2\n3;4\n",
+		"header only":        "a,b\n",
+		"a quote in a field": "a;b\nELV;M 1/2\";65\n2;3\n",
+		"doubled quotes":     "a,b\n\"say \"\"hi\"\"\n\",2\n3,4\n",
+		"empty":              "",
 	} {
 		p := filepath.Join(dir, "f.csv")
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
