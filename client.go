@@ -20,10 +20,16 @@ const maxConcurrency = 256
 // paced evenly at rate per second: a burst as large as the server's would
 // empty both buckets at the same moment and meet a 429. close stops the
 // sandbox, if any.
-func newClient(useSandbox bool, rate float64, std streams, doing string) (c *synchroteam.Client, close func(), err error) {
-	pace := synchroteam.WithRate(rate)
+//
+// d, when not nil, gets the client's log records (rate cuts, pauses,
+// quota, retries) and the sandbox's key as a secret to keep out of them.
+func newClient(useSandbox bool, rate float64, std streams, doing string, d *display) (c *synchroteam.Client, close func(), err error) {
+	pace := []synchroteam.Option{synchroteam.WithRate(rate)}
+	if d != nil {
+		pace = append(pace, synchroteam.WithLogger(d.log))
+	}
 	if !useSandbox {
-		c, err := synchroteam.NewClient(append(synchroteam.FromEnv(), pace)...)
+		c, err := synchroteam.NewClient(append(synchroteam.FromEnv(), pace...)...)
 		if err != nil {
 			return nil, nil, usageError{err}
 		}
@@ -34,12 +40,15 @@ func newClient(useSandbox bool, rate float64, std streams, doing string) (c *syn
 		return nil, nil, err
 	}
 	cfg := sandbox.Config{Domain: "sandbox", APIKey: hex.EncodeToString(key), Demo: true, Seed: 1}
+	if d != nil {
+		d.red.add(cfg.Domain, cfg.APIKey)
+	}
 	sb, err := sandbox.Start(cfg, "127.0.0.1:0")
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
 	}
 	fmt.Fprintf(std.err, "*** SANDBOX: %s a local sandbox at %s with demo data, NOT Synchroteam ***\n", doing, sb.URL)
-	c, err = synchroteam.NewClient(synchroteam.WithBaseURL(sb.URL), synchroteam.WithCredentials(cfg.Domain, cfg.APIKey), pace)
+	c, err = synchroteam.NewClient(append([]synchroteam.Option{synchroteam.WithBaseURL(sb.URL), synchroteam.WithCredentials(cfg.Domain, cfg.APIKey)}, pace...)...)
 	if err != nil {
 		sb.Close()
 		return nil, nil, err

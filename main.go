@@ -100,6 +100,16 @@ Credentials come from the environment only:
   SYNCHROTEAM_API_KEY   the API key (Configuration, Authentication Key)
   SYNCHROTEAM_URL       optional, default ` + synchroteam.DefaultURL + `
 
+Progress and logs (import, export) go to stderr, the summary to stdout. On a
+terminal: a progress bar for each mapping (percent, count, rate, [elapsed:left])
+with plain lines above it. Otherwise (cron, a pipe, a file): log records with a
+date-time and a level, text (key=value) or JSON (--log-format, or
+STBULK_LOG_FORMAT): the start, each mapping, progress every 5 seconds, each
+rate cut and pause the API asked for, the quota left, the requests and
+retries, and why the run ended. --log-level (or STBULK_LOG_LEVEL) sets the
+least level: debug adds each retry; --quiet keeps the warnings and errors
+only. The API key is never logged.
+
 Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupted.`,
 		SilenceUsage:               true,
 		SilenceErrors:              true,
@@ -119,6 +129,11 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	if std.log == nil {
+		std.log = &logOptions{}
+	}
+	addLogFlags(root, std.log)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return std.log.check(cmd) }
 	root.SetVersionTemplate("stbulk {{.Version}}\n")
 	root.SetOut(std.out)
 	root.SetErr(std.err)
