@@ -50,10 +50,10 @@ func (o *logOptions) check(cmd *cobra.Command) error {
 	switch o.format {
 	case "text", "json":
 	default:
-		return usagef("--log-format %q: use text or json", o.format)
+		return usagef("--log-format %q: use text or json (or set %s to one)", o.format, envLogFormat)
 	}
 	if _, err := parseLevel(o.level); err != nil {
-		return usageError{err}
+		return usagef("%v (or set %s to one)", err, envLogLevel)
 	}
 	o.formatSet = cmd.Flags().Changed("log-format") || os.Getenv(envLogFormat) != ""
 	o.levelSet = cmd.Flags().Changed("log-level") || os.Getenv(envLogLevel) != ""

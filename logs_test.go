@@ -114,3 +114,55 @@ func TestLogsNeverShowTheKey(t *testing.T) {
 		})
 	}
 }
+
+// TestLogFlags: a format or level that is none is a usage error (exit 2),
+// from the flag or the environment; the environment sets the format.
+func TestLogFlags(t *testing.T) {
+	dir := t.TempDir()
+	mapping := writeCustomers(t, dir, "customers", 3)
+	run := func(args ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := execute(context.Background(), args, streams{out: &out, err: &errOut})
+		return code, errOut.String()
+	}
+	runs := 0
+	dry := func(extra ...string) []string {
+		runs++
+		return append([]string{"import", mapping, "--dry-run", "--out", filepath.Join(dir, fmt.Sprint("run", runs))}, extra...)
+	}
+	for _, tc := range []struct {
+		env  [2]string
+		args []string
+		want string
+	}{
+		{args: []string{"--log-format", "xml"}, want: `--log-format "xml": use text or json`},
+		{args: []string{"--log-level", "loud"}, want: `--log-level "loud": use debug, info, warn or error`},
+		{env: [2]string{envLogFormat, "yaml"}, want: `--log-format "yaml"`},
+		{env: [2]string{envLogLevel, "chatty"}, want: `--log-level "chatty"`},
+	} {
+		t.Setenv(envLogFormat, "")
+		t.Setenv(envLogLevel, "")
+		if tc.env[0] != "" {
+			t.Setenv(tc.env[0], tc.env[1])
+		}
+		code, stderr := run(dry(tc.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v %v: exit %d, stderr %q; want exit 2 with %q", tc.env, tc.args, code, stderr, tc.want)
+		}
+	}
+	t.Setenv(envLogLevel, "")
+	t.Setenv(envLogFormat, "json")
+	code, stderr := run(dry()...)
+	if code != exitOK || !strings.HasPrefix(stderr, `{"time":"`) || !strings.Contains(stderr, `"msg":"import finished"`) {
+		t.Errorf("STBULK_LOG_FORMAT=json: exit %d, stderr:\n%s", code, stderr)
+	}
+	// --quiet keeps the warnings and errors only: a clean run logs nothing.
+	t.Setenv(envLogFormat, "")
+	if code, stderr := run(dry("-q")...); code != exitOK || stderr != "" {
+		t.Errorf("--quiet: exit %d, stderr %q", code, stderr)
+	}
+	// unless a level is asked for
+	if code, stderr := run(dry("-q", "--log-level", "info")...); code != exitOK || !strings.Contains(stderr, "level=INFO msg=\"import finished\"") {
+		t.Errorf("--quiet --log-level info: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -132,3 +132,49 @@ func TestProgressBarOnATerminal(t *testing.T) {
 		t.Errorf("stdout:\n%s", out.String())
 	}
 }
+
+// TestExportBarOnATerminal: an export's bar, on a terminal, ends full with
+// the count of the items found, on a line of its own.
+func TestExportBarOnATerminal(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal here: %v", err)
+	}
+	defer ptmx.Close()
+	var screen bytes.Buffer
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		_, _ = io.Copy(&screen, ptmx)
+	}()
+	t.Setenv(envLogFormat, "")
+	t.Setenv(envLogLevel, "")
+	dir := t.TempDir()
+	var out bytes.Buffer
+	args := []string{"export", filepath.Join("mappings", "invoices.yaml"), "--sandbox", "--out", filepath.Join(dir, "out"), "--rate", "30"}
+	code := execute(context.Background(), args, streams{out: &out, err: tty})
+	tty.Close()
+	select {
+	case <-read:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the terminal was not closed")
+	}
+	lines := screenLines(screen.String())
+	t.Logf("the terminal shows:\n%s", strings.Join(lines, "\n"))
+	if code != exitOK {
+		t.Fatalf("exit code %d\n%s", code, out.String())
+	}
+	full := regexp.MustCompile(`^invoices +100% \|█+\| \(10/10, \d+ invoices/s\)$`)
+	bars := 0
+	for _, l := range lines {
+		if strings.Contains(l, "%") {
+			bars++
+			if !full.MatchString(l) {
+				t.Errorf("the bar left on the screen is not full, or is glued to something: %q", l)
+			}
+		}
+	}
+	if bars != 1 {
+		t.Errorf("%d bars left on the screen, want 1", bars)
+	}
+}
