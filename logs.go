@@ -216,7 +216,12 @@ func (l *lineLog) line(line string) {
 		l.d.stopping()
 	case strings.HasPrefix(line, "temporary files of an earlier run"), strings.HasPrefix(line, "--min-quota:"):
 		level = slog.LevelWarn
-	case strings.HasPrefix(line, "importing "), strings.HasPrefix(line, "not importing "):
+	case strings.HasPrefix(line, "not importing "):
+		// After an interrupt too (which logs no "stopping:"): the bar of
+		// the mapping before is left as it was.
+		l.d.stopping()
+		l.d.mappingStarts()
+	case strings.HasPrefix(line, "importing "):
 		l.d.mappingStarts()
 	}
 	l.d.log.Log(context.Background(), level, line)
