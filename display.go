@@ -76,32 +76,42 @@ func (d *display) due() bool {
 // newBar starts a bar of max items (-1: unknown, a spinner) described by
 // desc. Call with d.mu held.
 func (d *display) newBar(max int, desc string) {
-	d.bar = progressbar.NewOptions(max,
-		progressbar.OptionSetWriter(d.w), progressbar.OptionSetDescription(desc),
-		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString(d.unit),
-		progressbar.OptionSetPredictTime(true), progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		// No spinner of its own, drawing from another goroutine: the bar is
-		// drawn when told, under d.mu, never in the middle of a log line.
-		progressbar.OptionSetSpinnerChangeInterval(0))
+	d.bar = progressbar.NewOptions(max, d.barOptions(desc, true)...)
 	d.max, d.read, d.desc = max, 0, desc
 }
 
+func (d *display) barOptions(desc string, rate bool) []progressbar.Option {
+	opts := []progressbar.Option{
+		progressbar.OptionSetWriter(d.w), progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowCount(), progressbar.OptionSetItsString(d.unit),
+		progressbar.OptionSetPredictTime(true), progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100 * time.Millisecond),
+		// No spinner of its own, drawing from another goroutine: the bar is
+		// drawn when told, under d.mu, never in the middle of a log line.
+		progressbar.OptionSetSpinnerChangeInterval(0),
+	}
+	if rate {
+		opts = append(opts, progressbar.OptionShowIts())
+	}
+	return opts
+}
+
 // known turns a spinner into a bar of n items, showing what was read. A
-// spinner's bar counts nothing but bytes: it is made again.
-func (d *display) known(n int) {
+// spinner's bar counts nothing but bytes: it is made again (without a
+// rate when it is the last frame: the new bar's clock would make it up).
+func (d *display) known(n int, last bool) {
 	read := d.read
 	_ = d.bar.Clear()
 	_ = d.bar.Exit()
-	d.newBar(n, d.desc)
-	d.read = read
+	d.bar = progressbar.NewOptions(n, d.barOptions(d.desc, !last)...)
+	d.max = n
 	_ = d.bar.Set(read)
 }
 
 // setMax sets the bar's total, kept above what was read while reading.
 // Call with d.mu held.
 func (d *display) setMax(n int) {
-	if n <= 0 || d.bar == nil {
+	if n <= 0 || d.bar == nil || n == d.max {
 		return
 	}
 	if d.read >= n {
@@ -110,7 +120,7 @@ func (d *display) setMax(n int) {
 	switch {
 	case d.max < 0, d.read >= d.max:
 		// A spinner, or a bar full already: either draws nothing more.
-		d.known(n)
+		d.known(n, false)
 	case n != d.max:
 		d.max = n
 		d.bar.ChangeMax(n)
@@ -126,7 +136,7 @@ func (d *display) set(n int, desc string) {
 	d.read = n
 	if d.max > 0 && n > d.max {
 		// More than the total said: the bar, full, would draw nothing more.
-		d.known(n + 1)
+		d.known(n+1, false)
 		return
 	}
 	_ = d.bar.Set(n)
@@ -145,7 +155,7 @@ func (d *display) endBar(complete bool) {
 	case complete:
 		switch {
 		case d.max < 0:
-			d.known(d.read) // draws it finished
+			d.known(d.read, true) // draws it finished
 		case d.max != d.read:
 			bar.ChangeMax(d.read) // draws it finished
 		}
