@@ -24,17 +24,26 @@ const maxConcurrency = 256
 // are paced evenly at rate per second: a burst as large as the server's
 // would empty both buckets at the same moment and meet a 429. close stops
 // the sandbox, if any.
-func newClient(useSandbox bool, cred credOptions, rate float64, std streams, doing string) (c *synchroteam.Client, close func(), err error) {
-	pace := synchroteam.WithRate(rate)
+//
+// d, when not nil, gets the client's log records (rate cuts, pauses,
+// quota, retries), and the key in use as a secret to keep out of them.
+func newClient(useSandbox bool, cred credOptions, rate float64, std streams, doing string, d *display) (c *synchroteam.Client, close func(), err error) {
+	pace := []synchroteam.Option{synchroteam.WithRate(rate)}
+	if d != nil {
+		pace = append(pace, synchroteam.WithLogger(d.log))
+	}
 	if !useSandbox {
 		r, err := resolveCredentials(cred, os.Getenv)
 		if err != nil {
 			return nil, nil, err
 		}
+		if d != nil {
+			d.red.add(r.domain, r.key) // a key from a file or a profile too
+		}
 		if line := r.describeProfile(); line != "" {
 			fmt.Fprintln(std.err, line)
 		}
-		c, err := synchroteam.NewClient(synchroteam.WithBaseURL(r.url), synchroteam.WithCredentials(r.domain, r.key), pace)
+		c, err := synchroteam.NewClient(append([]synchroteam.Option{synchroteam.WithBaseURL(r.url), synchroteam.WithCredentials(r.domain, r.key)}, pace...)...)
 		if err != nil {
 			return nil, nil, usageError{err}
 		}
@@ -48,12 +57,15 @@ func newClient(useSandbox bool, cred credOptions, rate float64, std streams, doi
 		return nil, nil, err
 	}
 	cfg := sandbox.Config{Domain: "sandbox", APIKey: hex.EncodeToString(key), Demo: true, Seed: 1}
+	if d != nil {
+		d.red.add(cfg.Domain, cfg.APIKey)
+	}
 	sb, err := sandbox.Start(cfg, "127.0.0.1:0")
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the sandbox: %w", err)
 	}
 	fmt.Fprintf(std.err, "*** SANDBOX: %s a local sandbox at %s with demo data, NOT Synchroteam ***\n", doing, sb.URL)
-	c, err = synchroteam.NewClient(synchroteam.WithBaseURL(sb.URL), synchroteam.WithCredentials(cfg.Domain, cfg.APIKey), pace)
+	c, err = synchroteam.NewClient(append([]synchroteam.Option{synchroteam.WithBaseURL(sb.URL), synchroteam.WithCredentials(cfg.Domain, cfg.APIKey)}, pace...)...)
 	if err != nil {
 		sb.Close()
 		return nil, nil, err

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -88,7 +88,7 @@ interrupted.`,
 	f.BoolVar(&opts.sandbox, "sandbox", false, "start a local sandbox with demo data and export from it (never the real API)")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "requests in flight at once")
 	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
-	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress bar or progress records: only warnings, errors (log records with a date-time) and the final summary")
 	addCredentialFlags(cmd, &opts.cred)
 	return cmd
 }
@@ -112,7 +112,8 @@ func runExport(ctx context.Context, file string, opts *exportOptions, std stream
 	if opts.since != "" && m.SinceFilter() == "" {
 		return usagef("--since: the API cannot tell which %s changed: export them all, without --since", m.KindName())
 	}
-	client, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "exporting from")
+	prog := newExportProgress(std, opts.quiet, m.KindName())
+	client, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "exporting from", prog.display)
 	if err != nil {
 		return err
 	}
@@ -126,12 +127,18 @@ func runExport(ctx context.Context, file string, opts *exportOptions, std stream
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return usageError{err}
 	}
-	prog := newExportProgress(std.err, opts.quiet, m.KindName())
+	mode := "send"
+	if opts.sandbox {
+		mode = "sandbox"
+	}
+	prog.log.Info("export started", "version", buildVersion(), "mapping", file, "export", m.KindName(), "mode", mode,
+		"since", opts.since, "output", out, "rate", opts.rate, "concurrency", opts.concurrency)
 	sum, runErr := pipeline.Export(ctx, m, pipeline.ExportOptions{
 		Client: client, OutDir: out, Since: opts.since, Concurrency: opts.concurrency,
 		Progress: prog.update, Log: prog.logWriter(),
 	})
-	prog.finish()
+	prog.finish(runErr == nil && (sum == nil || sum.Stopped == ""))
+	logExportEnd(prog.log, sum, runErr)
 	if sum != nil {
 		printExportSummary(std.out, sum, out)
 	}
@@ -182,26 +189,44 @@ func printExportSummary(w io.Writer, s *pipeline.ExportSummary, dir string) {
 	fmt.Fprintf(w, "output: %s\n", dir)
 }
 
-// exportProgress shows an export's progress: a bar on a terminal, a log
-// line every few seconds otherwise, nothing with --quiet.
+// exportProgress shows an export's progress: a bar on a terminal (a
+// spinner until the total is known), a record every 5 seconds otherwise,
+// nothing with --quiet.
 type exportProgress struct {
-	display
+	*display
 	what string
 }
 
-func newExportProgress(w io.Writer, quiet bool, what string) *exportProgress {
-	return &exportProgress{display: newDisplay(w, quiet, what), what: what}
+func newExportProgress(std streams, quiet bool, what string) *exportProgress {
+	return &exportProgress{display: newDisplay(std, quiet, what), what: what}
 }
 
 func (p *exportProgress) update(done, total int) {
 	switch {
 	case p.quiet:
-	case p.bar != nil:
-		if total > 0 {
-			p.bar.ChangeMax(total)
+	case p.tty:
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.bar == nil {
+			p.newBar(-1, p.what+" ")
 		}
-		_ = p.bar.Set(done)
+		p.setMax(total)
+		p.set(done, "")
 	case p.due():
-		fmt.Fprintf(p.w, "%s %s: %d of %d\n", time.Now().Format("15:04:05"), p.what, done, total)
+		p.log.Info("progress", "export", p.what, "done", done, "total", total)
 	}
+}
+
+// logExportEnd logs the requests and their retries, and why the export
+// ended.
+func logExportEnd(log *slog.Logger, sum *pipeline.ExportSummary, runErr error) {
+	var counts []any
+	stopped := ""
+	if sum != nil {
+		stopped = sum.Stopped
+		log.Info("requests", "requests", sum.Requests, "retries", sum.Retries, "rate_limited", sum.RateLimited)
+		counts = []any{"found", sum.Found, "exported", sum.Exported, "failed", sum.Failed,
+			"seconds", math.Round(sum.DurationSeconds*10) / 10}
+	}
+	logEnd(log, "export", sum != nil && sum.Failed > 0, stopped, runErr, counts)
 }

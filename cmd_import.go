@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -107,7 +109,7 @@ interrupted.`,
 	f.IntVar(&opts.concurrency, "concurrency", 8, "requests in flight at once")
 	f.Float64Var(&opts.rate, "rate", synchroteam.DefaultRate, "requests per second, all workers together")
 	f.IntVar(&opts.maxErrors, "max-errors", 0, "stop once more than N rows were rejected or failed (0: never stop)")
-	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only errors and the final summary")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "no progress bar or progress records: only warnings, errors (log records with a date-time) and the final summary")
 	f.StringVar(&opts.resume, "resume", "", "go on with a run that stopped (crash, kill, interrupt): its folder, or without one the newest unfinished run of these mapping files; only rows without a final outcome are sent")
 	f.Lookup("resume").NoOptDefVal = resumeLatest
 	f.BoolVar(&opts.changedOnly, "changed-only", false, "send only the rows whose payload changed since it was last sent (a ledger per domain and entity remembers it); the others are counted unchanged")
@@ -171,9 +173,10 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 	if err != nil {
 		return err
 	}
+	prog := newProgress(std, opts.quiet)
 	var client *synchroteam.Client
 	if !opts.dryRun {
-		c, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "importing into")
+		c, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "importing into", prog.display)
 		if err != nil {
 			return err
 		}
@@ -222,14 +225,16 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 			return nil
 		}
 	}
-	prog := newProgress(std.err, opts.quiet)
+	prog.client = client
+	logImportStart(prog.log, maps, opts, out)
 	sum, runErr := pipeline.Run(ctx, maps, pipeline.Options{
 		ChangedOnly: opts.changedOnly, LedgerDir: ledger,
 		Client: client, DryRun: opts.dryRun, Input: opts.input, OutDir: out,
 		Concurrency: opts.concurrency, MaxErrors: opts.maxErrors,
-		Progress: prog.update, Log: prog.logWriter(), Resume: opts.resume != "", MinQuota: opts.minQuota,
+		Progress: prog.update, Total: prog.total, Log: prog.logWriter(), Resume: opts.resume != "", MinQuota: opts.minQuota,
 	})
-	prog.finish()
+	prog.finish(runErr == nil && (sum == nil || sum.Stopped == ""))
+	logImportEnd(prog.log, sum, runErr)
 	if sum != nil {
 		printSummary(std.out, sum, out)
 		if opts.preview > 0 {
@@ -245,6 +250,82 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		return rowsNotSentError{n: n}
 	}
 	return nil
+}
+
+// logImportStart logs what the run is about to do.
+func logImportStart(log *slog.Logger, maps []*pipeline.Mapping, opts *importOptions, out string) {
+	var files, inputs []string
+	for _, m := range maps {
+		files = append(files, m.File)
+		in := m.Source
+		if opts.input != "" {
+			in = opts.input
+		}
+		inputs = append(inputs, in)
+	}
+	mode := "send"
+	switch {
+	case opts.dryRun:
+		mode = "dry-run"
+	case opts.sandbox:
+		mode = "sandbox"
+	}
+	attrs := []any{"version", buildVersion(), "mappings", strings.Join(files, ","), "inputs", strings.Join(inputs, ","),
+		"mode", mode, "run_folder", out}
+	if !opts.dryRun {
+		attrs = append(attrs, "rate", opts.rate, "concurrency", opts.concurrency)
+	}
+	if opts.resume != "" {
+		attrs = append(attrs, "resume", true)
+	}
+	if opts.changedOnly {
+		attrs = append(attrs, "changed_only", true)
+	}
+	if opts.minQuota > 0 {
+		attrs = append(attrs, "min_quota", opts.minQuota)
+	}
+	log.Info("import started", attrs...)
+}
+
+// logImportEnd logs the requests and their retries, and why the run
+// ended: finished, interrupted, or stopped by an error.
+func logImportEnd(log *slog.Logger, sum *pipeline.Summary, runErr error) {
+	var counts []any
+	stopped := ""
+	if sum != nil {
+		stopped = sum.Stopped
+		if !sum.DryRun {
+			attrs := []any{"requests", sum.Requests, "retries", sum.Retries, "rate_limited", sum.RateLimited, "rate_cuts", sum.RateCuts}
+			if sum.RateCuts > 0 {
+				attrs = append(attrs, "lowest_rate", math.Round(sum.LowestRate*10)/10)
+			}
+			if sum.QuotaRemaining != nil {
+				attrs = append(attrs, "quota_left", *sum.QuotaRemaining)
+			}
+			log.Info("requests", attrs...)
+		}
+		counts = []any{"read", sum.Read, "sent", sum.Sent, "not_sent", sum.NotSent(), "seconds", math.Round(sum.DurationSeconds*10) / 10}
+	}
+	logEnd(log, "import", sum != nil && sum.NotSent() > 0, stopped, runErr, counts)
+}
+
+// logEnd logs why a run of what (import, export) ended, with its exit
+// code: finished (info; a warning when some rows or items were not done),
+// interrupted (warning), stopped by an error (error).
+func logEnd(log *slog.Logger, what string, incomplete bool, stopped string, runErr error, counts []any) {
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		log.Warn(what+" interrupted", append(counts, "exit_code", exitInterrupted)...)
+	case runErr != nil:
+		attrs := append(counts, "error", runErr.Error(), "exit_code", exitCode(runErr))
+		log.Error(what+" stopped", attrs...)
+	case stopped != "":
+		log.Warn(what+" stopped", append(counts, "reason", stopped, "exit_code", exitRowsFailed)...)
+	case incomplete:
+		log.Warn(what+" finished, not everything done", append(counts, "exit_code", exitRowsFailed)...)
+	default:
+		log.Info(what+" finished", append(counts, "exit_code", exitOK)...)
+	}
 }
 
 // removeIfEmpty removes a run folder that a run ended without writing into
@@ -307,34 +388,63 @@ func extraCounts(c pipeline.Counts) string {
 	return s
 }
 
-// progress shows an import's progress.
+// progress shows an import's progress: a bar a mapping on a terminal, a
+// record every 5 seconds otherwise.
 type progress struct {
-	display
-	// done counts the rows of the mappings already finished, so that the
-	// bar goes on across mappings.
-	done    int
+	*display
+	client  *synchroteam.Client // for the quota left, when it sends
 	current *pipeline.Mapping
-	read    int
+	totals  map[*pipeline.Mapping]int
 }
 
-func newProgress(w io.Writer, quiet bool) *progress {
-	return &progress{display: newDisplay(w, quiet, "rows")}
+func newProgress(std streams, quiet bool) *progress {
+	return &progress{display: newDisplay(std, quiet, "rows"), totals: map[*pipeline.Mapping]int{}}
+}
+
+// total is pipeline.Options.Total: the rows of m, known or guessed.
+func (p *progress) total(m *pipeline.Mapping, rows int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.totals[m] = rows
+	if m == p.current {
+		p.setMax(rows)
+	}
 }
 
 func (p *progress) update(m *pipeline.Mapping, c pipeline.Counts) {
 	switch {
 	case p.quiet:
-	case p.bar != nil:
-		if m != p.current {
-			p.done += p.read
+	case p.tty:
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if m != p.current || p.bar == nil {
+			p.endBar(!p.stopped)
 			p.current = m
+			p.newBar(-1, m.Entity.Name)
+			p.setMax(p.totals[m])
 		}
-		p.read = c.Read
-		p.bar.Describe(fmt.Sprintf("%s: sent %d, not sent %d", m.Entity.Name, c.Sent, c.NotSent()))
-		_ = p.bar.Set(p.done + c.Read)
+		p.set(c.Read, fmt.Sprintf("%s: sent %d, not sent %d ", m.Entity.Name, c.Sent, c.NotSent()))
 	case p.due():
-		fmt.Fprintf(p.w, "%s %s: read %d, sent %d, filtered %d, rejected %d, failed %d, skipped %d%s\n",
-			time.Now().Format("15:04:05"), m.Entity.Name, c.Read, c.Sent, c.Filtered, c.Rejected, c.Failed, c.Skipped, extraCounts(c))
+		attrs := []any{"entity", m.Entity.Name, "mapping", m.File, "read", c.Read, "sent", c.Sent,
+			"filtered", c.Filtered, "rejected", c.Rejected, "failed", c.Failed, "skipped", c.Skipped}
+		if c.Unchanged > 0 {
+			attrs = append(attrs, "unchanged", c.Unchanged)
+		}
+		if c.Duplicates > 0 {
+			attrs = append(attrs, "duplicates", c.Duplicates)
+		}
+		p.mu.Lock()
+		total, ok := p.totals[m]
+		p.mu.Unlock()
+		if ok {
+			attrs = append(attrs, "total", total)
+		}
+		if p.client != nil {
+			if q, ok := p.client.QuotaRemaining(); ok {
+				attrs = append(attrs, "quota_left", q)
+			}
+		}
+		p.log.Info("progress", attrs...)
 	}
 }
 

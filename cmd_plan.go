@@ -101,7 +101,7 @@ func runPlan(ctx context.Context, args []string, opts *planOptions, std streams)
 	if err != nil {
 		return err
 	}
-	c, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "planning against")
+	c, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "planning against", nil)
 	if err != nil {
 		return err
 	}

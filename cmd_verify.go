@@ -79,7 +79,7 @@ func runVerify(ctx context.Context, dir string, opts *verifyOptions, std streams
 	case !(opts.rate > 0) || math.IsInf(opts.rate, 0):
 		return usagef("--rate %v: must be a number more than 0", opts.rate)
 	}
-	c, closeClient, err := newClient(false, opts.cred, opts.rate, std, "verifying against")
+	c, closeClient, err := newClient(false, opts.cred, opts.rate, std, "verifying against", nil)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -132,3 +133,6 @@ func short(commit string) string {
 	}
 	return commit
 }
+
+// buildVersion is the version with its commit and build date, for logs.
+func buildVersion() string { return strings.TrimPrefix(currentBuild().line(), "stbulk ") }

@@ -18,6 +18,7 @@ import (
 type streams struct {
 	out, err io.Writer
 	in       io.Reader // answers to questions (import --plan); nil: no one answers
+	log      *logOptions
 }
 
 // usageError is a mistake in the command line: exit code 2.

@@ -103,6 +103,16 @@ the environment, then a profile of the configuration file (docs/credentials.md):
   SYNCHROTEAM_URL           optional, default ` + synchroteam.DefaultURL + `
   STBULK_PROFILE, STBULK_CONFIG  the profile, and the file (default ~/.config/stbulk/config.yaml)
 
+Progress and logs (import, export) go to stderr, the summary to stdout. On a
+terminal: a progress bar for each mapping (percent, count, rate, [elapsed:left])
+with plain lines above it. Otherwise (cron, a pipe, a file): log records with a
+date-time and a level, text (key=value) or JSON (--log-format, or
+STBULK_LOG_FORMAT): the start, each mapping, progress every 5 seconds, each
+rate cut and pause the API asked for, the quota left, the requests and
+retries, and why the run ended. --log-level (or STBULK_LOG_LEVEL) sets the
+least level: debug adds each retry; --quiet keeps the warnings and errors
+only. The API key is never logged.
+
 Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupted.`,
 		SilenceUsage:               true,
 		SilenceErrors:              true,
@@ -122,6 +132,11 @@ Exit codes: 0 success, 1 some rows failed, 2 usage error, 3 fatal, 130 interrupt
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	if std.log == nil {
+		std.log = &logOptions{}
+	}
+	addLogFlags(root, std.log)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return std.log.check(cmd) }
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(std.out)
 	root.SetErr(std.err)

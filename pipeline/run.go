@@ -33,6 +33,12 @@ type Options struct {
 	// Progress, when set, is called after each row's outcome, from one
 	// goroutine at a time.
 	Progress func(m *Mapping, c Counts)
+	// Total, when set, is called once for each mapping whose number of
+	// rows is known or guessed cheaply: an XLSX sheet's dimension, a quick
+	// count of a CSV file's records (in another goroutine, while the run
+	// goes on: it may come late, or never). A hint for a progress bar, not
+	// a promise: the rows read may end above or below it.
+	Total func(m *Mapping, rows int)
 	// NotSent, when set, is called for each row rejected, failed or skipped,
 	// from one goroutine at a time.
 	NotSent func(m *Mapping, row int, reason string)
@@ -131,6 +137,10 @@ func run(ctx context.Context, maps []*Mapping, opts Options) (*Summary, error) {
 		}
 	}()
 
+	if opts.Total != nil {
+		stopCounting := tellTotals(ctx, srcs, opts.Total)
+		defer stopCounting()
+	}
 	sum := &Summary{DryRun: opts.DryRun, Started: start.UTC().Truncate(time.Second)}
 	r := &runner{opts: opts, parents: newParents(), stop: newStop(ctx, opts.Log), to: sender(dryRun{})}
 	if !opts.DryRun {
@@ -556,4 +566,43 @@ func fatalFor(domain string, err error) (string, bool) {
 		return fmt.Sprintf("the API refuses requests for %v (its daily quota is spent?): resume the run with --resume then", rl.RetryAfter.Round(time.Minute)), true
 	}
 	return "", false
+}
+
+// tellTotals tells total the rows of each source it can size: at once from
+// a rows hint (XLSX), else by a quick count of a CSV file's records in
+// another goroutine, one file after the other. stop ends the counting.
+func tellTotals(ctx context.Context, srcs []*opened, total func(m *Mapping, rows int)) (stop func()) {
+	var csvs []*opened
+	for _, o := range srcs {
+		if h, ok := o.src.(readers.RowsHinter); ok {
+			if n, ok := h.RowsHint(); ok {
+				total(o.m, n)
+			}
+			continue
+		}
+		d, ok := o.src.(interface{ Dialect() readers.Dialect })
+		if !ok || strings.HasPrefix(strings.ToLower(d.Dialect().Encoding), "utf-16") {
+			continue // the count reads ASCII-compatible bytes only
+		}
+		csvs = append(csvs, o)
+	}
+	if len(csvs) == 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, o := range csvs {
+			n, err := readers.CountCSVRows(ctx, o.input, o.m.CSV.HeaderRow)
+			if err != nil || ctx.Err() != nil {
+				return
+			}
+			total(o.m, n)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

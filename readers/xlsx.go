@@ -59,6 +59,8 @@ type xlsxSource struct {
 	// typed: CellKinds was asked; recKinds are then the kinds of rec.
 	typed    bool
 	recKinds []CellKind
+	// headerNum is the sheet row number of the header, 0 when there is none.
+	headerNum int
 }
 
 // OpenXLSX opens an Excel workbook and streams one sheet's rows. Values are
@@ -336,8 +338,19 @@ func (s *xlsxSource) readHeader(headerRow int) error {
 			return err
 		}
 		s.cols = cols
+		s.headerNum = num
 		return nil
 	}
+}
+
+// RowsHint is how many data rows the sheet's dimension says follow the
+// header: a hint for a progress bar (blank rows count, a writer may leave
+// the dimension out or get it wrong). ok is false without a dimension.
+func (s *xlsxSource) RowsHint() (rows int, ok bool) {
+	if s.rows == nil || s.rows.lastRow == 0 || s.headerNum == 0 {
+		return 0, false
+	}
+	return max(s.rows.lastRow-s.headerNum, 0), true
 }
 
 // fatal is an error that ends the reading of the sheet.

@@ -1,6 +1,7 @@
 package readers
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -22,6 +23,10 @@ type sheetRows struct {
 	started bool
 	done    bool
 	top     int // depth of <sheetData>
+	// lastRow is the last row of the sheet's <dimension ref="A1:O19">, 0
+	// when the sheet has none: a hint, which Excel keeps and other
+	// writers may leave out or get wrong.
+	lastRow int
 
 	cells []rawCell
 	text  []byte // the text of the row's cells
@@ -109,6 +114,11 @@ func (sr *sheetRows) findSheetData() error {
 		}
 		if err != nil {
 			return err
+		}
+		if start && sr.sc.is("dimension") {
+			if v, ok := sr.sc.attr("ref"); ok {
+				sr.lastRow = refLastRow(v)
+			}
 		}
 		if start && sr.sc.is("sheetData") {
 			sr.top = sr.sc.depth()
@@ -287,4 +297,24 @@ func refColumn(ref []byte) (int, bool) {
 		return 0, false
 	}
 	return col, true
+}
+
+// refLastRow is the last row of a dimension ref ("A1:O19" → 19), 0 when
+// it is not a range: "A1" is what Excel writes for an empty sheet and
+// streaming writers (excelize's) for a sheet they did not measure.
+func refLastRow(ref []byte) int {
+	i := bytes.LastIndexByte(ref, ':')
+	if i < 0 {
+		return 0
+	}
+	ref = ref[i+1:]
+	i = 0
+	for i < len(ref) && (ref[i] >= 'A' && ref[i] <= 'Z' || ref[i] >= 'a' && ref[i] <= 'z' || ref[i] == '$') {
+		i++
+	}
+	n, err := strconv.Atoi(string(ref[i:]))
+	if err != nil || n < 1 || n > excelRows {
+		return 0
+	}
+	return n
 }

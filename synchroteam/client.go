@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -64,6 +65,9 @@ type Client struct {
 	retries  atomic.Int64
 	limited  atomic.Int64
 	timeline timeline // requests and 429s per second, rate cuts
+
+	log       *slog.Logger // nil: no log (WithLogger)
+	quotaSeen atomic.Bool  // the first quota was logged
 
 	common service
 
@@ -436,6 +440,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			}
 			return exhausted
 		}
+		c.logRetry(cl.endpoint, attempt, wait, err)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -599,7 +604,8 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 		var rl *RateLimitError
 		if errors.As(cerr, &rl) {
 			c.limited.Add(1)
-			c.pace.limited(c.limiter, rl.RetryAfter)
+			rc := c.pace.limited(c.limiter, rl.RetryAfter)
+			c.logLimited(cl.endpoint, rl.RetryAfter, rc)
 			c.timeline.rateLimited(&c.pace, c.limiter)
 			return nil, &retryable{err: cerr, after: rl.RetryAfter}, cerr
 		}
@@ -641,6 +647,7 @@ func (c *Client) noteQuota(h http.Header) {
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
 		c.quota.Store(n)
+		c.logQuota(n)
 	}
 }
 

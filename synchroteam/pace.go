@@ -66,23 +66,30 @@ func (p *pace) paused() bool {
 }
 
 // limited lowers the rate after a 429 and pauses every request for after.
-func (p *pace) limited(l *rate.Limiter, after time.Duration) {
+// It tells what it did.
+func (p *pace) limited(l *rate.Limiter, after time.Duration) rateCut {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.init(l)
 	now := time.Now()
 	after = min(after, maxPause)
+	var rc rateCut
 	if after > 0 && now.Add(after).After(p.until) {
 		p.until = now.Add(after)
+		rc.pause = after
 	}
+	rc.set = p.ceiling
 	if now.Sub(p.lastCut) < cutInterval {
-		return // the same burst of 429s
+		rc.rate = float64(l.Limit())
+		return rc // the same burst of 429s
 	}
 	p.lastCut = now
 	r := max(float64(l.Limit())*cutFactor, p.ceiling*minShare)
 	l.SetLimit(rate.Limit(r))
 	p.cuts++
 	p.lowest = min(p.lowest, r)
+	rc.cut, rc.rate = true, r
+	return rc
 }
 
 // succeeded raises the rate back toward the rate set.
