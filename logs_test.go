@@ -59,14 +59,28 @@ func TestLogsNeverShowTheKey(t *testing.T) {
 	for _, tc := range []struct {
 		format, key string
 		code        int
-	}{{"text", key, exitOK}, {"json", key, exitOK}, {"text", "wr0ng-" + key, exitFatal}, {"json", "wr0ng-" + key, exitFatal}} {
+		file        bool // the key from SYNCHROTEAM_API_KEY_FILE
+	}{{"text", key, exitOK, false}, {"json", key, exitOK, false}, {"text", "wr0ng-" + key, exitFatal, false}, {"json", "wr0ng-" + key, exitFatal, false},
+		{"text", key, exitOK, true}, {"json", "wr0ng-" + key, exitFatal, true}} {
 		name := "right key"
 		if tc.code != exitOK {
 			name = "key refused"
 		}
+		if tc.file {
+			name += " from a file"
+		}
 		// (not the key in the name: the test's folders are named after it)
 		t.Run(tc.format+"/"+name, func(t *testing.T) {
 			t.Setenv("SYNCHROTEAM_API_KEY", tc.key)
+			t.Setenv("SYNCHROTEAM_API_KEY_FILE", "")
+			if tc.file {
+				keyFile := filepath.Join(t.TempDir(), "api-key")
+				if err := os.WriteFile(keyFile, []byte(tc.key+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("SYNCHROTEAM_API_KEY", "")
+				t.Setenv("SYNCHROTEAM_API_KEY_FILE", keyFile)
+			}
 			var out, errOut bytes.Buffer
 			args := []string{"import", mapping, "--out", filepath.Join(t.TempDir(), "run"), "--rate", "100",
 				"--log-format", tc.format, "--log-level", "debug"}
