@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -114,6 +115,7 @@ func runExport(ctx context.Context, file string, opts *exportOptions, std stream
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return usageError{err}
 	}
+	defer limitExportMemory()()
 	prog := newExportProgress(std.err, opts.quiet, m.KindName())
 	sum, runErr := pipeline.Export(ctx, m, pipeline.ExportOptions{
 		Client: client, OutDir: out, Since: opts.since, Concurrency: opts.concurrency,
@@ -192,4 +194,24 @@ func (p *exportProgress) update(done, total int) {
 	case p.due():
 		fmt.Fprintf(p.w, "%s %s: %d of %d\n", time.Now().Format("15:04:05"), p.what, done, total)
 	}
+}
+
+// exportMemoryLimit is the soft memory limit of an export, unless
+// GOMEMLIMIT sets one. What an export holds is bounded whatever the number
+// of items (their records are on disk): mostly the XLSX writer's buffers,
+// up to 32 MiB a sheet of more than 16 MiB. By default the garbage
+// collector lets the heap grow to twice what is live before collecting,
+// which took 100,000 jobs with reports to 173 MiB of RSS; with the limit,
+// it collects sooner once the heap nears it (125 MiB). The limit is soft: an
+// export that needs more gets it, at the cost of more collections.
+const exportMemoryLimit = 100 << 20
+
+// limitExportMemory sets exportMemoryLimit, unless GOMEMLIMIT is set, and
+// returns the function that restores the limit before it.
+func limitExportMemory() (restore func()) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return func() {}
+	}
+	before := debug.SetMemoryLimit(exportMemoryLimit)
+	return func() { debug.SetMemoryLimit(before) }
 }
