@@ -36,7 +36,8 @@ fields:
 // STBULK_BENCH_XLSX names (written by scripts/genxlsx; skipped without it),
 // with the mapping of scripts/bench-xlsx.sh. Reports rows/s, cpu-µs/row
 // (user + system CPU of the process per row, steadier than wall time on a
-// loaded machine), allocs/row and B/row.
+// loaded machine), allocs/row and B/row. STBULK_BENCH_XLSX may also name a
+// CSV file of the same rows (the same header), to compare the two paths.
 //
 //	go run ./scripts/genxlsx -rows 200000 -o /tmp/customers.xlsx
 //	STBULK_BENCH_XLSX=/tmp/customers.xlsx go test -run '^$' -bench DryRunXLSX -benchtime 3x ./pipeline/

@@ -117,7 +117,9 @@ func handler(n int, b64 string) http.Handler {
 				if k > 0 {
 					io.WriteString(w, ",")
 				}
-				fmt.Fprintf(w, `{"job":{"num":"%s"},"iteration":0,"fileName":"image.png","comment":"","imageData":"`, num)
+				// Without the job's reference, which the export does not
+				// read: it asked for the photos of one job.
+				io.WriteString(w, `{"iteration":0,"fileName":"image.png","comment":"","imageData":"`)
 				io.WriteString(w, b64)
 				io.WriteString(w, `"}`)
 			}
