@@ -3,7 +3,10 @@ package pipeline_test
 // BenchmarkExportReport exports jobs with filled reports (no photos) from a
 // local server answering as the API does. Reports jobs/s, peak-heap-MB and
 // peak-rss-MB. Goal: memory flat in the number of jobs, under 150 MB at
-// 100,000 jobs, and jobs/s far above what the API's rate allows.
+// 100,000 jobs, and jobs/s far above what the API's rate allows. This is
+// the library without the soft memory limit that `stbulk export` sets
+// (cmd_export.go), and its server runs in the same process:
+// scripts/bench-export.sh measures the binary against a server of its own.
 //
 //	STBULK_BENCH_REPORT_JOBS=100000 go test -run '^$' -bench 'ExportReport/full$' -benchtime 1x ./pipeline/
 //

@@ -49,6 +49,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -218,10 +219,23 @@ const heapMetric = "/memory/classes/heap/objects:bytes"
 func startHeapSampler() *heapSampler {
 	h := &heapSampler{stop: make(chan struct{}), done: make(chan struct{})}
 	sample := []metrics.Sample{{Name: heapMetric}}
+	// STBULK_BENCH_PEAK_PROFILE names a file to which the heap profile is
+	// written each time the heap grows 10 % past its peak so far: the last
+	// one written shows what was live near the peak (go tool pprof
+	// -sample_index=inuse_space).
+	profile := os.Getenv("STBULK_BENCH_PEAK_PROFILE")
+	var profiled uint64
 	read := func() {
 		metrics.Read(sample)
 		if sample[0].Value.Kind() == metrics.KindUint64 {
 			h.peak = max(h.peak, sample[0].Value.Uint64())
+		}
+		if profile != "" && h.peak > profiled+profiled/10 && h.peak > 32<<20 {
+			profiled = h.peak
+			if os.Getenv("STBULK_BENCH_PEAK_GC") != "" {
+				runtime.GC()
+			}
+			writeHeapProfile(profile)
 		}
 	}
 	read()
@@ -240,6 +254,16 @@ func startHeapSampler() *heapSampler {
 		}
 	}()
 	return h
+}
+
+// writeHeapProfile writes the heap profile to path, replacing it.
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_ = pprof.WriteHeapProfile(f)
 }
 
 // Stop ends the sampling and returns the peak, in bytes.

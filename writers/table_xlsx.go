@@ -1,9 +1,14 @@
 package writers
 
 import (
+	"archive/zip"
 	"bufio"
+	"encoding/binary"
 	"fmt"
+	"io"
+	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -171,9 +176,20 @@ func (t *xlsxTable) sheet(name string, cols []Column, pos int) (sheetWriter, err
 
 func (t *xlsxTable) close() ([]string, error) {
 	buf := bufio.NewWriterSize(t.out, 64<<10)
-	err := t.book.Write(buf)
+	// excelize's Write builds the whole zip in memory (WriteToBuffer)
+	// before copying it out: its zip writer, set here, writes to the file
+	// instead, and the buffer excelize copies is left empty.
+	zw := &fileZip{}
+	t.book.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zw.Writer = zip.NewWriter(buf)
+		return zw
+	})
+	_, err := t.book.WriteTo(io.Discard)
 	if err == nil {
 		err = buf.Flush()
+	}
+	if err == nil {
+		err = zw.patchLarge(t.out)
 	}
 	if cerr := t.book.Close(); err == nil {
 		err = cerr // the stream writers' own temporary files
@@ -560,6 +576,94 @@ func (s *xlsxSheet) end() error {
 	}
 	if err := s.stream.Flush(); err != nil {
 		return fmt.Errorf("%s: sheet %q: %w", s.t.path, s.given, err)
+	}
+	return nil
+}
+
+// fileZip is the zip writer of a workbook, writing to its file. It notes
+// the entries of more than 4 GiB, whose local headers patchLarge marks as
+// ZIP64 (version 45) once the file is written, as excelize does to the
+// zip it builds itself: Excel refuses such an entry otherwise.
+type fileZip struct {
+	*zip.Writer
+	entry *zipCount
+	large []string
+}
+
+// zipCount counts the bytes written to a zip entry.
+type zipCount struct {
+	w    io.Writer
+	name string
+	n    int64
+}
+
+func (e *zipCount) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	e.n += int64(n)
+	return n, err
+}
+
+func (z *fileZip) Create(name string) (io.Writer, error) {
+	z.noteLarge()
+	w, err := z.Writer.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	z.entry = &zipCount{w: w, name: name}
+	return z.entry, nil
+}
+
+func (z *fileZip) Close() error {
+	z.noteLarge()
+	return z.Writer.Close()
+}
+
+func (z *fileZip) noteLarge() {
+	if z.entry != nil && z.entry.n > math.MaxUint32 {
+		z.large = append(z.large, z.entry.name)
+	}
+	z.entry = nil
+}
+
+// patchLarge sets the version of the local headers of the large entries
+// of the zip written to f to 45.
+func (z *fileZip) patchLarge(f *os.File) error {
+	if len(z.large) == 0 {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	r, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return err
+	}
+	for _, e := range r.File {
+		if !slices.Contains(z.large, e.Name) {
+			continue
+		}
+		data, err := e.DataOffset()
+		if err != nil {
+			return err
+		}
+		// The local header: 30 bytes, the name, no extra field (archive/zip
+		// writes none there for an entry of unknown size).
+		off := data - 30 - int64(len(e.Name))
+		head := make([]byte, 30+len(e.Name))
+		if off < 0 {
+			return fmt.Errorf("zip entry %s: no local header before its data", e.Name)
+		}
+		if _, err := f.ReadAt(head, off); err != nil {
+			return err
+		}
+		if binary.LittleEndian.Uint32(head) != 0x04034b50 || string(head[30:]) != e.Name {
+			return fmt.Errorf("zip entry %s: no local header before its data", e.Name)
+		}
+		binary.LittleEndian.PutUint16(head[4:6], 45)
+		if _, err := f.WriteAt(head[4:6], off+4); err != nil {
+			return err
+		}
 	}
 	return nil
 }

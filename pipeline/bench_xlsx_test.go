@@ -1,0 +1,85 @@
+//go:build unix
+
+package pipeline_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stbulk/stbulk/pipeline"
+)
+
+// benchXLSXMapping is scripts/bench-xlsx.sh's mapping of the customers
+// workbook of scripts/genxlsx.
+const benchXLSXMapping = `version: 1
+import: customer
+fields:
+  myId: { column: Code, required: true, transform: [trim] }
+  name: { column: Name, required: true, transform: [squash] }
+  adressStreet: { column: Street, transform: [squash] }
+  adressZIP: { column: ZIP, transform: [trim] }
+  adressCity: { column: City, transform: [squash] }
+  contactPhone: Phone
+  contactEmail: { column: Email, transform: [trim, lower], check: email }
+  customFieldValues.Customer since:
+    column: Since
+    transform: [{ date: { layout: yyyy-MM-dd, output: yyyy-MM-dd } }]
+  position.latitude: { column: Latitude, transform: [{ number: { decimal: "." } }] }
+  position.longitude: { column: Longitude, transform: [{ number: { decimal: "." } }] }
+`
+
+// BenchmarkDryRunXLSX is a dry run of the customers workbook that
+// STBULK_BENCH_XLSX names (written by scripts/genxlsx; skipped without it),
+// with the mapping of scripts/bench-xlsx.sh. Reports rows/s, cpu-µs/row
+// (user + system CPU of the process per row, steadier than wall time on a
+// loaded machine), allocs/row and B/row. STBULK_BENCH_XLSX may also name a
+// CSV file of the same rows (the same header), to compare the two paths.
+//
+//	go run ./scripts/genxlsx -rows 200000 -o /tmp/customers.xlsx
+//	STBULK_BENCH_XLSX=/tmp/customers.xlsx go test -run '^$' -bench DryRunXLSX -benchtime 3x ./pipeline/
+func BenchmarkDryRunXLSX(b *testing.B) {
+	input := os.Getenv("STBULK_BENCH_XLSX")
+	if input == "" {
+		b.Skip("STBULK_BENCH_XLSX names no workbook: go run ./scripts/genxlsx -rows 200000 -o /tmp/customers.xlsx")
+	}
+	m, err := pipeline.Parse("bench-xlsx.yaml", []byte(benchXLSXMapping))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	cpu0 := selfCPU(b)
+	rows, iter := 0, 0
+	for b.Loop() {
+		out := filepath.Join(dir, fmt.Sprintf("run-%d", iter))
+		if err := os.Mkdir(out, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		sum, err := pipeline.Run(context.Background(), []*pipeline.Mapping{m}, pipeline.Options{DryRun: true, Input: input, OutDir: out})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Read == 0 || sum.Sent < sum.Read*9/10 {
+			b.Fatalf("read %d rows, sent %d (filtered %d, rejected %d)", sum.Read, sum.Sent, sum.Filtered, sum.Rejected)
+		}
+		rows += sum.Read
+		b.StopTimer()
+		if err := os.RemoveAll(out); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		iter++
+	}
+	cpu := selfCPU(b) - cpu0
+	runtime.ReadMemStats(&after)
+	n := float64(rows)
+	b.ReportMetric(n/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(cpu.Seconds()/n*1e6, "cpu-µs/row")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/row")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n, "B/row")
+}
