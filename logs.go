@@ -110,7 +110,11 @@ func newLogger(o *logOptions, out io.Writer, quiet, plain bool) *slog.Logger {
 }
 
 // plainHandler writes a record as a person reads it on a terminal: the
-// message, then key=value; warnings and errors say so first.
+// message, then key=value; warnings and errors say so first. An
+// informational record with fields (the start, the quota, the requests,
+// the end, the progress) is left out: on a terminal the bar and the
+// summary on stdout say the same; lines of text ("importing …") and
+// every warning and error are written.
 type plainHandler struct {
 	w     io.Writer
 	level slog.Level
@@ -120,6 +124,9 @@ type plainHandler struct {
 func (h *plainHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
 
 func (h *plainHandler) Handle(_ context.Context, r slog.Record) error {
+	if r.Level < slog.LevelWarn && r.Level >= slog.LevelInfo && (r.NumAttrs() > 0 || len(h.attrs) > 0) {
+		return nil
+	}
 	var b bytes.Buffer
 	switch {
 	case r.Level >= slog.LevelError:

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -178,5 +179,27 @@ func TestLogFlags(t *testing.T) {
 	// unless a level is asked for
 	if code, stderr := run(dry("-q", "--log-level", "info")...); code != exitOK || !strings.Contains(stderr, "level=INFO msg=\"import finished\"") {
 		t.Errorf("--quiet --log-level info: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// On a terminal, the records the bar and the summary already tell are left
+// out; lines of text, warnings and errors are written.
+func TestPlainHandlerOnATerminal(t *testing.T) {
+	var b bytes.Buffer
+	log := slog.New(&plainHandler{w: &b, level: slog.LevelInfo})
+	log.Info("import started", "version", "v1", "mappings", "a.yaml")
+	log.Info("importing customer from a.csv (a.yaml)")
+	log.Info("requests", "requests", 21, "retries", 0)
+	log.Warn("the API limited the rate: rate cut, every request paused", "rate", 8.4)
+	log.Warn("import finished, not everything done", "read", 24, "sent", 21)
+	log.Error("import stopped", "error", "authentication refused")
+	log.Debug("retrying", "attempt", 2)
+	want := `importing customer from a.csv (a.yaml)
+warning: the API limited the rate: rate cut, every request paused rate=8.4
+warning: import finished, not everything done read=24 sent=21
+error: import stopped error="authentication refused"
+`
+	if b.String() != want {
+		t.Errorf("on a terminal:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
