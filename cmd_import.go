@@ -216,7 +216,7 @@ func runImport(ctx context.Context, args []string, opts *importOptions, std stre
 		ledger = filepath.Join(cache, "stbulk", "ledger")
 	}
 	if opts.plan {
-		ok, err := confirmPlan(ctx, maps, client, opts.input, out, opts.concurrency, opts.yes, std)
+		ok, err := confirmPlan(ctx, maps, client, opts.input, out, opts.concurrency, opts.yes, std, prog.logWriter())
 		if err != nil {
 			return err
 		}

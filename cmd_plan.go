@@ -101,7 +101,10 @@ func runPlan(ctx context.Context, args []string, opts *planOptions, std streams)
 	if err != nil {
 		return err
 	}
-	c, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "planning against", nil)
+	// Log records as import writes them (a date-time and a level off a
+	// terminal, the key never), rate cuts included.
+	d := newDisplay(std, opts.quiet, "rows")
+	c, closeClient, err := newClient(opts.sandbox, opts.cred, opts.rate, std, "planning against", d)
 	if err != nil {
 		return err
 	}
@@ -114,11 +117,7 @@ func runPlan(ctx context.Context, args []string, opts *planOptions, std streams)
 	} else if err := files.EnsureDir(out); err != nil {
 		return usageError{err}
 	}
-	var log io.Writer = std.err
-	if opts.quiet {
-		log = nil
-	}
-	sum, err := pipeline.Plan(ctx, maps, pipeline.PlanOptions{Client: c, Input: opts.input, OutDir: out, Concurrency: opts.concurrency, XLSX: opts.xlsx, Log: log})
+	sum, err := pipeline.Plan(ctx, maps, pipeline.PlanOptions{Client: c, Input: opts.input, OutDir: out, Concurrency: opts.concurrency, XLSX: opts.xlsx, Log: d.logWriter()})
 	if err != nil {
 		return err
 	}
@@ -156,7 +155,7 @@ func printPlan(w io.Writer, s *pipeline.PlanSummary) {
 // confirmPlan makes the plan of an import in dir/plan, shows it and asks
 // whether to go on: yes answers for scripts; without it the question
 // needs a terminal to answer it.
-func confirmPlan(ctx context.Context, maps []*pipeline.Mapping, c *synchroteam.Client, input, dir string, concurrency int, yes bool, std streams) (bool, error) {
+func confirmPlan(ctx context.Context, maps []*pipeline.Mapping, c *synchroteam.Client, input, dir string, concurrency int, yes bool, std streams, log io.Writer) (bool, error) {
 	if !yes && !interactive(std) {
 		return false, usagef("--plan asks before sending, and no one can answer here (not a terminal): add --yes to send once the plan is made")
 	}
@@ -164,7 +163,7 @@ func confirmPlan(ctx context.Context, maps []*pipeline.Mapping, c *synchroteam.C
 	if err := files.EnsureDir(planDir); err != nil {
 		return false, err
 	}
-	sum, err := pipeline.Plan(ctx, maps, pipeline.PlanOptions{Client: c, Input: input, OutDir: planDir, Concurrency: concurrency, Log: std.err})
+	sum, err := pipeline.Plan(ctx, maps, pipeline.PlanOptions{Client: c, Input: input, OutDir: planDir, Concurrency: concurrency, Log: log})
 	if err != nil {
 		return false, err
 	}

@@ -79,12 +79,13 @@ func runVerify(ctx context.Context, dir string, opts *verifyOptions, std streams
 	case !(opts.rate > 0) || math.IsInf(opts.rate, 0):
 		return usagef("--rate %v: must be a number more than 0", opts.rate)
 	}
-	c, closeClient, err := newClient(false, opts.cred, opts.rate, std, "verifying against", nil)
+	d := newDisplay(std, false, "rows") // log records as import writes them
+	c, closeClient, err := newClient(false, opts.cred, opts.rate, std, "verifying against", d)
 	if err != nil {
 		return err
 	}
 	defer closeClient()
-	sum, err := pipeline.Verify(ctx, dir, pipeline.VerifyOptions{Client: c, Concurrency: opts.concurrency, Log: std.err})
+	sum, err := pipeline.Verify(ctx, dir, pipeline.VerifyOptions{Client: c, Concurrency: opts.concurrency, Log: d.logWriter()})
 	if errors.Is(err, pipeline.ErrNotVerifiable) {
 		return usageError{err}
 	}

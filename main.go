@@ -103,9 +103,9 @@ the environment, then a profile of the configuration file (docs/credentials.md):
   SYNCHROTEAM_URL           optional, default ` + synchroteam.DefaultURL + `
   STBULK_PROFILE, STBULK_CONFIG  the profile, and the file (default ~/.config/stbulk/config.yaml)
 
-Progress and logs (import, export) go to stderr, the summary to stdout. On a
-terminal: a progress bar for each mapping (percent, count, rate, [elapsed:left])
-with plain lines above it. Otherwise (cron, a pipe, a file): log records with a
+Progress and logs go to stderr, the summary to stdout. On a terminal, import
+and export show a progress bar for each mapping (percent, count, rate,
+[elapsed:left]) with plain lines above it; plan and verify, plain lines. Otherwise (cron, a pipe, a file): log records with a
 date-time and a level, text (key=value) or JSON (--log-format, or
 STBULK_LOG_FORMAT): the start, each mapping, progress every 5 seconds, each
 rate cut and pause the API asked for, the quota left, the requests and
