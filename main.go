@@ -105,11 +105,11 @@ the environment, then a profile of the configuration file (docs/credentials.md):
 
 Progress and logs go to stderr, the summary to stdout. On a terminal, import
 and export show a progress bar for each mapping (percent, count, rate,
-[elapsed:left]) with plain lines above it; plan and verify, plain lines. Otherwise (cron, a pipe, a file): log records with a
-date-time and a level, text (key=value) or JSON (--log-format, or
-STBULK_LOG_FORMAT): the start, each mapping, progress every 5 seconds, each
-rate cut and pause the API asked for, the quota left, the requests and
-retries, and why the run ended. --log-level (or STBULK_LOG_LEVEL) sets the
+[elapsed:left]) with plain lines above it; plan and verify, plain lines.
+Otherwise (cron, a pipe, a file): log records with a date-time and a level,
+text (key=value) or JSON (--log-format, or STBULK_LOG_FORMAT): the start, each
+mapping, progress every 5 seconds, each rate cut and pause the API asked for,
+the quota left, the requests and retries, and why the run ended. --log-level (or STBULK_LOG_LEVEL) sets the
 least level: debug adds each retry; --quiet keeps the warnings and errors
 only. The API key is never logged.
 
