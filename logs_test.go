@@ -203,3 +203,51 @@ error: import stopped error="authentication refused"
 		t.Errorf("on a terminal:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// plan and verify log as import does: off a terminal, records with a
+// date-time and a level, what they read back, and never the key.
+func TestPlanAndVerifyLog(t *testing.T) {
+	const domain, key = "acme", "pl4n-k3y-never-logged"
+	sb, err := sandbox.Start(sandbox.Config{Domain: domain, APIKey: key}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	dir := t.TempDir()
+	mapping := writeCustomers(t, dir, "customers", 5)
+	t.Setenv("SYNCHROTEAM_URL", sb.URL)
+	t.Setenv("SYNCHROTEAM_DOMAIN", domain)
+	t.Setenv("SYNCHROTEAM_API_KEY", key)
+	run := filepath.Join(dir, "run")
+	for _, tc := range []struct {
+		args []string
+		want string // a record's message
+	}{
+		{[]string{"plan", mapping, "--out", filepath.Join(dir, "plan"), "--rate", "100"}, "reading back customer records"},
+		{[]string{"import", mapping, "--out", run, "--rate", "100", "-q"}, ""},
+		{[]string{"verify", run, "--rate", "100"}, "reading back the customer records sent"},
+	} {
+		var out, errOut bytes.Buffer
+		code := execute(context.Background(), append(tc.args, "--log-format", "json"), streams{out: &out, err: &errOut})
+		if code != exitOK {
+			t.Fatalf("%v: exit code %d\n%s%s", tc.args, code, out.String(), errOut.String())
+		}
+		if strings.Contains(out.String()+errOut.String(), key) {
+			t.Fatalf("%v: the key is in the output", tc.args)
+		}
+		if tc.want == "" {
+			continue
+		}
+		found := false
+		for _, line := range strings.Split(strings.TrimSpace(errOut.String()), "\n") {
+			var rec struct{ Time, Level, Msg string }
+			if err := json.Unmarshal([]byte(line), &rec); err != nil || rec.Time == "" || rec.Level == "" {
+				t.Errorf("%s: not a JSON record with a time and a level: %q", tc.args[0], line)
+			}
+			found = found || strings.HasPrefix(rec.Msg, tc.want)
+		}
+		if !found {
+			t.Errorf("%s: no record %q in:\n%s", tc.args[0], tc.want, errOut.String())
+		}
+	}
+}
