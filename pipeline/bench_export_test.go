@@ -20,86 +20,16 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"testing"
 
 	"github.com/stbulk/stbulk/pipeline"
+	"github.com/stbulk/stbulk/sandbox/loadgen"
 	"github.com/stbulk/stbulk/synchroteam"
 )
-
-// reportItems is the number of report items of each job of reportAPI.
-const reportItems = 10
-
-// reportAPI answers Jobs/Search with n jobs (one in ten when the search
-// asks for changes), and Jobs/Detail with a job as a technician fills it:
-// address, contact, custom fields, parts and a report of reportItems items,
-// a block of them repeated.
-func reportAPI(n int) http.Handler {
-	categories := []string{"Arrival", "Checks", "Measures", "Sign Off"}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		num := r.URL.Query().Get("num")
-		switch r.URL.Path {
-		case "/Api/v2/Jobs/Search":
-			filter, err := io.ReadAll(r.Body)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-			step := 1
-			if strings.Contains(string(filter), "changedFrom") {
-				step = 10
-			}
-			fmt.Fprint(w, "[")
-			for i := 0; i < n; i += step {
-				if i > 0 {
-					fmt.Fprint(w, ",")
-				}
-				fmt.Fprintf(w, `{"id":"265_%d","myId":"ref-%d","num":"%d"}`, i, i, 100000+i)
-			}
-			fmt.Fprint(w, "]")
-		case "/Api/v2/Jobs/Detail":
-			var b strings.Builder
-			fmt.Fprintf(&b, `{"scheduledBeginDate":"19/07/2016 14:43:00","scheduledEndDate":"19/07/2016 16:43:00",
-"RealBeginDate":"19/07/2016 14:50:00","RealEndDate":"19/07/2016 16:16:00",
-"siteName":"Site of customer %[1]s","customerMyId":"C-%[1]s","customerName":"Boulangerie Dupré %[1]s",
-"description":"Annual maintenance of the cold room and its compressor, job %[1]s","idCreator":265,"idCustomer":8386,
-"idEquipment":93929,"idJob":"265_%[1]s","idJobType":629,"nmJobType":"Maintenance","idReport":781,"idSite":62611,
-"idUser":1551,"login":"techtest","nameEquipment":"Cold room CF-62033","priority":1,
-"ContactPhone":"+12125875967","contactMobile":"+19293358480","contactName":"Dupré","contactFirstName":"Anne",
-"publicLink":"https://synchroteam.com/Jobs/PublicJob/afb5853-3ec6-46ea-bc9c-%[1]s","status":5,
-"customFieldValues":[{"name":"sector","value":"Food","id":182},{"name":"contract","value":"GOLD-%[1]s","id":185},{"name":"zone","value":"North","id":186}],
-"duration":86,"globalAddress":"6605 Fisher Avenue, Falls Church, VA 22046, United States","adressCity":"Falls Church",
-"adressCountry":"United States","adressProvince":"Virginia","adressStreet":"6605 Fisher Avenue","adressZIP":"22046",
-"myId":"ref-%[1]s","num":%[1]s,
-"parts":[{"id":34454,"quantity":2,"reference":"ACCROCHE FIX CF62033"},{"id":35947,"quantity":10,"reference":"111-a"}],
-"position":{"Latitude":"43.9695148","Longitude":"-99.90181310000"},
-"OtherTechnicians":["steven","ann"],"report":[`, num)
-			for k := range reportItems {
-				if k > 0 {
-					b.WriteString(",")
-				}
-				iteration := 0
-				item := k
-				if k >= reportItems-4 { // the last item, repeated: a repeatable block
-					iteration, item = k-(reportItems-4), reportItems-4
-				}
-				fmt.Fprintf(&b, `{"id":%d,"idCategory":%d,"iteration":%d,"nmCategory":%q,"nmItem":"Item %d","value":"Value %d of job %s, checked"}`,
-					3400+item, 1160+item%len(categories), iteration, categories[item%len(categories)], item, k, num)
-			}
-			b.WriteString("]}")
-			fmt.Fprint(w, b.String())
-		default:
-			http.NotFound(w, r)
-		}
-	})
-}
 
 // exportBench runs exports and reports jobs/s (jobs read), peak-heap-MB
 // and peak-rss-MB. prepare runs before the measures start; run is one
@@ -134,7 +64,7 @@ func exportBench(b *testing.B, prepare func(), run func(iter int) int) {
 // workbook (sheets Jobs, Report and Parts).
 func BenchmarkExportReport(b *testing.B) {
 	jobs := envInt(b, "STBULK_BENCH_REPORT_JOBS", 10_000)
-	srv := httptest.NewServer(reportAPI(jobs))
+	srv := httptest.NewServer(loadgen.Jobs(jobs, ""))
 	defer srv.Close()
 	parse := func(sheet string) *pipeline.ExportMapping {
 		m, err := pipeline.ParseExport("jobs.yaml", []byte("version: 1\nexport: jobs\nspreadsheet: "+sheet+"\n"))
@@ -154,9 +84,9 @@ func BenchmarkExportReport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if sum.Exported != want || sum.Exported+sum.Kept != jobs || sum.Rows["Report"] != jobs*reportItems {
+		if sum.Exported != want || sum.Exported+sum.Kept != jobs || sum.Rows["Report"] != jobs*loadgen.ReportItems {
 			b.Fatalf("exported %d jobs, kept %d, %d report rows; want %d of %d jobs, %d rows",
-				sum.Exported, sum.Kept, sum.Rows["Report"], want, jobs, jobs*reportItems)
+				sum.Exported, sum.Kept, sum.Rows["Report"], want, jobs, jobs*loadgen.ReportItems)
 		}
 	}
 	dir := b.TempDir()
