@@ -14,29 +14,23 @@ import (
 // docs/entities.md is the registry's reference as EntityReference writes
 // it; -update writes it again.
 func TestEntityReference(t *testing.T) {
-	path := filepath.Join("..", "docs", "entities.md")
-	got := EntityReference()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s is not the registry's reference (go test ./pipeline -run TestEntityReference -update):\n%s", path, diff)
-	}
+	checkGenerated(t, "entities.md", EntityReference(), "TestEntityReference")
 }
 
 // docs/mapping-keys.md is MappingKeysReference; -update writes it again.
 func TestMappingKeysReference(t *testing.T) {
-	path := filepath.Join("..", "docs", "mapping-keys.md")
 	got, err := MappingKeysReference()
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkGenerated(t, "mapping-keys.md", got, "TestMappingKeysReference")
+}
+
+// checkGenerated compares docs/name with got, the text the code makes of
+// it (test is the test that does), after writing it with -update.
+func checkGenerated(t *testing.T, name, got, test string) {
+	t.Helper()
+	path := filepath.Join("..", "docs", name)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -47,7 +41,7 @@ func TestMappingKeysReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s is not made from the schemas (go test ./pipeline -run TestMappingKeysReference -update):\n%s", path, diff)
+		t.Errorf("%s is not what the code makes of it (go test ./pipeline -run %s -update):\n%s", path, test, diff)
 	}
 }
 
