@@ -114,15 +114,3 @@ func plainDecimal(s string) bool {
 	var b [32]byte
 	return string(strconv.AppendFloat(b[:0], x, 'f', -1, 64)) == s
 }
-
-// kinds picks the kinds of the exposed columns out of rec's; missing ones
-// are CellText.
-func (c columns) kinds(rec []CellKind) []CellKind {
-	out := make([]CellKind, len(c.index))
-	for k, i := range c.index {
-		if i < len(rec) {
-			out[k] = rec[i]
-		}
-	}
-	return out
-}

@@ -149,8 +149,12 @@ func (c columns) unnamed(rec []string) int {
 }
 
 // cells picks the exposed columns out of rec; missing ones are "".
-func (c columns) cells(rec []string) []string {
-	out := make([]string, len(c.index))
+func (c columns) cells(rec []string) []string { return pick(c, rec) }
+
+// pick picks the exposed columns out of rec, the cells of a record or
+// their kinds; missing ones are the zero value ("", CellText).
+func pick[T any](c columns, rec []T) []T {
+	out := make([]T, len(c.index))
 	for k, i := range c.index {
 		if i < len(rec) {
 			out[k] = rec[i]

@@ -461,7 +461,7 @@ func (s *xlsxSource) kinds() []CellKind {
 	if !s.typed {
 		return nil
 	}
-	return s.cols.kinds(s.recKinds)
+	return pick(s.cols, s.recKinds)
 }
 
 func (s *xlsxSource) Header() []string { return s.cols.names }
