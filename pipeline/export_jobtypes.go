@@ -29,26 +29,13 @@ type jobTypeUse struct {
 }
 
 func fetchJobTypes(ctx context.Context, e *exporter) error {
-	f := e.m.Filters
-	refs, err := e.c.Jobs.Search(ctx, &synchroteam.JobSearch{DateFrom: optTime(f.time("dateFrom")), DateTo: optTime(f.time("dateTo"))})
-	if err != nil {
-		return e.searchFailed(ctx, "Jobs/Search", err)
-	}
-	refs = uniqueJobs(refs)
-	var mu sync.Mutex
 	uses := map[string]*jobTypeUse{}
-	err = each(ctx, e, refs, jobKey, func(ctx context.Context, ref synchroteam.JobRef) error {
-		j, err := e.c.Jobs.Get(ctx, jobLookup(ref))
-		if err != nil {
-			return fmt.Errorf("Jobs/Detail: %w", err)
-		}
+	err := e.eachJobDetail(ctx, func(ref synchroteam.JobRef, j *synchroteam.Job) {
 		day, ok := jobDate(j)
 		if !ok && (!j.ScheduledBegin.IsZero() || !j.RealBegin.IsZero()) {
 			e.warn(jobKey(ref))("its date cannot be read: not in the first and last dates of its type")
 		}
 		key := jobTypeKey(j.JobTypeID, j.JobTypeName)
-		mu.Lock()
-		defer mu.Unlock()
 		u := uses[key]
 		if u == nil {
 			u = &jobTypeUse{id: j.JobTypeID, name: j.JobTypeName}
@@ -63,7 +50,6 @@ func fetchJobTypes(ctx context.Context, e *exporter) error {
 				u.last = day
 			}
 		}
-		return nil
 	})
 	if err != nil {
 		return err
@@ -81,6 +67,27 @@ func fetchJobTypes(ctx context.Context, e *exporter) error {
 		}
 	}
 	return ctx.Err()
+}
+
+// eachJobDetail reads the Jobs/Detail of each job the dateFrom and dateTo
+// filters find, concurrently, and gives it to use, one call at a time.
+func (e *exporter) eachJobDetail(ctx context.Context, use func(ref synchroteam.JobRef, j *synchroteam.Job)) error {
+	f := e.m.Filters
+	refs, err := e.c.Jobs.Search(ctx, &synchroteam.JobSearch{DateFrom: optTime(f.time("dateFrom")), DateTo: optTime(f.time("dateTo"))})
+	if err != nil {
+		return e.searchFailed(ctx, "Jobs/Search", err)
+	}
+	var mu sync.Mutex
+	return each(ctx, e, uniqueJobs(refs), jobKey, func(ctx context.Context, ref synchroteam.JobRef) error {
+		j, err := e.c.Jobs.Get(ctx, jobLookup(ref))
+		if err != nil {
+			return fmt.Errorf("Jobs/Detail: %w", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		use(ref, j)
+		return nil
+	})
 }
 
 // jobTypeKey keys a job type by its id, or by its name when a job gives no

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -190,21 +189,8 @@ func readReferences(ctx context.Context, r *PartReferences) ([]string, error) {
 // partsOfJobs lists the parts the jobs of the filters used, each once, by
 // reference (by id when a job's part has none), sorted.
 func (e *exporter) partsOfJobs(ctx context.Context) ([]synchroteam.Lookup, error) {
-	f := e.m.Filters
-	refs, err := e.c.Jobs.Search(ctx, &synchroteam.JobSearch{DateFrom: optTime(f.time("dateFrom")), DateTo: optTime(f.time("dateTo"))})
-	if err != nil {
-		return nil, e.searchFailed(ctx, "Jobs/Search", err)
-	}
-	refs = uniqueJobs(refs)
-	var mu sync.Mutex
 	used := map[synchroteam.Lookup]bool{}
-	err = each(ctx, e, refs, jobKey, func(ctx context.Context, ref synchroteam.JobRef) error {
-		j, err := e.c.Jobs.Get(ctx, jobLookup(ref))
-		if err != nil {
-			return fmt.Errorf("Jobs/Detail: %w", err)
-		}
-		mu.Lock()
-		defer mu.Unlock()
+	err := e.eachJobDetail(ctx, func(_ synchroteam.JobRef, j *synchroteam.Job) {
 		for _, p := range j.Parts {
 			switch {
 			case strings.TrimSpace(p.Reference) != "":
@@ -213,7 +199,6 @@ func (e *exporter) partsOfJobs(ctx context.Context) ([]synchroteam.Lookup, error
 				used[synchroteam.ByID(p.ID)] = true
 			}
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, err
