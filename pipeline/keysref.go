@@ -121,11 +121,11 @@ func keysTable(b *strings.Builder, schema []byte, refs map[string]string) error 
 			if sub, ok := s["properties"].(map[string]any); ok {
 				walk(path+".", sub)
 			}
-			if add, ok := s["additionalProperties"].(map[string]any); ok {
+			if _, ok := s["additionalProperties"].(map[string]any); ok {
 				key := path + ".NAME"
 				if ref, ok := refs[key]; ok {
-					fmt.Fprintf(b, "| `%s` | %s |  | one entry per name: a column name, or an object with the keys below |\n", key, mdCell(valueKind(root, resolveRef(root, ref))))
 					def := resolveRef(root, ref)
+					fmt.Fprintf(b, "| `%s` | %s |  | one entry per name: a column name, or an object with the keys below |\n", key, mdCell(valueKind(root, def)))
 					for _, alt := range asSlice(def["oneOf"]) {
 						if m, ok := alt.(map[string]any); ok {
 							if sub, ok := m["properties"].(map[string]any); ok {
@@ -133,8 +133,6 @@ func keysTable(b *strings.Builder, schema []byte, refs map[string]string) error 
 							}
 						}
 					}
-				} else if add["$ref"] != nil {
-					fmt.Fprintf(b, "| `%s` | %s |  |  |\n", key, valueKind(root, add))
 				}
 			}
 		}
