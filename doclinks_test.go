@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,16 +25,13 @@ func TestDocLinksResolve(t *testing.T) {
 		if a, ok := anchors[p]; ok {
 			return a
 		}
-		a := map[string]bool{}
-		for _, h := range markdownLines(t, p, true) {
-			a[h] = true
-		}
+		a := headingAnchors(markdownLines(t, p))
 		anchors[p] = a
 		return a
 	}
 	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
 	for _, page := range pages {
-		for i, line := range markdownLines(t, page, false) {
+		for i, line := range markdownLines(t, page) {
 			for _, m := range link.FindAllStringSubmatch(line, -1) {
 				target := m[1]
 				if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
@@ -62,48 +58,45 @@ func TestDocLinksResolve(t *testing.T) {
 	}
 }
 
-// markdownLines returns the lines of a Markdown file outside code fences
-// (numbered from 0 as the file's, others blank), or with headings only the
-// anchors of its headings.
-func markdownLines(t *testing.T, path string, headings bool) []string {
+// markdownLines returns the lines of a Markdown file, those inside code
+// fences blank (so that line i is still the file's line i+1).
+func markdownLines(t *testing.T, path string) []string {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []string
-	seen := map[string]int{}
+	lines := strings.Split(string(data), "\n")
 	fence := false
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	for i, line := range lines {
 		if strings.HasPrefix(strings.TrimSpace(line), "```") {
 			fence = !fence
-			line = ""
+			lines[i] = ""
 		}
 		if fence {
-			line = ""
+			lines[i] = ""
 		}
-		if !headings {
-			out = append(out, line)
-			continue
-		}
+	}
+	return lines
+}
+
+// headingAnchors are the anchors of the headings among lines, a repeated
+// heading numbered as GitHub does (name, name-1, ...).
+func headingAnchors(lines []string) map[string]bool {
+	out := map[string]bool{}
+	seen := map[string]int{}
+	for _, line := range lines {
 		level := len(line) - len(strings.TrimLeft(line, "#"))
 		if level == 0 || level > 6 || !strings.HasPrefix(line[level:], " ") {
 			continue
 		}
 		a := headingAnchor(line[level+1:])
-		n := seen[a]
-		seen[a]++
-		if n > 0 {
-			a += "-" + strconv.Itoa(n)
+		if n := seen[a]; n > 0 {
+			out[a+"-"+strconv.Itoa(n)] = true
+		} else {
+			out[a] = true
 		}
-		out = append(out, a)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+		seen[a]++
 	}
 	return out
 }
