@@ -13,28 +13,9 @@ import (
 	"github.com/stbulk/stbulk/pipeline"
 )
 
-// benchXLSXMapping is scripts/bench-xlsx.sh's mapping of the customers
-// workbook of scripts/genxlsx.
-const benchXLSXMapping = `version: 1
-import: customer
-fields:
-  myId: { column: Code, required: true, transform: [trim] }
-  name: { column: Name, required: true, transform: [squash] }
-  adressStreet: { column: Street, transform: [squash] }
-  adressZIP: { column: ZIP, transform: [trim] }
-  adressCity: { column: City, transform: [squash] }
-  contactPhone: Phone
-  contactEmail: { column: Email, transform: [trim, lower], check: email }
-  customFieldValues.Customer since:
-    column: Since
-    transform: [{ date: { layout: yyyy-MM-dd, output: yyyy-MM-dd } }]
-  position.latitude: { column: Latitude, transform: [{ number: { decimal: "." } }] }
-  position.longitude: { column: Longitude, transform: [{ number: { decimal: "." } }] }
-`
-
 // BenchmarkDryRunXLSX is a dry run of the customers workbook that
 // STBULK_BENCH_XLSX names (written by scripts/genxlsx; skipped without it),
-// with the mapping of scripts/bench-xlsx.sh. Reports rows/s, cpu-µs/row
+// with the mapping of scripts/bench-xlsx.sh (scripts/genxlsx/customers.yaml). Reports rows/s, cpu-µs/row
 // (user + system CPU of the process per row, steadier than wall time on a
 // loaded machine), allocs/row and B/row. STBULK_BENCH_XLSX may also name a
 // CSV file of the same rows (the same header), to compare the two paths.
@@ -46,7 +27,11 @@ func BenchmarkDryRunXLSX(b *testing.B) {
 	if input == "" {
 		b.Skip("STBULK_BENCH_XLSX names no workbook: go run ./scripts/genxlsx -rows 200000 -o /tmp/customers.xlsx")
 	}
-	m, err := pipeline.Parse("bench-xlsx.yaml", []byte(benchXLSXMapping))
+	mapping, err := os.ReadFile(filepath.Join("..", "scripts", "genxlsx", "customers.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := pipeline.Parse("customers.yaml", mapping)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,27 +20,9 @@ if [ ! -s "$book" ]; then
   mv "$book.part" "$book"
 fi
 go build -o "$dir/stbulk" .
-cat >"$dir/bench.yaml" <<YAML
-version: 1
-import: customer
-source: customers-$rows.xlsx
-fields:
-  myId: { column: Code, required: true, transform: [trim] }
-  name: { column: Name, required: true, transform: [squash] }
-  adressStreet: { column: Street, transform: [squash] }
-  adressZIP: { column: ZIP, transform: [trim] }
-  adressCity: { column: City, transform: [squash] }
-  contactPhone: Phone
-  contactEmail: { column: Email, transform: [trim, lower], check: email }
-  customFieldValues.Customer since:
-    column: Since
-    transform: [{ date: { layout: yyyy-MM-dd, output: yyyy-MM-dd } }]
-  position.latitude: { column: Latitude, transform: [{ number: { decimal: "." } }] }
-  position.longitude: { column: Longitude, transform: [{ number: { decimal: "." } }] }
-YAML
 rm -rf "$dir/run"
 ls -l "$book"
-/usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" "$dir/stbulk" import "$dir/bench.yaml" --dry-run --quiet --out "$dir/run" >"$dir/out.txt" 2>&1 || { cat "$dir/out.txt"; exit 1; }
+/usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" "$dir/stbulk" import scripts/genxlsx/customers.yaml --input "$book" --dry-run --quiet --out "$dir/run" >"$dir/out.txt" 2>&1 || { cat "$dir/out.txt"; exit 1; }
 tail -n 3 "$dir/out.txt"
 read -r wall user sys rss <"$dir/time.txt"
 awk -v r="$rows" -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss" 'BEGIN {
