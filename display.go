@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -188,4 +190,45 @@ func (d *display) finish(complete bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.endBar(complete && !d.stopped)
+}
+
+// lineLog turns the pipeline's log lines into records: a stop or a
+// leftover is a warning, the rest information. On a terminal a mapping
+// that starts ends the bar of the one before.
+type lineLog struct {
+	d   *display
+	buf []byte
+}
+
+func (l *lineLog) Write(p []byte) (int, error) {
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			break
+		}
+		line := string(l.buf[:i])
+		l.buf = l.buf[i+1:]
+		l.line(line)
+	}
+	return len(p), nil
+}
+
+func (l *lineLog) line(line string) {
+	level := slog.LevelInfo
+	switch {
+	case strings.HasPrefix(line, "stopping: "):
+		level = slog.LevelWarn
+		l.d.stopping()
+	case strings.HasPrefix(line, "temporary files of an earlier run"), strings.HasPrefix(line, "--min-quota:"):
+		level = slog.LevelWarn
+	case strings.HasPrefix(line, "not importing "):
+		// After an interrupt too (which logs no "stopping:"): the bar of
+		// the mapping before is left as it was.
+		l.d.stopping()
+		l.d.mappingStarts()
+	case strings.HasPrefix(line, "importing "):
+		l.d.mappingStarts()
+	}
+	l.d.log.Log(context.Background(), level, line)
 }
